@@ -1,0 +1,50 @@
+package net.doublehop.protocol;
+
+/**
+ * The one failure type of both proxies: an RFC 9209 error type, the HTTP status to answer with, and a
+ * constant detail text for operators. Details never carry user data (addresses, names, tokens), because
+ * they travel in {@code Proxy-Status} and may be logged. Thrown for control flow, so no stack trace.
+ */
+public final class ProxyFailure extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ProxyErrorType type;
+    private final int status;
+    private final String details;
+
+    public ProxyFailure(ProxyErrorType type, int status, String details) {
+        super(type.token() + (details == null ? "" : ": " + details), null, false, false);
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status out of range");
+        }
+        this.type = type;
+        this.status = status;
+        this.details = details;
+    }
+
+    public static ProxyFailure of(ProxyErrorType type, String details) {
+        return new ProxyFailure(type, type.defaultStatus(), details);
+    }
+
+    public static ProxyFailure badRequest(String details) {
+        return of(ProxyErrorType.HTTP_REQUEST_ERROR, details);
+    }
+
+    public static ProxyFailure denied(String details) {
+        return of(ProxyErrorType.HTTP_REQUEST_DENIED, details);
+    }
+
+    public ProxyErrorType type() {
+        return type;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Constant operator-facing text, or null. */
+    public String details() {
+        return details;
+    }
+}

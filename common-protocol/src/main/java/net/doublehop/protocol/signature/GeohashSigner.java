@@ -1,0 +1,71 @@
+package net.doublehop.protocol.signature;
+
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.doublehop.protocol.GeohashHint;
+import net.doublehop.protocol.sf.InnerList;
+import net.doublehop.protocol.sf.Member;
+import net.doublehop.protocol.sf.StructuredFields;
+
+/**
+ * Proxy A's side of DESIGN.md §2: signs {@code sec-ch-geohash} as an RFC 9421 message signature with
+ * Ed25519, label {@code geo}, tag {@code sec-ch-geohash}, {@code created}/{@code expires} and a nonce.
+ * Thread-safe: a new {@link Signature} per call.
+ */
+public final class GeohashSigner {
+
+    private final PrivateKey key;
+    private final String keyId;
+    private final Duration validity;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public GeohashSigner(PrivateKey ed25519, String keyId, Duration validity, Clock clock, SecureRandom random) {
+        if (!"Ed25519".equals(ed25519.getAlgorithm()) && !"EdDSA".equals(ed25519.getAlgorithm())) {
+            throw new IllegalArgumentException("geohash signing needs an Ed25519 key");
+        }
+        if (keyId == null || keyId.isBlank() || validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("key id and a positive validity are required");
+        }
+        this.key = ed25519;
+        this.keyId = keyId;
+        this.validity = validity;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public SignedGeohash sign(GeohashHint hint) {
+        long created = clock.instant().getEpochSecond();
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("created", created);
+        params.put("expires", created + validity.toSeconds());
+        params.put("nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+        params.put("keyid", keyId);
+        params.put("alg", "ed25519");
+        params.put("tag", GeohashSignatureBase.TAG);
+        String signatureParams = StructuredFields.serializeInnerList(
+                new InnerList(List.of(new Member(GeohashSignatureBase.COMPONENT, Map.of()))), params);
+        String value = hint.headerValue();
+        byte[] sig;
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(key);
+            s.update(GeohashSignatureBase.build(value, signatureParams));
+            sig = s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+        return new SignedGeohash(value, GeohashSignatureBase.LABEL + "=" + signatureParams,
+                GeohashSignatureBase.LABEL + "=:" + Base64.getEncoder().encodeToString(sig) + ":");
+    }
+}
