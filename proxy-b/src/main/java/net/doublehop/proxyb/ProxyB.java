@@ -1,0 +1,232 @@
+package net.doublehop.proxyb;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.dns.AddressResolverOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.resolver.NameResolver;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.doublehop.protocol.signature.GeohashSignatureVerifier;
+import net.doublehop.protocol.signature.Jwks;
+import net.doublehop.proxyb.config.ConfigException;
+import net.doublehop.proxyb.config.HostPort;
+import net.doublehop.proxyb.config.ProxyBConfig;
+import net.doublehop.proxyb.config.TlsSettings;
+import net.doublehop.proxyb.egress.DestinationPolicy;
+import net.doublehop.proxyb.egress.EgressBindCheck;
+import net.doublehop.proxyb.egress.Geofeed;
+import net.doublehop.proxyb.egress.PoolSelector;
+import net.doublehop.proxyb.flow.CallerAuthenticator;
+import net.doublehop.proxyb.flow.ConnectFlow;
+import net.doublehop.proxyb.flow.DestinationResolver;
+import net.doublehop.proxyb.flow.EgressClients;
+import net.doublehop.proxyb.flow.EgressDialer;
+import net.doublehop.proxyb.flow.EgressSelection;
+import net.doublehop.proxyb.flow.FailureResponder;
+import net.doublehop.proxyb.flow.GeohashCheck;
+import net.doublehop.proxyb.flow.RequestParser;
+import net.doublehop.proxyb.flow.TunnelLimiter;
+import net.doublehop.proxyb.flow.TunnelSummary;
+import net.doublehop.proxyb.metrics.ProxyMetrics;
+import net.doublehop.proxyb.relay.TunnelRegistry;
+import net.doublehop.proxyb.server.AdminServer;
+import net.doublehop.proxyb.server.ListenerOptions;
+import net.doublehop.proxyb.server.ProxyListenerVerticle;
+
+/** A running Proxy B: builds the flow from a validated config, starts the listeners, stops gracefully. */
+public final class ProxyB {
+
+    private static final Logger LOG = System.getLogger("proxy-b");
+
+    private final Vertx vertx;
+    private final ProxyBConfig config;
+    private final ProxyMetrics metrics = new ProxyMetrics("b");
+    private final List<ProxyListenerVerticle> listeners = new ArrayList<>();
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private TunnelRegistry tunnels;
+    private NameResolver resolver;
+    private AdminServer admin;
+    private SelfSignedCertificate selfSigned;
+    private int port;
+    private int adminPort = -1;
+    private Future<Void> stopping;
+
+    private ProxyB(Vertx vertx, ProxyBConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /**
+     * Starts Proxy B on {@code vertx} with {@code instances} listener verticles (one per event loop is
+     * a good choice). Fails with a {@link ConfigException} naming the problem when the config cannot run.
+     */
+    public static Future<ProxyB> start(Vertx vertx, ProxyBConfig config, int instances) {
+        ProxyB b = new ProxyB(vertx, config);
+        try {
+            return b.startListeners(b.buildFlow(), Math.max(1, instances)).map(b);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private ConnectFlow buildFlow() {
+        if (config.bindCheck()) {
+            try {
+                EgressBindCheck.check(config.pools());
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+        }
+        GeohashSignatureVerifier verifier = config.geohash().trustedSigners().map(path -> {
+            Map<String, PublicKey> keys;
+            try {
+                keys = Jwks.parse(Files.readString(path, StandardCharsets.UTF_8));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("geohash.trusted-signers: cannot load " + path + ": " + e.getMessage(), e);
+            }
+            if (keys.isEmpty()) {
+                throw new ConfigException("geohash.trusted-signers: " + path + " holds no Ed25519 keys");
+            }
+            return new GeohashSignatureVerifier(keys, Clock.systemUTC(), config.geohash().maxClockSkew(),
+                    config.geohash().maxValidity());
+        }).orElse(null);
+
+        AddressResolverOptions dns = new AddressResolverOptions()
+                .setQueryTimeout(config.dns().timeout().toMillis())
+                .setMaxQueries(4);
+        if (!config.dns().servers().isEmpty()) {
+            dns.setServers(config.dns().servers().stream().map(HostPort::toString).toList());
+        }
+        config.dns().hostsFile().ifPresent(dns::setHostsPath);
+        resolver = new NameResolver(vertx, dns);
+
+        tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
+        boolean mtls = config.tls().clientCa().isPresent();
+        return new ConnectFlow(
+                new RequestParser(),
+                new CallerAuthenticator(config.auth().presharedKeys(), mtls, config.auth().allowUnauthenticated()),
+                new GeohashCheck(verifier, config.geohash().requireSignature(), config.geohash().maxPrecision()),
+                new EgressSelection(new PoolSelector(config.pools(), config.defaultPool())),
+                new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
+                new DestinationResolver(vertx, resolver, new DestinationPolicy(config.destinationAllow()),
+                        config.dns().timeout()),
+                new EgressDialer(vertx, new EgressClients(vertx, config.pools(), config.limits().connectTimeout())),
+                new FailureResponder(config.proxyName()),
+                tunnels,
+                new TunnelSummary(metrics, config.logSensitive()));
+    }
+
+    private Future<Void> startListeners(ConnectFlow flow, int instances) {
+        TlsSettings tls = config.tls();
+        KeyCertOptions selfSignedOptions = null;
+        if (tls.mode() == TlsSettings.Mode.SELF_SIGNED) {
+            selfSigned = SelfSignedCertificate.create("localhost");
+            selfSignedOptions = selfSigned.keyCertOptions();
+            LOG.log(Level.WARNING, "tls: no certificate configured; using a self-signed certificate made at start. "
+                    + "Clients must skip verification (curl --proxy-insecure). Configure tls.certificate for production.");
+        }
+        if (!tls.enabled()) {
+            LOG.log(Level.WARNING, "tls: none; the proxy listener is cleartext. Only run it behind a TLS terminator.");
+        }
+        if (config.logSensitive()) {
+            LOG.log(Level.WARNING, "logging.log-sensitive-data is ON: logs will contain client addresses and "
+                    + "destinations. Turn it off outside debugging.");
+        }
+        HostPort listen = config.listen();
+        KeyCertOptions keyCert = selfSignedOptions;
+        Future<Void> first = deploy(ListenerOptions.build(listen.host(), listen.port(), tls, keyCert,
+                config.limits()), flow).map(l -> {
+                    port = l.actualPort();
+                    return null;
+                });
+        // Vert.x shares one listening socket among the servers of one Vert.x instance that ask for the same
+        // host and port. Port 0 is not shared (each server would get its own port), so an ephemeral port
+        // means a single listener instance; production configs name their port.
+        int count = listen.port() == 0 ? 1 : instances;
+        return first.compose(v -> {
+            List<Future<ProxyListenerVerticle>> rest = new ArrayList<>();
+            for (int i = 1; i < count; i++) {
+                rest.add(deploy(ListenerOptions.build(listen.host(), listen.port(), tls, keyCert, config.limits()),
+                        flow));
+            }
+            return Future.all(rest).<Void>mapEmpty();
+        }).compose(v -> startAdmin()).onSuccess(v -> ready.set(true));
+    }
+
+    private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, ConnectFlow flow) {
+        ProxyListenerVerticle verticle = new ProxyListenerVerticle(options, flow, metrics, config.proxyName());
+        listeners.add(verticle);
+        return vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
+                .map(id -> verticle);
+    }
+
+    private Future<Void> startAdmin() {
+        if (config.admin().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        admin = new AdminServer(vertx, metrics::scrape, ready::get, Geofeed.csv(config.pools()));
+        return admin.listen(config.admin().get()).map(p -> {
+            adminPort = p;
+            return null;
+        });
+    }
+
+    /** The proxy listener's port (useful when the config asked for port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The admin port, or -1 when no admin listener is configured. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public ProxyBConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: not ready, stop accepting, let tunnels finish until {@code grace} runs out, then
+     * close what is left.
+     */
+    public synchronized Future<Void> stop(Duration grace) {
+        if (stopping != null) {
+            return stopping; // idempotent: SIGTERM and a test's close() may both ask
+        }
+        ready.set(false);
+        List<Future<Void>> shutdowns = new ArrayList<>();
+        for (ProxyListenerVerticle l : listeners) {
+            shutdowns.add(l.shutdown(grace));
+        }
+        stopping = Future.join(shutdowns).<Void>mapEmpty().eventually(() -> {
+            if (tunnels != null) {
+                tunnels.closeAll();
+            }
+            if (selfSigned != null) {
+                selfSigned.delete();
+            }
+            Future<Void> a = admin == null ? Future.succeededFuture() : admin.close();
+            return a.eventually(() -> resolver == null ? Future.succeededFuture() : resolver.close());
+        });
+        return stopping;
+    }
+}

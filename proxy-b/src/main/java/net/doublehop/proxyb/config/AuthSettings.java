@@ -1,0 +1,20 @@
+package net.doublehop.proxyb.config;
+
+import java.util.List;
+
+/**
+ * How callers authenticate. Keys are secrets: never log them. An empty configuration
+ * (no keys, no client CA) is refused at load unless {@code allow-unauthenticated: true}.
+ */
+public record AuthSettings(List<String> presharedKeys, boolean allowUnauthenticated) {
+
+    public AuthSettings {
+        presharedKeys = List.copyOf(presharedKeys);
+    }
+
+    @Override
+    public String toString() {
+        return "AuthSettings[presharedKeys=" + presharedKeys.size() + " keys, allowUnauthenticated="
+                + allowUnauthenticated + "]";
+    }
+}

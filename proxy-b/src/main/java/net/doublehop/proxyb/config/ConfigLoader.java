@@ -1,0 +1,356 @@
+package net.doublehop.proxyb.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.doublehop.proxyb.egress.Cidr;
+import net.doublehop.proxyb.egress.EgressPool;
+
+/**
+ * Reads the YAML config into {@link ProxyBConfig}. Mapping is written out by hand rather than
+ * bound by reflection so that every key is validated once, here, with an error naming the key;
+ * unknown keys are errors too (a typo must not silently fall back to a default).
+ */
+public final class ConfigLoader {
+
+    /** Addresses one prefix may expand to; larger prefixes need free-bind support we do not have yet. */
+    static final int MAX_ADDRESSES_PER_PREFIX = 256;
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    private final Path baseDir;
+
+    private ConfigLoader(Path baseDir) {
+        this.baseDir = baseDir;
+    }
+
+    public static ProxyBConfig load(Path file) {
+        String yaml;
+        try {
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(yaml, dir);
+    }
+
+    public static ProxyBConfig parse(String yaml, Path baseDir) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("config is not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("config must be a YAML mapping");
+        }
+        try {
+            return new ConfigLoader(baseDir).read(root);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private ProxyBConfig read(JsonNode root) {
+        allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations",
+                "dns", "admin", "limits", "logging"));
+        HostPort listen = HostPort.parse(requiredText(root, "listen"));
+        String proxyName = text(root, "proxy-name").orElse("proxy-b");
+        if (!proxyName.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
+            throw new IllegalArgumentException("proxy-name must be an RFC 8941 token");
+        }
+        TlsSettings tls = readTls(root.get("tls"));
+        AuthSettings auth = readAuth(root.get("auth"));
+        if (auth.presharedKeys().isEmpty() && tls.clientCa().isEmpty() && !auth.allowUnauthenticated()) {
+            throw new IllegalArgumentException("auth: configure auth.preshared-keys, auth.preshared-keys-file or "
+                    + "tls.client-ca, or set auth.allow-unauthenticated: true explicitly");
+        }
+        GeohashSettings geohash = readGeohash(root.get("geohash"));
+
+        JsonNode egress = object(root, "egress");
+        allowOnly(egress, "egress.", Set.of("pools", "default-pool", "bind-check"));
+        List<EgressPool> pools = readPools(egress.get("pools"));
+        Optional<String> defaultPool = text(egress, "default-pool");
+        defaultPool.ifPresent(name -> {
+            if (pools.stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IllegalArgumentException("egress.default-pool '" + name + "' is not a configured pool");
+            }
+        });
+        boolean bindCheck = bool(egress, "bind-check", true);
+
+        JsonNode destinations = object(root, "destinations");
+        allowOnly(destinations, "destinations.", Set.of("allow"));
+        List<Cidr> allow = new ArrayList<>();
+        for (String s : textList(destinations, "allow", "destinations.allow")) {
+            allow.add(Cidr.parse(s));
+        }
+
+        DnsSettings dns = readDns(root.get("dns"));
+        Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
+        Limits limits = readLimits(root.get("limits"));
+        JsonNode logging = object(root, "logging");
+        allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
+        boolean logSensitive = bool(logging, "log-sensitive-data", false);
+
+        return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
+                admin, limits, logSensitive);
+    }
+
+    private TlsSettings readTls(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new TlsSettings(TlsSettings.Mode.SELF_SIGNED, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        if (node.isTextual()) {
+            if (node.asText().equals("none")) {
+                return TlsSettings.none();
+            }
+            throw new IllegalArgumentException("tls must be a mapping or the word 'none'");
+        }
+        allowOnly(node, "tls.", Set.of("certificate", "private-key", "client-ca"));
+        Optional<Path> cert = text(node, "certificate").map(this::path);
+        Optional<Path> key = text(node, "private-key").map(this::path);
+        Optional<Path> ca = text(node, "client-ca").map(this::path);
+        if (cert.isPresent() != key.isPresent()) {
+            throw new IllegalArgumentException("tls.certificate and tls.private-key go together");
+        }
+        cert.ifPresent(p -> readable("tls.certificate", p));
+        key.ifPresent(p -> readable("tls.private-key", p));
+        ca.ifPresent(p -> readable("tls.client-ca", p));
+        TlsSettings.Mode mode = cert.isPresent() ? TlsSettings.Mode.FILES : TlsSettings.Mode.SELF_SIGNED;
+        return new TlsSettings(mode, cert, key, ca);
+    }
+
+    private AuthSettings readAuth(JsonNode node) {
+        JsonNode auth = node == null ? NullNodes.EMPTY : node;
+        allowOnly(auth, "auth.", Set.of("preshared-keys", "preshared-keys-file", "allow-unauthenticated"));
+        List<String> keys = new ArrayList<>(textList(auth, "preshared-keys", "auth.preshared-keys"));
+        Optional<Path> file = text(auth, "preshared-keys-file").map(this::path);
+        if (file.isPresent()) {
+            readable("auth.preshared-keys-file", file.get());
+            try {
+                for (String line : Files.readAllLines(file.get(), StandardCharsets.UTF_8)) {
+                    String k = line.strip();
+                    if (!k.isEmpty() && !k.startsWith("#")) {
+                        keys.add(k);
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("auth.preshared-keys-file: cannot read: " + e.getMessage());
+            }
+        }
+        for (String k : keys) {
+            // Keys travel as an HTTP auth token68-ish value: refuse whitespace and controls up front.
+            if (k.length() < 8 || !k.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("auth.preshared-keys: every key must be at least 8 visible "
+                        + "ASCII characters without spaces");
+            }
+        }
+        return new AuthSettings(keys, bool(auth, "allow-unauthenticated", false));
+    }
+
+    private GeohashSettings readGeohash(JsonNode node) {
+        JsonNode g = node == null ? NullNodes.EMPTY : node;
+        allowOnly(g, "geohash.", Set.of("trusted-signers", "require-signature", "max-precision", "max-clock-skew",
+                "max-validity"));
+        Optional<Path> signers = text(g, "trusted-signers").map(this::path);
+        signers.ifPresent(p -> readable("geohash.trusted-signers", p));
+        return new GeohashSettings(signers, bool(g, "require-signature", false), integer(g, "max-precision", 6),
+                duration(g, "max-clock-skew", Duration.ofSeconds(30)),
+                duration(g, "max-validity", Duration.ofHours(1)));
+    }
+
+    private List<EgressPool> readPools(JsonNode node) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new IllegalArgumentException("egress.pools: at least one pool is required");
+        }
+        List<EgressPool> pools = new ArrayList<>();
+        int i = 0;
+        for (JsonNode p : node) {
+            String where = "egress.pools[" + i++ + "]";
+            if (!p.isObject()) {
+                throw new IllegalArgumentException(where + " must be a mapping");
+            }
+            allowOnly(p, where + ".", Set.of("name", "country", "geohash", "region", "city", "addresses"));
+            List<InetAddress> addresses = new ArrayList<>();
+            for (String a : textList(p, "addresses", where + ".addresses")) {
+                try {
+                    addresses.addAll(Cidr.parse(a).expand(MAX_ADDRESSES_PER_PREFIX));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ".addresses: " + e.getMessage());
+                }
+            }
+            try {
+                pools.add(new EgressPool(requiredText(p, "name"), requiredText(p, "country"),
+                        requiredText(p, "geohash"), text(p, "region"), text(p, "city"), addresses));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
+            }
+        }
+        return pools;
+    }
+
+    private DnsSettings readDns(JsonNode node) {
+        JsonNode d = node == null ? NullNodes.EMPTY : node;
+        allowOnly(d, "dns.", Set.of("servers", "timeout", "hosts-file"));
+        List<HostPort> servers = new ArrayList<>();
+        for (String s : textList(d, "servers", "dns.servers")) {
+            long colons = s.chars().filter(c -> c == ':').count();
+            // "[v6]:port" and "v4:port" carry a port; a bare address (v4, or v6 with many colons) means port 53.
+            servers.add(s.startsWith("[") || colons == 1 ? HostPort.parse(s) : new HostPort(s, 53));
+        }
+        return new DnsSettings(servers, duration(d, "timeout", Duration.ofSeconds(5)), text(d, "hosts-file"));
+    }
+
+    private Limits readLimits(JsonNode node) {
+        JsonNode l = node == null ? NullNodes.EMPTY : node;
+        allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
+                "max-tunnels", "connect-timeout", "idle-timeout", "handshake-timeout", "shutdown-grace"));
+        Limits d = Limits.defaults();
+        return new Limits(
+                integer(l, "max-header-size", d.maxHeaderSize()),
+                integer(l, "max-concurrent-streams", d.maxConcurrentStreams()),
+                integer(l, "max-tunnels-per-connection", d.maxTunnelsPerConnection()),
+                integer(l, "max-tunnels", d.maxTunnels()),
+                duration(l, "connect-timeout", d.connectTimeout()),
+                duration(l, "idle-timeout", d.idleTimeout()),
+                duration(l, "handshake-timeout", d.handshakeTimeout()),
+                duration(l, "shutdown-grace", d.shutdownGrace()));
+    }
+
+    // --- small typed accessors; each names the key in its error ---
+
+    private Path path(String p) {
+        Path path = Path.of(p);
+        return path.isAbsolute() ? path : baseDir.resolve(path).normalize();
+    }
+
+    private static void readable(String key, Path p) {
+        if (!Files.isReadable(p)) {
+            throw new IllegalArgumentException(key + ": cannot read " + p);
+        }
+    }
+
+    private static void allowOnly(JsonNode node, String prefix, Set<String> keys) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException((prefix.isEmpty() ? "config" : prefix.substring(0, prefix.length() - 1))
+                    + " must be a mapping");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!keys.contains(k)) {
+                throw new IllegalArgumentException("unknown config key '" + prefix + k + "' (known: "
+                        + String.join(", ", keys.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static JsonNode object(JsonNode parent, String key) {
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() ? NullNodes.EMPTY : n;
+    }
+
+    private static String requiredText(JsonNode node, String key) {
+        return text(node, key).orElseThrow(() -> new IllegalArgumentException("missing required key '" + key + "'"));
+    }
+
+    private static Optional<String> text(JsonNode node, String key) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isValueNode() || n.isBoolean()) {
+            throw new IllegalArgumentException("'" + key + "' must be a string");
+        }
+        String s = n.asText().strip();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    private static List<String> textList(JsonNode node, String key, String where) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException(where + " must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isValueNode() || e.isNull()) {
+                throw new IllegalArgumentException(where + " entries must be strings");
+            }
+            out.add(e.asText().strip());
+        }
+        return out;
+    }
+
+    private static boolean bool(JsonNode node, String key, boolean dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException("'" + key + "' must be true or false");
+        }
+        return n.booleanValue();
+    }
+
+    private static int integer(JsonNode node, String key, int dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + key + "' must be an integer");
+        }
+        return n.intValue();
+    }
+
+    /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
+    static Duration duration(JsonNode node, String key, Duration dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        Matcher m = DURATION.matcher(n.asText().strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + key + "' must be a duration such as 500ms, 30s, 5m or 1h");
+        }
+        long v = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(v);
+            case "m" -> Duration.ofMinutes(v);
+            case "h" -> Duration.ofHours(v);
+            default -> Duration.ofSeconds(v);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("'" + key + "' must be greater than zero");
+        }
+        return d;
+    }
+
+    /** An empty mapping node, so optional sections read like present-but-empty ones. */
+    private static final class NullNodes {
+        static final JsonNode EMPTY = new ObjectMapper().createObjectNode();
+    }
+}

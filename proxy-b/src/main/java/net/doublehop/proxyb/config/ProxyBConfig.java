@@ -1,0 +1,31 @@
+package net.doublehop.proxyb.config;
+
+import java.util.List;
+import java.util.Optional;
+import net.doublehop.proxyb.egress.Cidr;
+import net.doublehop.proxyb.egress.EgressPool;
+
+/**
+ * Proxy B's whole configuration, validated once at load ({@link ConfigLoader}) and immutable after.
+ * Every key, with its default, is documented in {@code docs/configuration.md}.
+ */
+public record ProxyBConfig(
+        HostPort listen,
+        String proxyName,
+        TlsSettings tls,
+        AuthSettings auth,
+        GeohashSettings geohash,
+        List<EgressPool> pools,
+        Optional<String> defaultPool,
+        boolean bindCheck,
+        List<Cidr> destinationAllow,
+        DnsSettings dns,
+        Optional<HostPort> admin,
+        Limits limits,
+        boolean logSensitive) {
+
+    public ProxyBConfig {
+        pools = List.copyOf(pools);
+        destinationAllow = List.copyOf(destinationAllow);
+    }
+}

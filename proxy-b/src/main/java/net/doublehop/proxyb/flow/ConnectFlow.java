@@ -1,0 +1,112 @@
+package net.doublehop.proxyb.flow;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.NetSocket;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.ServerTiming;
+import net.doublehop.proxyb.relay.Tunnel;
+import net.doublehop.proxyb.relay.TunnelRegistry;
+
+/**
+ * Proxy B's request flow: parse → authenticate → locate/verify → policy → resolve/guard → dial →
+ * confirm → relay → summarize (docs/request-flow.md). Each stage is its own class; this one only
+ * sequences them and turns any failure into one answer.
+ */
+public final class ConnectFlow implements Handler<HttpServerRequest> {
+
+    static final ProxyFailure INTERNAL =
+            ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "unexpected proxy error");
+
+    private final RequestParser parser;
+    private final CallerAuthenticator authenticator;
+    private final GeohashCheck geohash;
+    private final EgressSelection egress;
+    private final TunnelLimiter limiter;
+    private final DestinationResolver resolver;
+    private final EgressDialer dialer;
+    private final FailureResponder responder;
+    private final TunnelRegistry tunnels;
+    private final TunnelSummary summary;
+
+    public ConnectFlow(RequestParser parser, CallerAuthenticator authenticator, GeohashCheck geohash,
+            EgressSelection egress, TunnelLimiter limiter, DestinationResolver resolver, EgressDialer dialer,
+            FailureResponder responder, TunnelRegistry tunnels, TunnelSummary summary) {
+        this.parser = parser;
+        this.authenticator = authenticator;
+        this.geohash = geohash;
+        this.egress = egress;
+        this.limiter = limiter;
+        this.resolver = resolver;
+        this.dialer = dialer;
+        this.responder = responder;
+        this.tunnels = tunnels;
+        this.summary = summary;
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        TunnelContext ctx = new TunnelContext(req, protocolOf(req.version()), System.nanoTime());
+        HttpConnection connection = req.connection();
+        boolean[] slot = new boolean[1];
+        Future.<Void>succeededFuture()
+                .<Void>map(v -> {
+                    parser.apply(ctx);
+                    authenticator.apply(ctx);
+                    geohash.apply(ctx);
+                    egress.apply(ctx);
+                    limiter.acquire(connection);
+                    slot[0] = true;
+                    return null;
+                })
+                .compose(v -> resolver.apply(ctx))
+                .compose(v -> dialer.apply(ctx))
+                .compose(v -> confirm(ctx))
+                .onSuccess(client -> relay(ctx, client, connection))
+                .onFailure(t -> {
+                    if (slot[0]) {
+                        limiter.release(connection);
+                    }
+                    if (ctx.destination() != null) {
+                        ctx.destination().close(); // the client left while we were dialling
+                    }
+                    ProxyFailure failure = t instanceof ProxyFailure f ? f : INTERNAL;
+                    if (failure == INTERNAL) {
+                        summary.internalError(t);
+                    }
+                    responder.respond(ctx, failure);
+                    summary.refused(ctx, failure);
+                });
+    }
+
+    /** Stage 7, confirm: a 2xx with Server-Timing, and the request becomes the client leg of the tunnel. */
+    private static Future<NetSocket> confirm(TunnelContext ctx) {
+        ctx.request().response().putHeader(HeaderNames.SERVER_TIMING,
+                ServerTiming.entry("proxy", System.nanoTime() - ctx.startNanos()));
+        return ctx.request().toNetSocket();
+    }
+
+    /** Stage 8, relay; stage 9, summarize when it ends. */
+    private void relay(TunnelContext ctx, NetSocket client, HttpConnection connection) {
+        summary.opened(ctx);
+        Tunnel[] self = new Tunnel[1];
+        self[0] = new Tunnel(client, ctx.destination(), !"h1".equals(ctx.protocol()), System.nanoTime(),
+                firstByteNanos -> summary.firstByte(ctx, firstByteNanos),
+                result -> {
+                    tunnels.remove(self[0]);
+                    limiter.release(connection);
+                    summary.closed(ctx, result);
+                });
+        tunnels.add(self[0]);
+        self[0].start();
+    }
+
+    static String protocolOf(HttpVersion version) {
+        return version == HttpVersion.HTTP_2 ? "h2" : "h1";
+    }
+}

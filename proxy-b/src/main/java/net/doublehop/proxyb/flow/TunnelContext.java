@@ -1,0 +1,73 @@
+package net.doublehop.proxyb.flow;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.NetSocket;
+import java.net.InetAddress;
+import java.util.List;
+import net.doublehop.protocol.ConnectTarget;
+import net.doublehop.protocol.GeohashHint;
+import net.doublehop.proxyb.egress.EgressPool;
+
+/**
+ * The typed per-tunnel state every stage reads and fills in, in flow order (docs/request-flow.md).
+ * One instance per request, confined to the request's event loop, so no synchronisation.
+ */
+public final class TunnelContext {
+
+    /** How the caller proved who it is. */
+    public enum Caller { MTLS, PRESHARED_KEY, ANONYMOUS }
+
+    private final HttpServerRequest request;
+    private final String protocol;
+    private final long startNanos;
+
+    private ConnectTarget target;
+    private Caller caller;
+    private GeohashHint hint;
+    private boolean hintSigned;
+    private EgressPool pool;
+    private List<InetAddress> destinationAddresses = List.of();
+    private NetSocket destination;
+    private InetAddress egressAddress;
+    private long connectedNanos;
+
+    public TunnelContext(HttpServerRequest request, String protocol, long startNanos) {
+        this.request = request;
+        this.protocol = protocol;
+        this.startNanos = startNanos;
+    }
+
+    public HttpServerRequest request() { return request; }
+    public String protocol() { return protocol; }
+    public long startNanos() { return startNanos; }
+
+    public ConnectTarget target() { return target; }
+    void target(ConnectTarget t) { this.target = t; }
+
+    public Caller caller() { return caller; }
+    void caller(Caller c) { this.caller = c; }
+
+    /** The verified or accepted geohash, truncated to the configured precision; null when none was sent. */
+    public GeohashHint hint() { return hint; }
+    public boolean hintSigned() { return hintSigned; }
+    void hint(GeohashHint h, boolean signed) { this.hint = h; this.hintSigned = signed; }
+
+    public EgressPool pool() { return pool; }
+    void pool(EgressPool p) { this.pool = p; }
+
+    /** Resolved destination addresses that passed the destination policy. */
+    public List<InetAddress> destinationAddresses() { return destinationAddresses; }
+    void destinationAddresses(List<InetAddress> a) { this.destinationAddresses = List.copyOf(a); }
+
+    public NetSocket destination() { return destination; }
+    public InetAddress egressAddress() { return egressAddress; }
+    public long connectedNanos() { return connectedNanos; }
+    void connected(NetSocket socket, InetAddress egress, long nanos) {
+        this.destination = socket;
+        this.egressAddress = egress;
+        this.connectedNanos = nanos;
+    }
+
+    /** Label value for metrics: the pool's configured name, never anything the caller sent. */
+    public String poolLabel() { return pool == null ? "none" : pool.name(); }
+}

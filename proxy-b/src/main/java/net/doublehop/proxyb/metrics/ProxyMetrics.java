@@ -1,0 +1,92 @@
+package net.doublehop.proxyb.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The metric names of DESIGN.md §6, declared once. Labels are bounded by construction: hop, protocol
+ * (h1/h2/h3), method, status (an HTTP status code), pool (a configured pool name or "none"). Never an
+ * address, user, token or host name.
+ *
+ * <p>Prometheus counters carry a {@code _total} suffix, so {@code privacy_proxy_requests_by_status} is
+ * exported as {@code privacy_proxy_requests_by_status_total}.
+ */
+public final class ProxyMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final String hop;
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final AtomicInteger activeTunnels = new AtomicInteger();
+
+    public ProxyMetrics(String hop) {
+        this.hop = hop;
+        Gauge.builder("privacy_proxy_connections_active", activeConnections, AtomicInteger::get)
+                .description("Client connections currently open").tag("hop", hop).register(registry);
+        Gauge.builder("privacy_proxy_tunnels_active", activeTunnels, AtomicInteger::get)
+                .description("Tunnels currently open").tag("hop", hop).register(registry);
+    }
+
+    public void connectionOpened(String protocol) {
+        activeConnections.incrementAndGet();
+        Counter.builder("privacy_proxy_connections").description("Client connections accepted")
+                .tags("hop", hop, "protocol", protocol).register(registry).increment();
+    }
+
+    public void connectionClosed(String protocol, long durationNanos) {
+        activeConnections.decrementAndGet();
+        Timer.builder("privacy_proxy_connections_duration").description("Client connection lifetime")
+                .tags("hop", hop, "protocol", protocol).register(registry)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One tunnel request answered: counts it by protocol/method and by status. */
+    public void requestAnswered(String protocol, String method, int status, String pool) {
+        Counter.builder("privacy_proxy_requests").description("Tunnel requests answered")
+                .tags("hop", hop, "protocol", protocol, "method", method).register(registry).increment();
+        Counter.builder("privacy_proxy_requests_by_status").description("Tunnel requests by response status")
+                .tags("hop", hop, "protocol", protocol, "method", method, "status", Integer.toString(status),
+                        "pool", pool)
+                .register(registry).increment();
+    }
+
+    public void connectLatency(String pool, long nanos) {
+        Timer.builder("privacy_proxy_connect_latency").description("Time to reach the destination")
+                .tags("hop", hop, "pool", pool).publishPercentileHistogram().register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void firstByteLatency(String pool, long nanos) {
+        Timer.builder("privacy_proxy_first_byte_latency")
+                .description("Tunnel established to first byte from the destination")
+                .tags("hop", hop, "pool", pool).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void tunnelOpened() {
+        activeTunnels.incrementAndGet();
+    }
+
+    /** Bytes from the client side ({@code received}) and to it ({@code sent}). */
+    public void tunnelClosed(String protocol, String method, long bytesFromClient, long bytesToClient) {
+        activeTunnels.decrementAndGet();
+        Counter.builder("privacy_proxy_bytes_received").description("Payload bytes from clients")
+                .tags("hop", hop, "protocol", protocol, "method", method).register(registry)
+                .increment(bytesFromClient);
+        Counter.builder("privacy_proxy_bytes_sent").description("Payload bytes to clients")
+                .tags("hop", hop, "protocol", protocol, "method", method).register(registry)
+                .increment(bytesToClient);
+    }
+
+    public int activeTunnels() {
+        return activeTunnels.get();
+    }
+
+    /** Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

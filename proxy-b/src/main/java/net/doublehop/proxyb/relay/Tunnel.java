@@ -1,0 +1,141 @@
+package net.doublehop.proxyb.relay;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.StreamChannelInternal;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * An open tunnel: two sockets relayed both ways with backpressure. The relay is the Netty proxy
+ * example's rule in Vert.x terms: when the writer's queue is full, stop reading until it drains.
+ *
+ * <p>Half-close: when the client ends its side (HTTP/2 END_STREAM), the destination's TCP output is
+ * shut down and the destination's answer still flows back; when the destination closes, the client
+ * side is ended (END_STREAM on HTTP/2, connection close on HTTP/1.1).
+ */
+public final class Tunnel {
+
+    /** What a finished tunnel reports, for metrics and the summary log line. */
+    public record Summary(long bytesFromClient, long bytesToClient, long durationNanos, boolean idleTimedOut) { }
+
+    private final NetSocket client;
+    private final NetSocket destination;
+    private final long openedNanos;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Consumer<Summary> onFinish;
+    private final Consumer<Long> onFirstByte;
+    private final boolean clientCanHalfClose;
+    private boolean clientEnded;
+    private volatile long lastActivityNanos;
+    private volatile boolean idleTimedOut;
+    private long bytesFromClient;
+    private long bytesToClient;
+
+    /**
+     * @param clientCanHalfClose true for HTTP/2 and HTTP/3 streams, where END_STREAM only ends the client's
+     *     sending side; on HTTP/1.1 the end of the client's data is the end of its connection
+     */
+    public Tunnel(NetSocket client, NetSocket destination, boolean clientCanHalfClose, long openedNanos,
+            Consumer<Long> onFirstByte, Consumer<Summary> onFinish) {
+        this.client = client;
+        this.clientCanHalfClose = clientCanHalfClose;
+        this.destination = destination;
+        this.openedNanos = openedNanos;
+        this.lastActivityNanos = openedNanos;
+        this.onFirstByte = onFirstByte;
+        this.onFinish = onFinish;
+    }
+
+    /** Wires both directions. Call once, on the client's event loop. */
+    public void start() {
+        relay(client, destination, n -> bytesFromClient += n);
+        relay(destination, client, n -> {
+            if (bytesToClient == 0) {
+                onFirstByte.accept(System.nanoTime() - openedNanos);
+            }
+            bytesToClient += n;
+        });
+        client.endHandler(v -> {
+            clientEnded = true;
+            shutdownOutput(destination);
+        });
+        destination.endHandler(v -> client.end());
+        destination.closeHandler(v -> {
+            client.end();
+            finish();
+        });
+        client.closeHandler(v -> {
+            // Vert.x reports "closed" on a stream socket right after its end: on HTTP/2 that is only the
+            // client's half-close, and the destination's answer must still flow back.
+            if (clientCanHalfClose && clientEnded) {
+                return;
+            }
+            destination.close();
+            finish();
+        });
+        // Graceful shutdown: Vert.x asks each connection to wind down; a tunnel keeps running until its
+        // peers finish or the server's shutdown deadline closes it.
+        client.shutdownHandler(timeout -> { });
+        client.exceptionHandler(t -> abort());
+        destination.exceptionHandler(t -> abort());
+    }
+
+    private void relay(ReadStream<Buffer> from, WriteStream<Buffer> to, Consumer<Integer> count) {
+        from.handler(buf -> {
+            lastActivityNanos = System.nanoTime();
+            count.accept(buf.length());
+            to.write(buf);
+            if (to.writeQueueFull()) {
+                from.pause();
+                to.drainHandler(v -> from.resume());
+            }
+        });
+    }
+
+    /** True when nothing moved for longer than {@code idleNanos}. */
+    public boolean idleSince(long now, long idleNanos) {
+        return now - lastActivityNanos > idleNanos;
+    }
+
+    /** Closes both legs: idle timeout, shutdown deadline, or an error on either side. */
+    public void closeIdle() {
+        idleTimedOut = true;
+        abort();
+    }
+
+    public void abort() {
+        destination.close();
+        client.close();
+        finish();
+    }
+
+    private void finish() {
+        if (finished.compareAndSet(false, true)) {
+            onFinish.accept(new Summary(bytesFromClient, bytesToClient, System.nanoTime() - openedNanos,
+                    idleTimedOut));
+        }
+    }
+
+    /**
+     * A TCP half-close towards the destination. Vert.x's {@code NetSocket.end()} closes the whole
+     * socket, which would lose the destination's answer, so go to the Netty channel for it.
+     */
+    private static void shutdownOutput(NetSocket socket) {
+        if (socket instanceof StreamChannelInternal internal) {
+            Channel ch = internal.channelHandlerContext().channel();
+            if (ch instanceof DuplexChannel duplex && ch.isActive()) {
+                ch.eventLoop().execute(() -> {
+                    ch.flush();
+                    duplex.shutdownOutput();
+                });
+                return;
+            }
+        }
+        socket.end();
+    }
+}

@@ -1,0 +1,59 @@
+package net.doublehop.proxyb.server;
+
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.doublehop.proxyb.config.Limits;
+import net.doublehop.proxyb.config.TlsSettings;
+
+/** Builds the proxy listener's options from config: TLS + ALPN (h2, http/1.1), mTLS, limits. */
+public final class ListenerOptions {
+
+    private ListenerOptions() {
+    }
+
+    public static HttpServerOptions build(String host, int port, TlsSettings tls, KeyCertOptions selfSigned, Limits limits) {
+        HttpServerOptions o = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setMaxHeaderSize(limits.maxHeaderSize())
+                .setMaxInitialLineLength(Math.min(limits.maxHeaderSize(), 4096))
+                .setIdleTimeout((int) limits.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true)
+                .setInitialSettings(new Http2Settings()
+                        .setMaxConcurrentStreams(limits.maxConcurrentStreams())
+                        .setMaxHeaderListSize(limits.maxHeaderSize())
+                        // Tunnels carry bulk data: a larger frame size cuts per-frame overhead (DESIGN.md §4).
+                        .setMaxFrameSize(64 * 1024)
+                        .setInitialWindowSize(1024 * 1024));
+        if (!tls.enabled()) {
+            // Explicit `tls: none`, for tests behind a TLS terminator: HTTP/1.1 and h2c (prior knowledge).
+            return o.setHttp2ClearTextEnabled(true);
+        }
+        o.setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setSslHandshakeTimeout(limits.handshakeTimeout().toMillis())
+                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setHttp2ClearTextEnabled(false);
+        if (tls.mode() == TlsSettings.Mode.FILES) {
+            o.setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(tls.certificate().orElseThrow().toString())
+                    .setKeyPath(tls.privateKey().orElseThrow().toString()));
+        } else {
+            o.setKeyCertOptions(selfSigned);
+        }
+        tls.clientCa().ifPresent(ca -> o
+                .setClientAuth(ClientAuth.REQUEST)
+                .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        return o;
+    }
+}

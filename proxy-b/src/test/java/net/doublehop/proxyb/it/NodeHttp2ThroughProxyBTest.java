@@ -1,0 +1,98 @@
+package net.doublehop.proxyb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Node's built-in {@code http2} client sends CONNECT over HTTP/2 (ALPN h2) through a real Proxy B. */
+class NodeHttp2ThroughProxyBTest {
+
+    private static ProxyBFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new ProxyBFixture("");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    @Test
+    void tokyoGeohashEgressesFromTokyoOverH2() throws Exception {
+        List<JsonNode> results = node(fx.destHttp(), 1, "http", "proxy-authorization: Preshared " + ProxyBFixture.PSK,
+                "sec-ch-geohash: xn76c-JP");
+        assertThat(results).hasSize(1);
+        JsonNode r = results.get(0);
+        assertThat(r.get("status").asInt()).isEqualTo(200);
+        assertThat(r.get("serverTiming").asText()).startsWith("proxy;dur=");
+        assertThat(r.get("body").asText()).contains("HTTP/1.1 200").contains("seen-from=127.0.0.2 ");
+    }
+
+    @Test
+    void manyStreamsShareOneConnection() throws Exception {
+        List<JsonNode> results = node(fx.destHttp(), 50, "http", "proxy-authorization: Preshared " + ProxyBFixture.PSK,
+                "sec-ch-geohash: gcpvj-GB");
+        assertThat(results).hasSize(50);
+        for (JsonNode r : results) {
+            assertThat(r.get("status").asInt()).isEqualTo(200);
+            assertThat(r.get("body").asText()).contains("seen-from=127.0.0.3 ");
+        }
+    }
+
+    @Test
+    void missingCredentialsOverH2Get407() throws Exception {
+        List<JsonNode> results = node(fx.destHttp(), 1, "http");
+        assertThat(results.get(0).get("status").asInt()).isEqualTo(407);
+        assertThat(results.get(0).get("proxyStatus").asText()).isEqualTo(
+                "proxy-b; error=http_request_denied; details=\"proxy authentication required\"");
+    }
+
+    @Test
+    void refusedDestinationOverH2() throws Exception {
+        List<JsonNode> results = node("10.1.2.3:443", 1, "http", "proxy-authorization: Preshared " + ProxyBFixture.PSK);
+        assertThat(results.get(0).get("status").asInt()).isEqualTo(502);
+        assertThat(results.get(0).get("proxyStatus").asText()).contains("error=destination_ip_prohibited");
+    }
+
+    @Test
+    void halfCloseFromTheClientStillGetsTheAnswer() throws Exception {
+        List<JsonNode> results = node("127.0.0.1:" + fx.destination.halfClosePort(), 3, "halfclose",
+                "proxy-authorization: Preshared " + ProxyBFixture.PSK);
+        assertThat(results).hasSize(3);
+        for (JsonNode r : results) {
+            assertThat(r.get("status").asInt()).isEqualTo(200);
+            assertThat(r.get("body").asText()).isEqualTo("received=100000\n");
+        }
+    }
+
+    static List<JsonNode> node(String target, int count, String mode, String... headers) throws IOException, InterruptedException {
+        Path script = Path.of("src/test/resources/node/h2-connect.js").toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("node", script.toString(), Integer.toString(fx.port()), target,
+                Integer.toString(count), mode));
+        cmd.addAll(List.of(headers));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> results = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                results.add(json.readTree(line));
+            }
+        }
+        return results;
+    }
+}

@@ -1,0 +1,72 @@
+package net.doublehop.proxyb.it;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import net.doublehop.proxyb.ProxyB;
+import net.doublehop.proxyb.config.ConfigLoader;
+import net.doublehop.proxyb.config.ProxyBConfig;
+
+/**
+ * A real Proxy B on a loopback ephemeral port, built from a YAML text the test writes, plus a
+ * reporting destination. Pools: tokyo (JP, xn76) egresses from 127.0.0.2, london (GB, gcpv) from
+ * 127.0.0.3 and ::1; london is the default.
+ */
+final class ProxyBFixture implements AutoCloseable {
+
+    static final String PSK = "test-key-0123456789";
+
+    static final String BASE_YAML = """
+            listen: 127.0.0.1:0
+            admin: 127.0.0.1:0
+            auth:
+              preshared-keys: [%s]
+            egress:
+              pools:
+                - {name: tokyo, country: JP, geohash: xn76, addresses: [127.0.0.2]}
+                - {name: london, country: GB, geohash: gcpv, region: GB-LND, city: London, addresses: [127.0.0.3, "::1"]}
+              default-pool: london
+            destinations:
+              allow: [127.0.0.1/32]
+            """.formatted(PSK);
+
+    final Vertx vertx = Vertx.vertx();
+    final ReportingDestination destination;
+    final ProxyB proxy;
+    final Path dir;
+
+    ProxyBFixture(String extraYaml) throws Exception {
+        this(BASE_YAML, extraYaml);
+    }
+
+    ProxyBFixture(String baseYaml, String extraYaml) throws Exception {
+        dir = Files.createTempDirectory("proxy-b-test");
+        destination = new ReportingDestination(vertx);
+        ProxyBConfig config = ConfigLoader.parse(baseYaml + extraYaml, dir);
+        proxy = ProxyB.start(vertx, config, 2).await(30, TimeUnit.SECONDS);
+    }
+
+    int port() {
+        return proxy.port();
+    }
+
+    String destHttp() {
+        return "127.0.0.1:" + destination.httpPort();
+    }
+
+    String destEcho() {
+        return "127.0.0.1:" + destination.echoPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            proxy.stop(Duration.ofSeconds(1)).await(10, TimeUnit.SECONDS);
+            destination.close();
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+}

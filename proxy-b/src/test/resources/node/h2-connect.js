@@ -1,0 +1,41 @@
+// CONNECT over HTTP/2 with Node's built-in http2 client (RFC 9113 §8.5), as an independent peer.
+// usage: node h2-connect.js <proxy-port> <target host:port> <count> <mode> [header: value]...
+// Opens <count> CONNECT streams on ONE connection and prints one JSON line per stream:
+// {status, proxyStatus, serverTiming, body}. Modes:
+//   http       send an HTTP/1.1 GET through the tunnel, read the answer, then end our side
+//   halfclose  send 100000 bytes and END_STREAM at once; the destination answers after reading EOF
+'use strict';
+const http2 = require('node:http2');
+
+const [port, target, countArg, mode, ...headerArgs] = process.argv.slice(2);
+const count = parseInt(countArg, 10);
+const extra = {};
+for (const h of headerArgs) {
+  const i = h.indexOf(':');
+  extra[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+}
+
+const session = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+session.on('error', (e) => { console.error('session error', e.message); process.exit(3); });
+let done = 0;
+const finish = () => { if (++done === count) session.close(); };
+
+for (let n = 0; n < count; n++) {
+  const req = session.request({ ':method': 'CONNECT', ':authority': target, ...extra });
+  const out = { status: 0, proxyStatus: null, serverTiming: null, body: '' };
+  req.on('response', (headers) => {
+    out.status = headers[':status'];
+    out.proxyStatus = headers['proxy-status'] || null;
+    out.serverTiming = headers['server-timing'] || null;
+    if (out.status === 200 && mode === 'halfclose') {
+      req.end(Buffer.alloc(100000, 7)); // END_STREAM right after the data: the answer must still arrive
+    } else if (out.status === 200) {
+      req.write(`GET /${n} HTTP/1.1\r\nHost: ${target}\r\nConnection: close\r\n\r\n`);
+    }
+  });
+  req.on('end', () => { if (!req.writableEnded) req.end(); }); // destination done: close our side too
+  req.setEncoding('utf8');
+  req.on('data', (d) => { out.body += d; });
+  req.on('close', () => { console.log(JSON.stringify(out)); finish(); });
+  req.on('error', (e) => { out.error = e.code || e.message; });
+}
