@@ -27,6 +27,8 @@ public final class Main {
             Options:
               --config FILE   YAML configuration (every key: docs/configuration.md)
               --check         validate the configuration (including egress bind tests) and exit
+              --verbose       debug logging: one line per tunnel (no user data unless
+                              logging.log-sensitive-data is on in the config)
               --help          show this help
 
             Signals: SIGTERM or Ctrl-C stops accepting, lets open tunnels drain for limits.shutdown-grace
@@ -44,6 +46,7 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path config = null;
         boolean check = false;
+        boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-h", "--help" -> {
@@ -51,6 +54,7 @@ public final class Main {
                     return 0;
                 }
                 case "--check" -> check = true;
+                case "-v", "--verbose" -> verbose = true;
                 case "--config" -> {
                     if (i + 1 >= args.length) {
                         err.println("proxy-b: --config needs a file name\n");
@@ -75,6 +79,7 @@ public final class Main {
             err.println("proxy-b: cannot read config file " + config);
             return 2;
         }
+        configureLogging(verbose);
         ProxyBConfig cfg;
         try {
             cfg = ConfigLoader.load(config);
@@ -83,6 +88,21 @@ public final class Main {
             return 2;
         }
         return serve(cfg, check, out, err);
+    }
+
+    /** One line per record, and the proxy's own loggers at DEBUG (JUL FINE) when asked. */
+    private static void configureLogging(boolean verbose) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        }
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        if (verbose) {
+            java.util.logging.Logger.getLogger("proxy-b").setLevel(java.util.logging.Level.FINE);
+            java.util.logging.Logger.getLogger("proxy-b.tunnels").setLevel(java.util.logging.Level.FINE);
+            for (java.util.logging.Handler h : root.getHandlers()) {
+                h.setLevel(java.util.logging.Level.FINE);
+            }
+        }
     }
 
     private static int serve(ProxyBConfig cfg, boolean checkOnly, PrintStream out, PrintStream err) {

@@ -36,8 +36,9 @@ public final class TunnelSummary {
 
     void closed(TunnelContext ctx, Tunnel.Summary s) {
         metrics.tunnelClosed(ctx.protocol(), METHOD, s.bytesFromClient(), s.bytesToClient());
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.log(Level.INFO, "tunnel closed protocol={0} pool={1} signed={2} duration_ms={3} "
+        // DEBUG, not INFO: one synchronous console line per tunnel costs more than the tunnel at high rates.
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "tunnel closed protocol={0} pool={1} signed={2} duration_ms={3} "
                     + "bytes_from_client={4} bytes_to_client={5}{6}{7}",
                     ctx.protocol(), ctx.poolLabel(), ctx.hintSigned(), s.durationNanos() / 1_000_000,
                     s.bytesFromClient(), s.bytesToClient(), s.idleTimedOut() ? " idle_timeout=true" : "",
