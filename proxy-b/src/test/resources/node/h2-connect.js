@@ -15,7 +15,9 @@ for (const h of headerArgs) {
   extra[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
 }
 
-const session = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+// PROXY_SCHEME=http speaks h2c with prior knowledge (for `tls: none`).
+const scheme = process.env.PROXY_SCHEME || 'https';
+const session = http2.connect(`${scheme}://127.0.0.1:${port}`, { rejectUnauthorized: false });
 session.on('error', (e) => { console.error('session error', e.message); process.exit(3); });
 let done = 0;
 const finish = () => { if (++done === count) session.close(); };

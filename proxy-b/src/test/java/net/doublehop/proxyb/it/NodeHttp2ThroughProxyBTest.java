@@ -77,12 +77,20 @@ class NodeHttp2ThroughProxyBTest {
         }
     }
 
-    static List<JsonNode> node(String target, int count, String mode, String... headers) throws IOException, InterruptedException {
+    static List<JsonNode> node(String target, int count, String mode, String... headers)
+            throws IOException, InterruptedException {
+        return node(fx.port(), "https", target, count, mode, headers);
+    }
+
+    static List<JsonNode> node(int port, String scheme, String target, int count, String mode, String... headers)
+            throws IOException, InterruptedException {
         Path script = Path.of("src/test/resources/node/h2-connect.js").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("node", script.toString(), Integer.toString(fx.port()), target,
+        List<String> cmd = new ArrayList<>(List.of("node", script.toString(), Integer.toString(port), target,
                 Integer.toString(count), mode));
         cmd.addAll(List.of(headers));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("PROXY_SCHEME", scheme);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
