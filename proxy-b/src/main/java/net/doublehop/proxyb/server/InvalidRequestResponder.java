@@ -10,6 +10,7 @@ import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ProxyStatus;
+import net.doublehop.protocol.ServerTiming;
 
 /**
  * Requests the HTTP/1.x decoder could not parse: oversized header sections get 431 (RFC 6585 §5), an
@@ -25,6 +26,7 @@ final class InvalidRequestResponder implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        long start = System.nanoTime();
         DecoderResult result = req.decoderResult();
         Throwable cause = result == null ? null : result.cause();
         ProxyFailure failure;
@@ -38,6 +40,7 @@ final class InvalidRequestResponder implements Handler<HttpServerRequest> {
         HttpServerResponse resp = req.response();
         resp.setStatusCode(failure.status())
                 .putHeader(HeaderNames.PROXY_STATUS, ProxyStatus.format(proxyName, failure))
+                .putHeader(HeaderNames.SERVER_TIMING, ServerTiming.entry("proxy", System.nanoTime() - start))
                 .putHeader("connection", "close")
                 .end()
                 .onComplete(v -> req.connection().close());

@@ -139,6 +139,7 @@ class BadInputTest {
                 + "X-Big: " + big + "\r\n\r\n");
         assertThat(h.status()).isEqualTo(431);
         assertThat(h.header("proxy-status")).contains("error=http_request_error");
+        assertThat(h.header("server-timing")).startsWith("proxy;dur=");
         assertStillServes();
     }
 
