@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.doublehop.proxyb.egress.Cidr;
+import net.doublehop.geo.Cidr;
 import net.doublehop.proxyb.egress.EgressPool;
 
 /**

@@ -2,7 +2,7 @@ package net.doublehop.proxyb.config;
 
 import java.util.List;
 import java.util.Optional;
-import net.doublehop.proxyb.egress.Cidr;
+import net.doublehop.geo.Cidr;
 import net.doublehop.proxyb.egress.EgressPool;
 
 /**

@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.egress;
 
+import net.doublehop.geo.Cidr;
 import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;

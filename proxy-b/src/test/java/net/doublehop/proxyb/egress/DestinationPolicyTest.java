@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.egress;
 
+import net.doublehop.geo.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

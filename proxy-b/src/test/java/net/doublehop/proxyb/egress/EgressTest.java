@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.egress;
 
+import net.doublehop.geo.Cidr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -122,30 +123,6 @@ class EgressTest {
                 .isEqualTo(RendezvousPicker.weight("k".getBytes(), ip("127.0.0.2")));
         assertThat(RendezvousPicker.weight("k".getBytes(), ip("127.0.0.2")))
                 .isNotEqualTo(RendezvousPicker.weight("k".getBytes(), ip("127.0.0.3")));
-    }
-
-    @ParameterizedTest
-    @CsvSource({"10.0.0.0/8, 10.255.1.2, true", "10.0.0.0/8, 11.0.0.1, false", "127.0.0.1, 127.0.0.1, true",
-        "127.0.0.1, 127.0.0.2, false", "fe80::/10, fe80::1, true", "fe80::/10, fec0::1, false",
-        "10.0.0.0/8, ::ffff:10.1.1.1, true", "::/0, 10.0.0.1, false", "0.0.0.0/0, ::1, false"})
-    void cidrContains(String cidr, String address, boolean expected) {
-        assertThat(Cidr.parse(cidr).contains(ip(address))).isEqualTo(expected);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "example.com", "10.0.0.1/33", "10.0.0.1/8", "10.0.0/8", "fe80::1/129", "1.2.3.4/x",
-        "localhost", "::1/-1", "10.0.0.0/ 8"})
-    void cidrRejects(String text) {
-        assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void cidrExpandsSmallPrefixesOnly() {
-        assertThat(Cidr.parse("127.0.0.4/30").expand(256)).extracting(InetAddress::getHostAddress)
-                .containsExactly("127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7");
-        assertThat(Cidr.parse("::1").expand(1)).hasSize(1);
-        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/23").expand(256)).hasMessageContaining("more than 256");
-        assertThatThrownBy(() -> Cidr.parse("2001:db8::/64").expand(256)).hasMessageContaining("more than 256");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.egress;
+package net.doublehop.geo;
 
 import java.math.BigInteger;
 import java.net.Inet4Address;
@@ -96,7 +96,7 @@ public record Cidr(InetAddress network, int prefixLength) {
     }
 
     /** {@code ::ffff:a.b.c.d} → {@code a.b.c.d}; the JDK already does this for literals, not for all sources. */
-    static InetAddress unmapped(InetAddress a) {
+    public static InetAddress unmapped(InetAddress a) {
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address && b.length == 16 && b[10] == (byte) 0xff && b[11] == (byte) 0xff
                 && Arrays.equals(Arrays.copyOf(b, 10), new byte[10])) {
@@ -105,7 +105,7 @@ public record Cidr(InetAddress network, int prefixLength) {
         return a;
     }
 
-    private static BigInteger masked(byte[] address, int len) {
+    static BigInteger masked(byte[] address, int len) {
         int bits = address.length * 8;
         BigInteger value = new BigInteger(1, address);
         BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
@@ -113,7 +113,7 @@ public record Cidr(InetAddress network, int prefixLength) {
         return value.and(mask);
     }
 
-    static InetAddress toAddress(BigInteger value, int bytes) {
+    public static InetAddress toAddress(BigInteger value, int bytes) {
         byte[] raw = value.toByteArray();
         byte[] out = new byte[bytes];
         int copy = Math.min(raw.length, bytes);
