@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import net.doublehop.proxyb.config.ConfigException;
+import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.proxyb.config.ConfigLoader;
 import net.doublehop.proxyb.config.ProxyBConfig;
 

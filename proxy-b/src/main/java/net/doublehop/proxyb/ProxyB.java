@@ -23,10 +23,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.doublehop.protocol.signature.GeohashSignatureVerifier;
 import net.doublehop.protocol.signature.Jwks;
-import net.doublehop.proxyb.config.ConfigException;
-import net.doublehop.proxyb.config.HostPort;
+import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.HostPort;
 import net.doublehop.proxyb.config.ProxyBConfig;
-import net.doublehop.proxyb.config.TlsSettings;
+import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.proxyb.egress.DestinationPolicy;
 import net.doublehop.proxyb.egress.EgressBindCheck;
 import net.doublehop.proxyb.egress.Geofeed;
@@ -42,10 +42,10 @@ import net.doublehop.proxyb.flow.GeohashCheck;
 import net.doublehop.proxyb.flow.RequestParser;
 import net.doublehop.proxyb.flow.TunnelLimiter;
 import net.doublehop.proxyb.flow.TunnelSummary;
-import net.doublehop.proxyb.metrics.ProxyMetrics;
-import net.doublehop.proxyb.relay.TunnelRegistry;
-import net.doublehop.proxyb.server.AdminServer;
-import net.doublehop.proxyb.server.ListenerOptions;
+import net.doublehop.runtime.metrics.ProxyMetrics;
+import net.doublehop.runtime.relay.TunnelRegistry;
+import net.doublehop.runtime.server.AdminServer;
+import net.doublehop.runtime.server.ListenerOptions;
 import net.doublehop.proxyb.server.ProxyListenerVerticle;
 
 /** A running Proxy B: builds the flow from a validated config, starts the listeners, stops gracefully. */

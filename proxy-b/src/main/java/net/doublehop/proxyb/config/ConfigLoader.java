@@ -1,5 +1,10 @@
 package net.doublehop.proxyb.config;
 
+import net.doublehop.runtime.config.HostPort;
+import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.config.Limits;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -17,6 +22,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import static net.doublehop.runtime.config.YamlNodes.EMPTY;
+import static net.doublehop.runtime.config.YamlNodes.allowOnly;
+import static net.doublehop.runtime.config.YamlNodes.bool;
+import static net.doublehop.runtime.config.YamlNodes.duration;
+import static net.doublehop.runtime.config.YamlNodes.integer;
+import static net.doublehop.runtime.config.YamlNodes.object;
+import static net.doublehop.runtime.config.YamlNodes.readable;
+import static net.doublehop.runtime.config.YamlNodes.requiredText;
+import static net.doublehop.runtime.config.YamlNodes.text;
+import static net.doublehop.runtime.config.YamlNodes.textList;
+
 import net.doublehop.geo.Cidr;
 import net.doublehop.proxyb.egress.EgressPool;
 
@@ -29,8 +45,6 @@ public final class ConfigLoader {
 
     /** Addresses one prefix may expand to; larger prefixes need free-bind support we do not have yet. */
     static final int MAX_ADDRESSES_PER_PREFIX = 256;
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
     private final Path baseDir;
 
@@ -138,7 +152,7 @@ public final class ConfigLoader {
     }
 
     private AuthSettings readAuth(JsonNode node) {
-        JsonNode auth = node == null ? NullNodes.EMPTY : node;
+        JsonNode auth = node == null ? EMPTY : node;
         allowOnly(auth, "auth.", Set.of("preshared-keys", "preshared-keys-file", "allow-unauthenticated"));
         List<String> keys = new ArrayList<>(textList(auth, "preshared-keys", "auth.preshared-keys"));
         Optional<Path> file = text(auth, "preshared-keys-file").map(this::path);
@@ -166,7 +180,7 @@ public final class ConfigLoader {
     }
 
     private GeohashSettings readGeohash(JsonNode node) {
-        JsonNode g = node == null ? NullNodes.EMPTY : node;
+        JsonNode g = node == null ? EMPTY : node;
         allowOnly(g, "geohash.", Set.of("trusted-signers", "require-signature", "max-precision", "max-clock-skew",
                 "max-validity"));
         Optional<Path> signers = text(g, "trusted-signers").map(this::path);
@@ -207,7 +221,7 @@ public final class ConfigLoader {
     }
 
     private DnsSettings readDns(JsonNode node) {
-        JsonNode d = node == null ? NullNodes.EMPTY : node;
+        JsonNode d = node == null ? EMPTY : node;
         allowOnly(d, "dns.", Set.of("servers", "timeout", "hosts-file"));
         List<HostPort> servers = new ArrayList<>();
         for (String s : textList(d, "servers", "dns.servers")) {
@@ -219,7 +233,7 @@ public final class ConfigLoader {
     }
 
     private Limits readLimits(JsonNode node) {
-        JsonNode l = node == null ? NullNodes.EMPTY : node;
+        JsonNode l = node == null ? EMPTY : node;
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
                 "max-tunnels", "connect-timeout", "idle-timeout", "handshake-timeout", "shutdown-grace"));
         Limits d = Limits.defaults();
@@ -241,116 +255,4 @@ public final class ConfigLoader {
         return path.isAbsolute() ? path : baseDir.resolve(path).normalize();
     }
 
-    private static void readable(String key, Path p) {
-        if (!Files.isReadable(p)) {
-            throw new IllegalArgumentException(key + ": cannot read " + p);
-        }
-    }
-
-    private static void allowOnly(JsonNode node, String prefix, Set<String> keys) {
-        if (node == null || node.isNull()) {
-            return;
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException((prefix.isEmpty() ? "config" : prefix.substring(0, prefix.length() - 1))
-                    + " must be a mapping");
-        }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!keys.contains(k)) {
-                throw new IllegalArgumentException("unknown config key '" + prefix + k + "' (known: "
-                        + String.join(", ", keys.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
-    private static JsonNode object(JsonNode parent, String key) {
-        JsonNode n = parent.get(key);
-        return n == null || n.isNull() ? NullNodes.EMPTY : n;
-    }
-
-    private static String requiredText(JsonNode node, String key) {
-        return text(node, key).orElseThrow(() -> new IllegalArgumentException("missing required key '" + key + "'"));
-    }
-
-    private static Optional<String> text(JsonNode node, String key) {
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        if (!n.isValueNode() || n.isBoolean()) {
-            throw new IllegalArgumentException("'" + key + "' must be a string");
-        }
-        String s = n.asText().strip();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-
-    private static List<String> textList(JsonNode node, String key, String where) {
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
-            return List.of();
-        }
-        if (!n.isArray()) {
-            throw new IllegalArgumentException(where + " must be a list");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : n) {
-            if (!e.isValueNode() || e.isNull()) {
-                throw new IllegalArgumentException(where + " entries must be strings");
-            }
-            out.add(e.asText().strip());
-        }
-        return out;
-    }
-
-    private static boolean bool(JsonNode node, String key, boolean dflt) {
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        if (!n.isBoolean()) {
-            throw new IllegalArgumentException("'" + key + "' must be true or false");
-        }
-        return n.booleanValue();
-    }
-
-    private static int integer(JsonNode node, String key, int dflt) {
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-            throw new IllegalArgumentException("'" + key + "' must be an integer");
-        }
-        return n.intValue();
-    }
-
-    /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
-    static Duration duration(JsonNode node, String key, Duration dflt) {
-        JsonNode n = node.get(key);
-        if (n == null || n.isNull()) {
-            return dflt;
-        }
-        Matcher m = DURATION.matcher(n.asText().strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + key + "' must be a duration such as 500ms, 30s, 5m or 1h");
-        }
-        long v = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        Duration d = switch (unit) {
-            case "ms" -> Duration.ofMillis(v);
-            case "m" -> Duration.ofMinutes(v);
-            case "h" -> Duration.ofHours(v);
-            default -> Duration.ofSeconds(v);
-        };
-        if (d.isZero()) {
-            throw new IllegalArgumentException("'" + key + "' must be greater than zero");
-        }
-        return d;
-    }
-
-    /** An empty mapping node, so optional sections read like present-but-empty ones. */
-    private static final class NullNodes {
-        static final JsonNode EMPTY = new ObjectMapper().createObjectNode();
-    }
 }

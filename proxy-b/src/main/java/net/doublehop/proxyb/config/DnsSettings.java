@@ -1,5 +1,7 @@
 package net.doublehop.proxyb.config;
 
+import net.doublehop.runtime.config.HostPort;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,9 @@
 package net.doublehop.proxyb.config;
 
+import net.doublehop.runtime.config.HostPort;
+import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.config.Limits;
+
 import java.util.List;
 import java.util.Optional;
 import net.doublehop.geo.Cidr;

@@ -2,7 +2,7 @@ package net.doublehop.proxyb.demo;
 
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
-import net.doublehop.proxyb.config.HostPort;
+import net.doublehop.runtime.config.HostPort;
 
 /**
  * A demo destination for the quick start: answers every HTTP request with the source address it saw,

@@ -10,8 +10,8 @@ import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
-import net.doublehop.proxyb.relay.Tunnel;
-import net.doublehop.proxyb.relay.TunnelRegistry;
+import net.doublehop.runtime.relay.Tunnel;
+import net.doublehop.runtime.relay.TunnelRegistry;
 
 /**
  * Proxy B's request flow: parse → authenticate → locate/verify → policy → resolve/guard → dial →

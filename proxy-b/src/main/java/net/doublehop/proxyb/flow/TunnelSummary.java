@@ -3,8 +3,8 @@ package net.doublehop.proxyb.flow;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import net.doublehop.protocol.ProxyFailure;
-import net.doublehop.proxyb.metrics.ProxyMetrics;
-import net.doublehop.proxyb.relay.Tunnel;
+import net.doublehop.runtime.metrics.ProxyMetrics;
+import net.doublehop.runtime.relay.Tunnel;
 
 /**
  * Stage 9, summarize: metrics and one log line per tunnel. By default the line carries nothing that

@@ -1,5 +1,7 @@
 package net.doublehop.proxyb.server;
 
+import net.doublehop.runtime.server.InvalidRequestResponder;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -7,7 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import net.doublehop.proxyb.flow.ConnectFlow;
-import net.doublehop.proxyb.metrics.ProxyMetrics;
+import net.doublehop.runtime.metrics.ProxyMetrics;
 
 /**
  * One proxy listener on one event loop; Proxy B deploys one instance per event loop sharing the port.

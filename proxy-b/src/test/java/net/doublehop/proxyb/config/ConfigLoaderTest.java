@@ -1,5 +1,10 @@
 package net.doublehop.proxyb.config;
 
+import net.doublehop.runtime.config.HostPort;
+import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.config.Limits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.server;
+package net.doublehop.runtime.server;
 
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -16,11 +16,11 @@ import net.doublehop.protocol.ServerTiming;
  * Requests the HTTP/1.x decoder could not parse: oversized header sections get 431 (RFC 6585 §5), an
  * oversized request line 414, anything else 400; all with a {@code Proxy-Status}, and the connection closed.
  */
-final class InvalidRequestResponder implements Handler<HttpServerRequest> {
+public final class InvalidRequestResponder implements Handler<HttpServerRequest> {
 
     private final String proxyName;
 
-    InvalidRequestResponder(String proxyName) {
+    public InvalidRequestResponder(String proxyName) {
         this.proxyName = proxyName;
     }
 

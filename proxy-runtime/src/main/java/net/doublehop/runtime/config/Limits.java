@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.config;
+package net.doublehop.runtime.config;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.server;
+package net.doublehop.runtime.server;
 
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Http2Settings;
@@ -9,8 +9,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.doublehop.proxyb.config.Limits;
-import net.doublehop.proxyb.config.TlsSettings;
+import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.config.TlsSettings;
 
 /** Builds the proxy listener's options from config: TLS + ALPN (h2, http/1.1), mTLS, limits. */
 public final class ListenerOptions {

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.metrics;
+package net.doublehop.runtime.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.config;
+package net.doublehop.runtime.config;
 
 /** A configuration problem, with the config key path that caused it so operators can fix it at once. */
 public final class ConfigException extends RuntimeException {

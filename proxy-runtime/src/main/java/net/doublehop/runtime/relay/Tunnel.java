@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.relay;
+package net.doublehop.runtime.relay;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;

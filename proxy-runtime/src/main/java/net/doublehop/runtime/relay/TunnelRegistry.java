@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.relay;
+package net.doublehop.runtime.relay;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.server;
+package net.doublehop.runtime.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import net.doublehop.proxyb.config.HostPort;
+import net.doublehop.runtime.config.HostPort;
 
 /**
  * The operator's port: {@code /metrics} (Prometheus text), {@code /health/live}, {@code /health/ready}

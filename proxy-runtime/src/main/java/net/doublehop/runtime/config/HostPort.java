@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.config;
+package net.doublehop.runtime.config;
 
 /** A listen address from the config file, e.g. {@code 127.0.0.1:8443} or {@code [::1]:8443}. */
 public record HostPort(String host, int port) {

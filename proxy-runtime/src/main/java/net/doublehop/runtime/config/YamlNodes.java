@@ -1,0 +1,139 @@
+package net.doublehop.runtime.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed accessors over a parsed YAML tree for the config loaders of both proxies. Each names the key in
+ * its error, so a bad config says exactly what to fix. Errors are {@link IllegalArgumentException}s that
+ * the loaders turn into {@link ConfigException}s.
+ */
+public final class YamlNodes {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    /** An empty mapping node, so optional sections read like present-but-empty ones. */
+    public static final JsonNode EMPTY = new ObjectMapper().createObjectNode();
+
+    private YamlNodes() {
+    }
+
+    public static void readable(String key, Path p) {
+        if (!Files.isReadable(p)) {
+            throw new IllegalArgumentException(key + ": cannot read " + p);
+        }
+    }
+
+    public static void allowOnly(JsonNode node, String prefix, Set<String> keys) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException((prefix.isEmpty() ? "config" : prefix.substring(0, prefix.length() - 1))
+                    + " must be a mapping");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!keys.contains(k)) {
+                throw new IllegalArgumentException("unknown config key '" + prefix + k + "' (known: "
+                        + String.join(", ", keys.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    public static JsonNode object(JsonNode parent, String key) {
+        JsonNode n = parent.get(key);
+        return n == null || n.isNull() ? EMPTY : n;
+    }
+
+    public static String requiredText(JsonNode node, String key) {
+        return text(node, key).orElseThrow(() -> new IllegalArgumentException("missing required key '" + key + "'"));
+    }
+
+    public static Optional<String> text(JsonNode node, String key) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isValueNode() || n.isBoolean()) {
+            throw new IllegalArgumentException("'" + key + "' must be a string");
+        }
+        String s = n.asText().strip();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    public static List<String> textList(JsonNode node, String key, String where) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException(where + " must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isValueNode() || e.isNull()) {
+                throw new IllegalArgumentException(where + " entries must be strings");
+            }
+            out.add(e.asText().strip());
+        }
+        return out;
+    }
+
+    public static boolean bool(JsonNode node, String key, boolean dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException("'" + key + "' must be true or false");
+        }
+        return n.booleanValue();
+    }
+
+    public static int integer(JsonNode node, String key, int dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + key + "' must be an integer");
+        }
+        return n.intValue();
+    }
+
+    /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
+    public static Duration duration(JsonNode node, String key, Duration dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        Matcher m = DURATION.matcher(n.asText().strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + key + "' must be a duration such as 500ms, 30s, 5m or 1h");
+        }
+        long v = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(v);
+            case "m" -> Duration.ofMinutes(v);
+            case "h" -> Duration.ofHours(v);
+            default -> Duration.ofSeconds(v);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("'" + key + "' must be greater than zero");
+        }
+        return d;
+    }
+}
