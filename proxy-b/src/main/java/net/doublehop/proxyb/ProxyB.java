@@ -179,7 +179,8 @@ public final class ProxyB {
         if (config.admin().isEmpty()) {
             return Future.succeededFuture();
         }
-        admin = new AdminServer(vertx, metrics::scrape, ready::get, Geofeed.csv(config.pools()));
+        admin = new AdminServer(vertx, metrics::scrape, ready::get, Map.of("/geofeed.csv",
+                new AdminServer.Document("text/csv; charset=utf-8", Geofeed.csv(config.pools()))));
         return admin.listen(config.admin().get()).map(p -> {
             adminPort = p;
             return null;

@@ -32,9 +32,8 @@ public final class GeohashCheck {
         MultiMap headers = ctx.request().headers();
         List<String> values = headers.getAll(HeaderNames.SEC_CH_GEOHASH);
         if (values.isEmpty()) {
-            if (requireSignature) {
-                throw SIGNATURE_MISSING;
-            }
+            // No claim at all: the default pool, which the operator chose. require-signature guards claims
+            // (a client may not pick a region without A's signature); it does not demand one.
             return;
         }
         if (values.size() > 1) {

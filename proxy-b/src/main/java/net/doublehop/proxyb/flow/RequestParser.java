@@ -1,44 +1,11 @@
 package net.doublehop.proxyb.flow;
 
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.HostAndPort;
-import net.doublehop.protocol.ConnectTarget;
-import net.doublehop.protocol.ProxyErrorType;
-import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.runtime.server.ConnectTargets;
 
 /** Stage 1, parse: only CONNECT is served, and its target must be a well-formed authority. */
 public final class RequestParser {
 
-    /** 405 for non-CONNECT methods on the proxy port (RFC 9110 §15.5.6); the responder adds {@code Allow}. */
-    static final ProxyFailure METHOD_NOT_ALLOWED =
-            new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 405, "only CONNECT is served here");
-
     public void apply(TunnelContext ctx) {
-        HttpServerRequest req = ctx.request();
-        if (req.method() != HttpMethod.CONNECT) {
-            throw METHOD_NOT_ALLOWED;
-        }
-        ctx.target(ConnectTarget.parse(rawTarget(req)));
-    }
-
-    /**
-     * HTTP/1.1 carries the target in the request-target (take it from there, not {@code Host}); HTTP/2
-     * carries it in {@code :authority}, which Vert.x has already split into host and port.
-     */
-    static String rawTarget(HttpServerRequest req) {
-        if (req.version() == HttpVersion.HTTP_1_0 || req.version() == HttpVersion.HTTP_1_1) {
-            return req.uri();
-        }
-        HostAndPort a = req.authority();
-        if (a == null) {
-            throw ProxyFailure.badRequest("CONNECT without :authority");
-        }
-        String host = a.host();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return a.port() < 0 ? host : host + ":" + a.port();
+        ctx.target(ConnectTargets.parse(ctx.request()));
     }
 }

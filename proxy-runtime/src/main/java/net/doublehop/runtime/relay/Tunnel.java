@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  */
 public final class Tunnel {
 
+    /** The two sockets of a tunnel about to start. */
+    public record Legs(NetSocket client, NetSocket destination) { }
+
     /** What a finished tunnel reports, for metrics and the summary log line. */
     public record Summary(long bytesFromClient, long bytesToClient, long durationNanos, boolean idleTimedOut) { }
 

@@ -6,27 +6,32 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import net.doublehop.runtime.config.HostPort;
 
 /**
  * The operator's port: {@code /metrics} (Prometheus text), {@code /health/live}, {@code /health/ready}
- * (503 while starting or draining), {@code /geofeed.csv} (RFC 8805). Four fixed routes do not need a router.
+ * (503 while starting or draining), plus fixed documents each proxy publishes (B: {@code /geofeed.csv},
+ * A: its JWKS). A handful of fixed routes does not need a router.
  */
 public final class AdminServer {
 
     private final Vertx vertx;
     private final Supplier<String> metrics;
     private final BooleanSupplier ready;
-    private final String geofeed;
+    private final Map<String, Document> documents;
     private HttpServer server;
 
-    public AdminServer(Vertx vertx, Supplier<String> metrics, BooleanSupplier ready, String geofeed) {
+    /** A fixed document served at a path. */
+    public record Document(String contentType, String body) { }
+
+    public AdminServer(Vertx vertx, Supplier<String> metrics, BooleanSupplier ready, Map<String, Document> documents) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.ready = ready;
-        this.geofeed = geofeed;
+        this.documents = Map.copyOf(documents);
     }
 
     public Future<Integer> listen(HostPort address) {
@@ -50,8 +55,14 @@ public final class AdminServer {
                 req.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "text/plain")
                         .end(ok ? "ready\n" : "not ready\n");
             }
-            case "/geofeed.csv" -> req.response().putHeader("content-type", "text/csv; charset=utf-8").end(geofeed);
-            default -> req.response().setStatusCode(404).putHeader("content-type", "text/plain").end("not found\n");
+            default -> {
+                Document d = documents.get(req.path());
+                if (d == null) {
+                    req.response().setStatusCode(404).putHeader("content-type", "text/plain").end("not found\n");
+                } else {
+                    req.response().putHeader("content-type", d.contentType()).end(d.body());
+                }
+            }
         }
     }
 

@@ -1,0 +1,218 @@
+package net.doublehop.proxya;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.doublehop.geo.CsvIpLocator;
+import net.doublehop.geo.IpLocator;
+import net.doublehop.protocol.signature.Ed25519Keys;
+import net.doublehop.protocol.signature.GeohashSigner;
+import net.doublehop.protocol.signature.Jwks;
+import net.doublehop.proxya.config.ProxyAConfig;
+import net.doublehop.proxya.flow.ClientLocator;
+import net.doublehop.proxya.flow.ForwardFlow;
+import net.doublehop.proxya.flow.UserAuthenticator;
+import net.doublehop.proxya.flow.UserLimiter;
+import net.doublehop.proxya.upstream.UpstreamPool;
+import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.metrics.ProxyMetrics;
+import net.doublehop.runtime.relay.TunnelRegistry;
+import net.doublehop.runtime.server.AdminServer;
+import net.doublehop.runtime.server.InvalidRequestResponder;
+import net.doublehop.runtime.server.ListenerOptions;
+
+/** A running Proxy A: builds the forward flow from a validated config, starts listeners, stops gracefully. */
+public final class ProxyA {
+
+    private static final Logger LOG = System.getLogger("proxy-a");
+    /** Where A publishes its geohash-signing public keys for Proxy B operators. */
+    public static final String JWKS_PATH = "/.well-known/geohash-keys.jwks";
+
+    private final Vertx vertx;
+    private final ProxyAConfig config;
+    private final ProxyMetrics metrics = new ProxyMetrics("a");
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private UpstreamPool upstream;
+    private TunnelRegistry tunnels;
+    private AdminServer admin;
+    private SelfSignedCertificate selfSigned;
+    private String jwks;
+    private int port;
+    private int adminPort = -1;
+    private Future<Void> stopping;
+
+    private ProxyA(Vertx vertx, ProxyAConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {
+        ProxyA a = new ProxyA(vertx, config);
+        try {
+            return a.listen(a.buildFlow()).map(a);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private ForwardFlow buildFlow() {
+        PrivateKey key;
+        PublicKey pub;
+        try {
+            if (config.signing().privateKey().isPresent()) {
+                key = Ed25519Keys.readPrivateKey(config.signing().privateKey().get());
+                pub = null;
+            } else {
+                KeyPair kp = Ed25519Keys.generate();
+                key = kp.getPrivate();
+                pub = kp.getPublic();
+                LOG.log(Level.WARNING, "signing.private-key not set: generated an Ed25519 key for this run only; "
+                        + "Proxy B must fetch " + JWKS_PATH + " again after every restart. Development only.");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("signing.private-key: " + e.getMessage(), e);
+        }
+        jwks = pub == null ? null : Jwks.toJson(Map.of(config.signing().keyId(), pub));
+        IpLocator locator;
+        try (Reader r = config.geolocation().database().isPresent()
+                ? Files.newBufferedReader(config.geolocation().database().get(), StandardCharsets.UTF_8)
+                : new InputStreamReader(CsvIpLocator.class.getResourceAsStream("demo-clients.csv"), StandardCharsets.UTF_8)) {
+            locator = CsvIpLocator.read(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("geolocation.database: " + e.getMessage(), e);
+        }
+        if (config.geolocation().database().isEmpty()) {
+            LOG.log(Level.WARNING, "geolocation.database not set: using the embedded demo table (loopback aliases only)");
+        }
+        UserAuthenticator auth;
+        try {
+            auth = new UserAuthenticator(vertx, config.users().file().isPresent()
+                    ? UserAuthenticator.readUsersFile(config.users().file().get()) : Map.of(),
+                    config.users().presharedKeys(), config.tls().clientCa().isPresent());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        if (config.upstream().insecure()) {
+            LOG.log(Level.WARNING, "upstream.insecure: Proxy B's certificate is not verified. Development only.");
+        }
+        upstream = new UpstreamPool(vertx, config.upstream());
+        tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
+        return new ForwardFlow(config.proxyName(), auth, new UserLimiter(config.maxTunnelsPerUser()),
+                new ClientLocator(locator, config.geolocation()),
+                new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
+                        new SecureRandom()),
+                upstream, config.upstream().presharedKey(), tunnels, metrics);
+    }
+
+    private Future<Void> listen(ForwardFlow flow) {
+        KeyCertOptions keyCert = null;
+        if (config.tls().mode() == TlsSettings.Mode.SELF_SIGNED) {
+            selfSigned = SelfSignedCertificate.create("localhost");
+            keyCert = selfSigned.keyCertOptions();
+            LOG.log(Level.WARNING, "tls: no certificate configured; using a self-signed certificate made at start.");
+        }
+        HttpServerOptions options = ListenerOptions.build(config.listen().host(), config.listen().port(), config.tls(),
+                keyCert, config.limits());
+        Listener listener = new Listener(options, flow);
+        return vertx.deployVerticle(listener, new DeploymentOptions()).compose(id -> {
+            port = listener.server.actualPort();
+            if (config.admin().isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Map<String, AdminServer.Document> docs = jwks == null ? Map.of()
+                    : Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", jwks));
+            admin = new AdminServer(vertx, metrics::scrape, ready::get, docs);
+            return admin.listen(config.admin().get()).map(p -> {
+                adminPort = p;
+                return null;
+            });
+        }).onSuccess(v -> ready.set(true)).mapEmpty();
+    }
+
+    /** One listener verticle; A's hot path is the relay, so one event loop is the starting point. */
+    private final class Listener extends VerticleBase {
+        private final HttpServerOptions options;
+        private final ForwardFlow flow;
+        HttpServer server;
+
+        Listener(HttpServerOptions options, ForwardFlow flow) {
+            this.options = options;
+            this.flow = flow;
+        }
+
+        @Override
+        public Future<?> start() {
+            server = vertx.createHttpServer(options).requestHandler(flow)
+                    .invalidRequestHandler(new InvalidRequestResponder(config.proxyName()))
+                    .connectionHandler(conn -> {
+                        long opened = System.nanoTime();
+                        String protocol = conn.protocolVersion() == HttpVersion.HTTP_2 ? "h2" : "h1";
+                        metrics.connectionOpened(protocol);
+                        conn.closeHandler(v -> metrics.connectionClosed(protocol, System.nanoTime() - opened));
+                    });
+            servers.add(server);
+            return server.listen();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /** The JWKS of the key generated at start, or null when a configured key is used. */
+    public String generatedJwks() {
+        return jwks;
+    }
+
+    public int upstreamConnections() {
+        return upstream.liveConnections();
+    }
+
+    public synchronized Future<Void> stop(Duration grace) {
+        if (stopping != null) {
+            return stopping;
+        }
+        ready.set(false);
+        List<Future<Void>> all = new ArrayList<>();
+        for (HttpServer s : servers) {
+            all.add(s.shutdown(grace));
+        }
+        stopping = Future.join(all).<Void>mapEmpty().eventually(() -> {
+            tunnels.closeAll();
+            if (selfSigned != null) {
+                selfSigned.delete();
+            }
+            return (admin == null ? Future.<Void>succeededFuture() : admin.close()).eventually(upstream::close);
+        });
+        return stopping;
+    }
+}

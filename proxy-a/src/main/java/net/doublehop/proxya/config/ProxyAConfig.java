@@ -1,0 +1,58 @@
+package net.doublehop.proxya.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import net.doublehop.runtime.config.HostPort;
+import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.config.TlsSettings;
+
+/** Proxy A's whole configuration, validated once at load ({@link ProxyAConfigLoader}); every key in docs/configuration.md. */
+public record ProxyAConfig(
+        HostPort listen,
+        String proxyName,
+        TlsSettings tls,
+        Users users,
+        Geolocation geolocation,
+        Signing signing,
+        Upstream upstream,
+        Optional<HostPort> admin,
+        Limits limits,
+        int maxTunnelsPerUser,
+        boolean logSensitive) {
+
+    /** Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, or tls.client-ca certificates. */
+    public record Users(Optional<Path> file, List<String> presharedKeys) {
+        public Users {
+            presharedKeys = List.copyOf(presharedKeys);
+        }
+
+        @Override
+        public String toString() {
+            return "Users[file=" + file + ", presharedKeys=" + presharedKeys.size() + " keys]";
+        }
+    }
+
+    /**
+     * Client IP to location. {@code database} empty: the embedded demo table. A client with no location gets
+     * {@code fallbackCountry} (+ {@code fallbackGeohash}) or, without one, no hint at all.
+     */
+    public record Geolocation(Optional<Path> database, int precision, Optional<String> fallbackCountry,
+            Optional<String> fallbackGeohash) { }
+
+    /** Geohash signing: {@code privateKey} empty = a key generated at start (development only). */
+    public record Signing(Optional<Path> privateKey, String keyId, Duration validity) { }
+
+    /** Proxy B: address, credential, trust, pool size. */
+    public record Upstream(String host, int port, Optional<String> presharedKey, Optional<Path> clientCertificate,
+            Optional<Path> clientKey, Optional<Path> trust, boolean insecure, int maxConnections,
+            Duration connectTimeout) {
+
+        @Override
+        public String toString() {
+            return "Upstream[" + host + ":" + port + ", presharedKey=" + (presharedKey.isPresent() ? "***" : "none")
+                    + ", mtls=" + clientCertificate.isPresent() + ", insecure=" + insecure + "]";
+        }
+    }
+}

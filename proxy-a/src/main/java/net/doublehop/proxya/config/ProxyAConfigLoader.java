@@ -1,0 +1,185 @@
+package net.doublehop.proxya.config;
+
+import static net.doublehop.runtime.config.YamlNodes.EMPTY;
+import static net.doublehop.runtime.config.YamlNodes.allowOnly;
+import static net.doublehop.runtime.config.YamlNodes.bool;
+import static net.doublehop.runtime.config.YamlNodes.duration;
+import static net.doublehop.runtime.config.YamlNodes.integer;
+import static net.doublehop.runtime.config.YamlNodes.object;
+import static net.doublehop.runtime.config.YamlNodes.readable;
+import static net.doublehop.runtime.config.YamlNodes.requiredText;
+import static net.doublehop.runtime.config.YamlNodes.text;
+import static net.doublehop.runtime.config.YamlNodes.textList;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import net.doublehop.geo.Geohash;
+import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.HostPort;
+import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.config.TlsSettings;
+
+/** Reads Proxy A's YAML config; every key validated here, unknown keys refused. */
+public final class ProxyAConfigLoader {
+
+    private final Path baseDir;
+
+    private ProxyAConfigLoader(Path baseDir) {
+        this.baseDir = baseDir;
+    }
+
+    public static ProxyAConfig load(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ProxyAConfig parse(String yaml, Path baseDir) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("config must be a YAML mapping");
+        }
+        try {
+            return new ProxyAConfigLoader(baseDir).read(root);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private ProxyAConfig read(JsonNode root) {
+        allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
+                "admin", "limits", "logging"));
+        HostPort listen = HostPort.parse(requiredText(root, "listen"));
+        String name = text(root, "proxy-name").orElse("proxy-a");
+        TlsSettings tls = readTls(root.get("tls"));
+
+        JsonNode u = object(root, "users");
+        allowOnly(u, "users.", Set.of("file", "preshared-keys"));
+        Optional<Path> usersFile = text(u, "file").map(this::path);
+        usersFile.ifPresent(p -> readable("users.file", p));
+        ProxyAConfig.Users users = new ProxyAConfig.Users(usersFile, textList(u, "preshared-keys", "users.preshared-keys"));
+        if (usersFile.isEmpty() && users.presharedKeys().isEmpty() && tls.clientCa().isEmpty()) {
+            throw new IllegalArgumentException("users: configure users.file, users.preshared-keys or tls.client-ca");
+        }
+
+        JsonNode g = object(root, "geolocation");
+        allowOnly(g, "geolocation.", Set.of("database", "precision", "fallback-country", "fallback-geohash"));
+        Optional<Path> db = text(g, "database").map(this::path);
+        db.ifPresent(p -> readable("geolocation.database", p));
+        int precision = integer(g, "precision", 5);
+        if (precision < 1 || precision > 12) {
+            throw new IllegalArgumentException("geolocation.precision must be 1..12");
+        }
+        Optional<String> fbCountry = text(g, "fallback-country");
+        fbCountry.ifPresent(c -> {
+            if (!c.matches("[A-Z]{2}")) {
+                throw new IllegalArgumentException("geolocation.fallback-country must be an ISO 3166-1 alpha-2 code");
+            }
+        });
+        Optional<String> fbGeohash = text(g, "fallback-geohash");
+        fbGeohash.ifPresent(h -> {
+            if (!Geohash.isValid(h) || fbCountry.isEmpty()) {
+                throw new IllegalArgumentException("geolocation.fallback-geohash must be a geohash and needs fallback-country");
+            }
+        });
+
+        JsonNode s = object(root, "signing");
+        allowOnly(s, "signing.", Set.of("private-key", "key-id", "validity"));
+        Optional<Path> key = text(s, "private-key").map(this::path);
+        key.ifPresent(p -> readable("signing.private-key", p));
+        ProxyAConfig.Signing signing = new ProxyAConfig.Signing(key, text(s, "key-id").orElse("proxy-a-1"),
+                duration(s, "validity", Duration.ofMinutes(5)));
+
+        JsonNode up = root.get("upstream");
+        if (up == null || !up.isObject()) {
+            throw new IllegalArgumentException("missing required key 'upstream' (Proxy B's url and credential)");
+        }
+        allowOnly(up, "upstream.", Set.of("url", "preshared-key", "client-certificate", "client-key", "trust",
+                "insecure", "max-connections", "connect-timeout"));
+        URI url = URI.create(requiredText(up, "url"));
+        if (!"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
+            throw new IllegalArgumentException("upstream.url must be https://host:port");
+        }
+        Optional<Path> cert = text(up, "client-certificate").map(this::path);
+        Optional<Path> ckey = text(up, "client-key").map(this::path);
+        if (cert.isPresent() != ckey.isPresent()) {
+            throw new IllegalArgumentException("upstream.client-certificate and upstream.client-key go together");
+        }
+        cert.ifPresent(p -> readable("upstream.client-certificate", p));
+        ckey.ifPresent(p -> readable("upstream.client-key", p));
+        Optional<Path> trust = text(up, "trust").map(this::path);
+        trust.ifPresent(p -> readable("upstream.trust", p));
+        boolean insecure = bool(up, "insecure", false);
+        if (trust.isEmpty() && !insecure) {
+            throw new IllegalArgumentException("upstream: set upstream.trust (Proxy B's CA) or upstream.insecure: true");
+        }
+        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
+        ProxyAConfig.Upstream upstream = new ProxyAConfig.Upstream(host, url.getPort(), text(up, "preshared-key"),
+                cert, ckey, trust, insecure, integer(up, "max-connections", 4),
+                duration(up, "connect-timeout", Duration.ofSeconds(10)));
+
+        Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
+        JsonNode l = object(root, "limits");
+        allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
+                "max-tunnels", "max-tunnels-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace"));
+        Limits d = Limits.defaults();
+        Limits limits = new Limits(integer(l, "max-header-size", d.maxHeaderSize()),
+                integer(l, "max-concurrent-streams", d.maxConcurrentStreams()),
+                integer(l, "max-tunnels-per-connection", d.maxTunnelsPerConnection()),
+                integer(l, "max-tunnels", d.maxTunnels()), upstream.connectTimeout(),
+                duration(l, "idle-timeout", d.idleTimeout()), duration(l, "handshake-timeout", d.handshakeTimeout()),
+                duration(l, "shutdown-grace", d.shutdownGrace()));
+        int perUser = integer(l, "max-tunnels-per-user", 256);
+        JsonNode logging = object(root, "logging");
+        allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
+        return new ProxyAConfig(listen, name, tls, users,
+                new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
+                perUser, bool(logging, "log-sensitive-data", false));
+    }
+
+    private TlsSettings readTls(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new TlsSettings(TlsSettings.Mode.SELF_SIGNED, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        if (node.isTextual() && node.asText().equals("none")) {
+            return TlsSettings.none();
+        }
+        allowOnly(node, "tls.", Set.of("certificate", "private-key", "client-ca"));
+        Optional<Path> cert = text(node, "certificate").map(this::path);
+        Optional<Path> key = text(node, "private-key").map(this::path);
+        Optional<Path> ca = text(node, "client-ca").map(this::path);
+        if (cert.isPresent() != key.isPresent()) {
+            throw new IllegalArgumentException("tls.certificate and tls.private-key go together");
+        }
+        cert.ifPresent(p -> readable("tls.certificate", p));
+        key.ifPresent(p -> readable("tls.private-key", p));
+        ca.ifPresent(p -> readable("tls.client-ca", p));
+        return new TlsSettings(cert.isPresent() ? TlsSettings.Mode.FILES : TlsSettings.Mode.SELF_SIGNED, cert, key, ca);
+    }
+
+    private Path path(String p) {
+        Path path = Path.of(p);
+        return path.isAbsolute() ? path : baseDir.resolve(path).normalize();
+    }
+
+    static JsonNode empty() {
+        return EMPTY;
+    }
+}

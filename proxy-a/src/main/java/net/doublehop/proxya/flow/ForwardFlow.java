@@ -1,0 +1,173 @@
+package net.doublehop.proxya.flow;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.NetSocket;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import net.doublehop.protocol.ConnectTarget;
+import net.doublehop.protocol.GeohashHint;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.ServerTiming;
+import net.doublehop.protocol.signature.GeohashSigner;
+import net.doublehop.protocol.signature.SignedGeohash;
+import net.doublehop.proxya.upstream.UpstreamPool;
+import net.doublehop.runtime.metrics.ProxyMetrics;
+import net.doublehop.runtime.relay.Tunnel;
+import net.doublehop.runtime.relay.TunnelRegistry;
+import net.doublehop.runtime.server.ConnectTargets;
+import net.doublehop.runtime.server.FailureResponses;
+
+/**
+ * Proxy A's forward-mode flow (docs/request-flow.md): parse → authenticate user → limit → locate → sign →
+ * CONNECT to B on the pooled connection → pass B's answer back with our own entries → relay → summarize.
+ * The request to B is built from scratch: only the target, our credential and the signed geohash go out,
+ * so nothing the client sent (its address, its name, its own sec-ch-geohash, forwarding headers) reaches B.
+ */
+public final class ForwardFlow implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = System.getLogger("proxy-a.tunnels");
+    static final ProxyFailure INTERNAL = ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "unexpected proxy error");
+    static final ProxyFailure NEXT_HOP_REFUSED_US = new ProxyFailure(ProxyErrorType.PROXY_CONFIGURATION_ERROR, 502,
+            "next hop refused this proxy's credential");
+
+    private final String proxyName;
+    private final UserAuthenticator users;
+    private final UserLimiter userLimits;
+    private final ClientLocator locator;
+    private final GeohashSigner signer;
+    private final UpstreamPool upstream;
+    private final String upstreamAuthorization;
+    private final FailureResponses failures;
+    private final TunnelRegistry tunnels;
+    private final ProxyMetrics metrics;
+
+    public ForwardFlow(String proxyName, UserAuthenticator users, UserLimiter userLimits, ClientLocator locator,
+            GeohashSigner signer, UpstreamPool upstream, Optional<String> upstreamPresharedKey, TunnelRegistry tunnels,
+            ProxyMetrics metrics) {
+        this.proxyName = proxyName;
+        this.users = users;
+        this.userLimits = userLimits;
+        this.locator = locator;
+        this.signer = signer;
+        this.upstream = upstream;
+        this.upstreamAuthorization = upstreamPresharedKey.map(k -> "Preshared " + k).orElse(null);
+        this.failures = new FailureResponses(proxyName, proxyName, "Basic realm=\"" + proxyName + "\"");
+        this.tunnels = tunnels;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        long start = System.nanoTime();
+        String protocol = req.version() == HttpVersion.HTTP_2 ? "h2" : "h1";
+        String[] user = new String[1];
+        ConnectTarget[] target = new ConnectTarget[1];
+        Future.<Void>succeededFuture()
+                .map(v -> target[0] = ConnectTargets.parse(req))
+                .compose(t -> users.authenticate(req))
+                .compose(u -> {
+                    userLimits.acquire(u);
+                    user[0] = u;
+                    return upstream.open(target[0], upstreamHeaders(clientAddress(req)));
+                })
+                .compose(answer -> answer(req, start, answer.response()))
+                .onSuccess(tunnel -> relay(req, protocol, tunnel, user[0]))
+                .onFailure(t -> {
+                    if (user[0] != null) {
+                        userLimits.release(user[0]);
+                    }
+                    ProxyFailure f = t instanceof ProxyFailure pf ? pf : INTERNAL;
+                    if (f == INTERNAL) {
+                        LOG.log(Level.WARNING, "internal error while setting up a tunnel: {0}", t.getClass().getName());
+                    }
+                    if (!(t instanceof PassedThrough)) {
+                        failures.respond(req.response(), start, f);
+                    }
+                    metrics.requestAnswered(protocol, "connect", req.response().getStatusCode(), "none");
+                });
+    }
+
+    /** Only what B needs: our credential and the signed location. Never anything the client sent. */
+    private MultiMap upstreamHeaders(InetAddress client) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        if (upstreamAuthorization != null) {
+            h.set(HeaderNames.PROXY_AUTHORIZATION, upstreamAuthorization);
+        }
+        Optional<GeohashHint> hint = client == null ? Optional.empty() : locator.locate(client);
+        hint.ifPresent(g -> {
+            SignedGeohash s = signer.sign(g);
+            h.set(HeaderNames.SEC_CH_GEOHASH, s.geohash());
+            h.set(HeaderNames.SIGNATURE_INPUT, s.signatureInput());
+            h.set(HeaderNames.SIGNATURE, s.signature());
+        });
+        return h;
+    }
+
+    /** B's 2xx becomes ours (with both Server-Timing entries); anything else is passed back as B said it. */
+    private Future<Tunnel.Legs> answer(HttpServerRequest req, long start, HttpClientResponse b) {
+        HttpServerResponse resp = req.response();
+        String bTiming = b.getHeader(HeaderNames.SERVER_TIMING);
+        String ours = ServerTiming.entry(proxyName, System.nanoTime() - start);
+        if (b.statusCode() / 100 == 2) {
+            resp.putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
+            NetSocket toB = b.netSocket();
+            return req.toNetSocket().map(client -> new Tunnel.Legs(client, toB)).onFailure(e -> toB.close());
+        }
+        b.netSocket().close();
+        if (b.statusCode() == 407) {
+            return Future.failedFuture(NEXT_HOP_REFUSED_US);
+        }
+        String bStatus = b.getHeader(HeaderNames.PROXY_STATUS);
+        String mine = proxyName + "; received-status=" + b.statusCode();
+        resp.setStatusCode(b.statusCode())
+                .putHeader(HeaderNames.PROXY_STATUS, bStatus == null ? mine : bStatus + ", " + mine)
+                .putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours)
+                .end();
+        return Future.failedFuture(new PassedThrough());
+    }
+
+    private void relay(HttpServerRequest req, String protocol, Tunnel.Legs legs, String user) {
+        metrics.requestAnswered(protocol, "connect", 200, "none");
+        metrics.tunnelOpened();
+        Tunnel[] self = new Tunnel[1];
+        self[0] = new Tunnel(legs.client(), legs.destination(), "h2".equals(protocol), System.nanoTime(),
+                firstByte -> metrics.firstByteLatency("none", firstByte),
+                summary -> {
+                    tunnels.remove(self[0]);
+                    userLimits.release(user);
+                    metrics.tunnelClosed(protocol, "connect", summary.bytesFromClient(), summary.bytesToClient());
+                });
+        tunnels.add(self[0]);
+        self[0].start();
+    }
+
+    /** The client's address as an InetAddress; Vert.x gives a literal, so this never touches DNS. */
+    private static InetAddress clientAddress(HttpServerRequest req) {
+        try {
+            String ip = req.remoteAddress().hostAddress();
+            return ip == null ? null : InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** B's refusal was already written to the client; nothing more to answer. */
+    static final class PassedThrough extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PassedThrough() {
+            super(null, null, false, false);
+        }
+    }
+}

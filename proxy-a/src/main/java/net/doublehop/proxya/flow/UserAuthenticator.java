@@ -1,0 +1,138 @@
+package net.doublehop.proxya.flow;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.protocol.ProxyAuthorizationParser;
+import net.doublehop.protocol.ProxyCredential;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.Secrets;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
+/**
+ * Stage 2 at A, authenticate the user: a client certificate (its subject CN is the user), HTTP Basic against
+ * the bcrypt user file (as htpasswd -B writes it), or a pre-shared key. bcrypt is slow on purpose, so it runs
+ * off the event loop, and a successful check is remembered briefly (keyed by a hash, never the password).
+ */
+public final class UserAuthenticator {
+
+    static final ProxyFailure MISSING =
+            new ProxyFailure(ProxyErrorType.HTTP_REQUEST_DENIED, 407, "proxy authentication required");
+    static final ProxyFailure WRONG = ProxyFailure.denied("proxy authentication failed");
+
+    private static final long CACHE_NANOS = 60_000_000_000L;
+
+    private final Vertx vertx;
+    private final Map<String, String> bcryptByUser;
+    private final List<String> presharedKeys;
+    private final boolean mtls;
+    private final Map<String, Long> verified = new ConcurrentHashMap<>();
+
+    public UserAuthenticator(Vertx vertx, Map<String, String> bcryptByUser, List<String> presharedKeys, boolean mtls) {
+        this.vertx = vertx;
+        this.bcryptByUser = Map.copyOf(bcryptByUser);
+        this.presharedKeys = List.copyOf(presharedKeys);
+        this.mtls = mtls;
+    }
+
+    /** Reads {@code name:hash} lines; only bcrypt ($2a$, $2b$, $2y$) hashes are accepted. */
+    public static Map<String, String> readUsersFile(Path file) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        int n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            int colon = t.indexOf(':');
+            String hash = colon < 0 ? "" : t.substring(colon + 1);
+            if (colon <= 0 || !hash.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
+                throw new IllegalArgumentException("users.file line " + n + ": expected name:<bcrypt hash>");
+            }
+            out.put(t.substring(0, colon), hash);
+        }
+        return out;
+    }
+
+    /** Completes with the user's name (for limits only; it never leaves A). */
+    public Future<String> authenticate(HttpServerRequest req) {
+        if (mtls) {
+            String cn = clientCertificateName(req);
+            if (cn != null) {
+                return Future.succeededFuture("cert:" + cn);
+            }
+        }
+        String header = req.getHeader(HeaderNames.PROXY_AUTHORIZATION);
+        if (header == null) {
+            return Future.failedFuture(MISSING);
+        }
+        ProxyCredential c = ProxyAuthorizationParser.parse(header);
+        if (c instanceof ProxyCredential.Preshared p) {
+            boolean ok = false;
+            for (String k : presharedKeys) {
+                ok |= Secrets.constantTimeEquals(k, p.key());
+            }
+            return ok ? Future.succeededFuture("psk") : Future.failedFuture(WRONG);
+        }
+        if (c instanceof ProxyCredential.Basic b) {
+            return basic(b.user(), b.password());
+        }
+        return Future.failedFuture(WRONG);
+    }
+
+    private Future<String> basic(String user, String password) {
+        String hash = bcryptByUser.get(user);
+        String cacheKey = HexFormat.of().formatHex(Secrets.sha256(user + "\u0000" + password));
+        Long until = verified.get(cacheKey);
+        if (hash != null && until != null && until - System.nanoTime() > 0) {
+            return Future.succeededFuture("user:" + user);
+        }
+        // Unknown users still cost a bcrypt so timing does not reveal which names exist.
+        String check = hash != null ? hash : "$2b$10$" + "abcdefghijklmnopqrstuu" + "abcdefghijklmnopqrstuvwxyzABCDE";
+        return vertx.executeBlocking(() -> OpenBSDBCrypt.checkPassword(check, password.toCharArray()), false)
+                .compose(ok -> {
+                    if (ok && hash != null) {
+                        verified.put(cacheKey, System.nanoTime() + CACHE_NANOS);
+                        return Future.succeededFuture("user:" + user);
+                    }
+                    return Future.failedFuture(WRONG);
+                }, err -> Future.failedFuture(WRONG));
+    }
+
+    private static String clientCertificateName(HttpServerRequest req) {
+        SSLSession session = req.connection().sslSession();
+        if (session == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
+                return x.getSubjectX500Principal().getName();
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+        return null;
+    }
+
+    static boolean sameDigest(byte[] a, byte[] b) {
+        return MessageDigest.isEqual(a, b);
+    }
+}

@@ -1,0 +1,146 @@
+package net.doublehop.proxya.upstream;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import net.doublehop.protocol.ConnectTarget;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.proxya.config.ProxyAConfig;
+
+/**
+ * A→B connections: HTTP/2 over TLS, a few of them, each carrying many CONNECT streams. Requests go on an
+ * explicit {@link HttpClientConnection} because that is what multiplexes CONNECT in Vert.x (DESIGN.md §4).
+ * A connection that breaks is dropped and the next tunnel opens a new one; a tunnel whose stream could not
+ * even be created on a dying connection is retried once on a fresh one.
+ */
+public final class UpstreamPool {
+
+    static final ProxyFailure UNAVAILABLE = new ProxyFailure(ProxyErrorType.DESTINATION_UNAVAILABLE, 503,
+            "next hop unavailable");
+
+    /** Above this many streams on every connection, open another (up to max-connections) to spread load. */
+    static final int SPREAD_ABOVE_STREAMS = 100;
+
+    private final Vertx vertx;
+    private final HttpClientAgent client;
+    private final ProxyAConfig.Upstream settings;
+    private final List<HttpClientConnection> live = new ArrayList<>();
+    private int connecting;
+    private final List<Promise<HttpClientConnection>> waiting = new ArrayList<>();
+
+    public UpstreamPool(Vertx vertx, ProxyAConfig.Upstream settings) {
+        this.vertx = vertx;
+        this.settings = settings;
+        HttpClientOptions o = new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setTcpNoDelay(true)
+                .setHttp2ConnectionWindowSize(16 * 1024 * 1024)
+                .setVerifyHost(!settings.insecure());
+        o.getInitialSettings().setInitialWindowSize(1024 * 1024).setMaxFrameSize(64 * 1024);
+        if (settings.insecure()) {
+            o.setTrustAll(true);
+        }
+        settings.trust().ifPresent(t -> o.setTrustOptions(new PemTrustOptions().addCertPath(t.toString())));
+        settings.clientCertificate().ifPresent(c -> o.setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(c.toString()).setKeyPath(settings.clientKey().orElseThrow().toString())));
+        this.client = vertx.createHttpClient(o);
+    }
+
+    /** What B answered: its response (status, headers) and, on 2xx, the tunnel. */
+    public record Answer(HttpClientResponse response) { }
+
+    public Future<Answer> open(ConnectTarget target, MultiMap headers) {
+        return open(target, headers, true);
+    }
+
+    private Future<Answer> open(ConnectTarget target, MultiMap headers, boolean mayRetry) {
+        return connection().compose(conn -> conn.request(new RequestOptions()
+                        .setMethod(HttpMethod.CONNECT)
+                        .setHost(target.host())
+                        .setPort(target.port())
+                        .setHeaders(headers))
+                // CONNECT needs host and port in :authority; see ConnectAuthority.
+                .compose(req -> req.authority(ConnectAuthority.of(target)).connect())
+                .map(Answer::new)
+                .recover(err -> {
+                    // The stream failed before B answered: take this connection out of rotation (its open
+                    // streams go on) and try once more on another.
+                    drop(conn);
+                    return mayRetry ? open(target, headers, false) : Future.failedFuture(UNAVAILABLE);
+                }), err -> Future.failedFuture(UNAVAILABLE));
+    }
+
+    /** The least-loaded live connection with a free stream, or a new one while under max-connections. */
+    private synchronized Future<HttpClientConnection> connection() {
+        HttpClientConnection best = live.stream()
+                .filter(c -> c.activeStreams() < c.maxActiveStreams())
+                .min(Comparator.comparingLong(HttpClientConnection::activeStreams)).orElse(null);
+        boolean roomForMore = live.size() + connecting < settings.maxConnections();
+        if (best != null && (best.activeStreams() < SPREAD_ABOVE_STREAMS || !roomForMore)) {
+            return Future.succeededFuture(best);
+        }
+        if (!roomForMore) {
+            if (!live.isEmpty()) {
+                return Future.succeededFuture(live.stream()
+                        .min(Comparator.comparingLong(HttpClientConnection::activeStreams)).orElseThrow());
+            }
+            Promise<HttpClientConnection> p = Promise.promise();
+            waiting.add(p);
+            return p.future();
+        }
+        connecting++;
+        return client.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
+                .andThen(ar -> connected(ar.succeeded() ? ar.result() : null, ar.cause()));
+    }
+
+    private synchronized void connected(HttpClientConnection conn, Throwable failure) {
+        connecting--;
+        if (conn != null) {
+            live.add(conn);
+            conn.closeHandler(v -> drop(conn));
+        }
+        List<Promise<HttpClientConnection>> ready = new ArrayList<>(waiting);
+        waiting.clear();
+        for (Promise<HttpClientConnection> p : ready) {
+            if (conn != null) {
+                p.tryComplete(conn);
+            } else {
+                p.tryFail(failure);
+            }
+        }
+    }
+
+    private synchronized void drop(HttpClientConnection conn) {
+        live.remove(conn);
+    }
+
+    public synchronized int liveConnections() {
+        return live.size();
+    }
+
+    public Future<Void> close() {
+        return client.close();
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+}

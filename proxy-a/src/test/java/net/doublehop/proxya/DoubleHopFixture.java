@@ -1,0 +1,103 @@
+package net.doublehop.proxya;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.doublehop.protocol.pki.DevPki;
+import net.doublehop.protocol.signature.Ed25519Keys;
+import net.doublehop.protocol.signature.Jwks;
+import net.doublehop.proxya.config.ProxyAConfigLoader;
+import net.doublehop.proxyb.ProxyB;
+import net.doublehop.proxyb.config.ConfigLoader;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
+/**
+ * The whole forward double hop on loopback: a reporting destination, a real Proxy B (TLS, mTLS from A,
+ * signatures required, Tokyo/London pools) and a real Proxy A in front of it. Users: alice/wonderland.
+ */
+final class DoubleHopFixture implements AutoCloseable {
+
+    static final String USER = "alice";
+    static final String PASSWORD = "wonderland";
+
+    final Vertx vertx = Vertx.vertx();
+    final Path dir;
+    final HttpServer destination;
+    final KeyPair signingKey = Ed25519Keys.generate();
+    final DevPki pki = DevPki.create("test double hop CA");
+    ProxyB b;
+    ProxyA a;
+    int bPort;
+
+    DoubleHopFixture() throws Exception {
+        this("");
+    }
+
+    DoubleHopFixture(String extraAYaml) throws Exception {
+        dir = Files.createTempDirectory("double-hop");
+        destination = vertx.createHttpServer()
+                .requestHandler(req -> req.response().end("seen-from=" + req.remoteAddress().hostAddress() + " "))
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        DevPki.PemFiles bTls = pki.server("proxy-b", List.of("localhost"), List.of("127.0.0.1")).writeTo(dir, "b");
+        DevPki.PemFiles aClient = pki.client("proxy-a").writeTo(dir, "a-client");
+        Files.writeString(dir.resolve("ca.crt"), pki.ca().certificatePem());
+        Files.writeString(dir.resolve("a-keys.jwks"), Jwks.toJson(Map.of("proxy-a-1", signingKey.getPublic())));
+        Files.writeString(dir.resolve("a-signing.pem"), Ed25519Keys.toPem(signingKey.getPrivate()));
+        Files.writeString(dir.resolve("users.txt"), USER + ":"
+                + OpenBSDBCrypt.generate(PASSWORD.toCharArray(), new byte[16], 6) + "\n");
+        startB(0);
+        a = ProxyA.start(vertx, ProxyAConfigLoader.parse("""
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                users: {file: users.txt}
+                signing: {private-key: a-signing.pem, key-id: proxy-a-1, validity: 60s}
+                geolocation: {precision: 5}
+                upstream:
+                  url: https://127.0.0.1:%d
+                  client-certificate: a-client.crt
+                  client-key: a-client.key
+                  trust: ca.crt
+                  connect-timeout: 2s
+                %s""".formatted(bPort, extraAYaml), dir)).await(30, TimeUnit.SECONDS);
+    }
+
+    void startB(int port) throws Exception {
+        b = ProxyB.start(vertx, ConfigLoader.parse("""
+                listen: 127.0.0.1:%d
+                tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
+                geohash: {trusted-signers: a-keys.jwks, require-signature: true}
+                egress:
+                  pools:
+                    - {name: tokyo, country: JP, geohash: xn76, addresses: [127.0.0.2]}
+                    - {name: london, country: GB, geohash: gcpv, addresses: [127.0.0.3]}
+                  default-pool: london
+                destinations:
+                  allow: [127.0.0.1/32]
+                """.formatted(port), dir), 1).await(30, TimeUnit.SECONDS);
+        bPort = b.port();
+    }
+
+    void stopB() throws Exception {
+        b.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    }
+
+    String destination() {
+        return "127.0.0.1:" + destination.actualPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            a.stop(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+            b.stop(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package net.doublehop.proxya;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** curl → Proxy A → Proxy B → destination, with client source addresses chosen by curl --interface. */
+class ForwardDoubleHopTest {
+
+    private static DoubleHopFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new DoubleHopFixture();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    record Result(int exit, String stdout, String stderr) { }
+
+    static Result curl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-p", "-x",
+                "https://127.0.0.1:" + fx.a.port(), "--proxy-insecure"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @ParameterizedTest(name = "client {0} egresses from {1}")
+    @CsvSource({
+        "127.0.0.10, 127.0.0.2",  // located in Tokyo by the demo table
+        "127.0.0.11, 127.0.0.2",  // Osaka: no Osaka pool, nearest Japanese pool
+        "127.0.0.20, 127.0.0.3",  // London
+        "127.0.0.1,  127.0.0.3",  // no location, no fallback: no hint, B's default pool
+    })
+    void egressFollowsTheClientsLocation(String client, String egress) throws Exception {
+        Result r = curl("--interface", client, "--proxy-user", DoubleHopFixture.USER + ":" + DoubleHopFixture.PASSWORD,
+                "http://" + fx.destination() + "/");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("seen-from=" + egress + " ");
+    }
+
+    @Test
+    void aClientsOwnGeohashCannotMoveItsEgress() throws Exception {
+        Result r = curl("--interface", "127.0.0.10", "--proxy-user", "alice:wonderland",
+                "--proxy-header", "sec-ch-geohash: gcpvj-GB", "http://" + fx.destination() + "/");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("seen-from=127.0.0.2 ");
+    }
+
+    @Test
+    void serverTimingCarriesBothHops() throws Exception {
+        Result r = curl("-v", "--interface", "127.0.0.10", "--proxy-user", "alice:wonderland",
+                "http://" + fx.destination() + "/");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).containsPattern("(?i)server-timing: proxy;dur=[0-9.]+, proxy-a;dur=[0-9.]+");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"alice:wrong, 403", "mallory:wonderland, 403"})
+    void wrongUsersAreRefused(String credentials, int status) throws Exception {
+        Result r = curl("-v", "--proxy-user", credentials, "http://" + fx.destination() + "/");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.stderr()).contains("HTTP/1.1 " + status).containsIgnoringCase("proxy-status: proxy-a; error=http_request_denied");
+    }
+
+    @Test
+    void noCredentialsGet407WithBasicChallenge() throws Exception {
+        Result r = curl("-v", "http://" + fx.destination() + "/");
+        assertThat(r.stderr()).contains("HTTP/1.1 407").containsIgnoringCase("proxy-authenticate: Basic realm=\"proxy-a\"");
+    }
+
+    @ParameterizedTest(name = "default port {0} reaches B")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {80, 443})
+    void bRefusalsPassThroughWithBothEntries(int port) throws Exception {
+        Result r = curl("-v", "--proxy-user", "alice:wonderland", "http://10.1.2.3:" + port + "/");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.stderr()).contains("HTTP/1.1 502").containsIgnoringCase(
+                "proxy-status: proxy-b; error=destination_ip_prohibited; details=\"destination address is in a refused range\", proxy-a; received-status=502")
+                .contains("CONNECT 10.1.2.3:" + port);
+    }
+}

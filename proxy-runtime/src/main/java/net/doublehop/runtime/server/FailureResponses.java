@@ -1,0 +1,57 @@
+package net.doublehop.runtime.server;
+
+import io.vertx.core.http.HttpServerResponse;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.ProxyStatus;
+import net.doublehop.protocol.ServerTiming;
+
+/**
+ * The one way either proxy answers a refused tunnel: the failure's status, an RFC 9209 {@code Proxy-Status}
+ * (after the next hop's entries, when it sent some), {@code Server-Timing} (likewise), a challenge on 407
+ * and {@code Allow} on 405.
+ */
+public final class FailureResponses {
+
+    private final String proxyName;
+    private final String timingName;
+    private final String challenge;
+
+    /**
+     * @param timingName the Server-Timing metric name ({@code proxy} for B, as Privacy Proxy sends it)
+     * @param challenge the {@code Proxy-Authenticate} value sent with 407
+     */
+    public FailureResponses(String proxyName, String timingName, String challenge) {
+        this.proxyName = proxyName;
+        this.timingName = timingName;
+        this.challenge = challenge;
+    }
+
+    public void respond(HttpServerResponse resp, long startNanos, ProxyFailure failure) {
+        respond(resp, startNanos, failure, null, null);
+    }
+
+    /**
+     * @param upstreamProxyStatus the next hop's {@code Proxy-Status}, passed through first (RFC 9209 §2: entries
+     *     are listed from the origin side), or null
+     * @param upstreamServerTiming the next hop's {@code Server-Timing}, or null
+     */
+    public void respond(HttpServerResponse resp, long startNanos, ProxyFailure failure, String upstreamProxyStatus,
+            String upstreamServerTiming) {
+        if (resp.headWritten() || resp.ended() || resp.closed()) {
+            return;
+        }
+        resp.setStatusCode(failure.status());
+        String mine = ProxyStatus.format(proxyName, failure);
+        resp.putHeader(HeaderNames.PROXY_STATUS, upstreamProxyStatus == null ? mine : upstreamProxyStatus + ", " + mine);
+        String timing = ServerTiming.entry(timingName, System.nanoTime() - startNanos);
+        resp.putHeader(HeaderNames.SERVER_TIMING, upstreamServerTiming == null ? timing : upstreamServerTiming + ", " + timing);
+        if (failure.status() == 407) {
+            resp.putHeader(HeaderNames.PROXY_AUTHENTICATE, challenge);
+        }
+        if (failure.status() == 405) {
+            resp.putHeader("allow", "CONNECT");
+        }
+        resp.end();
+    }
+}
