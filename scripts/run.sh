@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Builds the project and runs Proxy B with the development config plus a demo destination on
-# loopback, then prints a curl line to try. Ctrl-C stops both.
+# Builds the project, writes a development setup (certificates, keys, configs) into run/dev, and runs
+# Proxy B, Proxy A and a demo destination on loopback; prints curl lines to try. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  echo "usage: scripts/run.sh [--no-build]"
-  echo "Builds (mvn -B -q -DskipTests package) unless --no-build, then starts Proxy B on 127.0.0.1:8443"
-  echo "(admin 127.0.0.1:9090) with deploy/dev/proxy-b.yaml and a demo destination on 127.0.0.1:8080."
+  cat <<'USAGE'
+usage: scripts/run.sh [--no-build]
+Builds (mvn -B -q -DskipTests package) unless --no-build, writes run/dev (fresh dev CA, certificates,
+signing key, user alice/wonderland, configs), then starts on loopback:
+  Proxy A  127.0.0.1:7443 (admin 9091)   Proxy B  127.0.0.1:8443 (admin 9090)
+  demo destination 127.0.0.1:8080 (answers with the address it was reached from)
+USAGE
   exit 0
 fi
 if [[ "${1:-}" != "--no-build" ]]; then
@@ -15,7 +19,12 @@ if [[ "${1:-}" != "--no-build" ]]; then
   mvn -B -q -DskipTests package
 fi
 
-JAR=proxy-b/target/proxy-b.jar
+A_JAR=proxy-a/target/proxy-a.jar
+B_JAR=proxy-b/target/proxy-b.jar
+DEV=run/dev
+rm -rf "$DEV"
+java -cp "$A_JAR" net.doublehop.proxya.DevSetup "$DEV"
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -23,28 +32,34 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-java -cp "$JAR" net.doublehop.proxyb.demo.DemoDestination 127.0.0.1:8080 &
+java -cp "$B_JAR" net.doublehop.proxyb.demo.DemoDestination 127.0.0.1:8080 &
 pids+=($!)
-java -jar "$JAR" --config deploy/dev/proxy-b.yaml &
+java -jar "$B_JAR" --config "$DEV/proxy-b.yaml" &
+pids+=($!)
+java -jar "$A_JAR" --config "$DEV/proxy-a.yaml" &
 pids+=($!)
 
-for _ in $(seq 1 60); do
-  curl -fsS http://127.0.0.1:9090/health/ready >/dev/null 2>&1 && break
-  sleep 0.5
+for port in 9090 9091; do
+  for _ in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
 done
 
 cat <<'MSG'
 
-Proxy B is up. Tunnel through it with curl (the destination answers with the egress address it saw):
+Proxy A (7443) -> Proxy B (8443) -> demo destination (8080) are up. A locates the client's address with
+its demo table (127.0.0.10 = Tokyo, 127.0.0.20 = London), signs the geohash, and B picks the egress:
 
-  curl -p -x https://127.0.0.1:8443 --proxy-insecure \
-       --proxy-header 'Proxy-Authorization: Preshared dev-key-change-me' \
-       --proxy-header 'sec-ch-geohash: xn76c-JP' \
-       http://127.0.0.1:8080/
+  curl -p -x https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \
+       --interface 127.0.0.10 http://127.0.0.1:8080/
+  -> "... You reached me from 127.0.0.2" (B's Tokyo pool)
 
-  -> "... You reached me from 127.0.0.2" (the Tokyo pool). Try 'sec-ch-geohash: gcpvj-GB' for 127.0.0.3.
+  curl -p -x https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \
+       --interface 127.0.0.20 http://127.0.0.1:8080/
+  -> "... You reached me from 127.0.0.3" (B's London pool)
 
-Metrics: curl http://127.0.0.1:9090/metrics    Geofeed: curl http://127.0.0.1:9090/geofeed.csv
+Metrics: http://127.0.0.1:9091/metrics (A), http://127.0.0.1:9090/metrics (B); B's geofeed: /geofeed.csv
 Press Ctrl-C to stop.
 MSG
 wait

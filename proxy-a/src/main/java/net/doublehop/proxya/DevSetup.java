@@ -1,0 +1,80 @@
+package net.doublehop.proxya;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import net.doublehop.protocol.pki.DevPki;
+import net.doublehop.protocol.signature.Ed25519Keys;
+import net.doublehop.protocol.signature.Jwks;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+
+/**
+ * Writes a complete development setup for the double hop into a directory: a throwaway CA, TLS certificates
+ * for both proxies, A's client certificate for mTLS to B, A's Ed25519 signing key and the JWKS B trusts, a
+ * user file (alice / wonderland) and both YAML configs. Used by scripts/run.sh; nothing here is for production.
+ */
+public final class DevSetup {
+
+    private DevSetup() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1 || args[0].startsWith("-")) {
+            System.err.println("usage: DevSetup DIR   (writes dev certificates, keys and configs for both proxies)");
+            System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
+        }
+        Path dir = Path.of(args[0]);
+        Files.createDirectories(dir);
+        DevPki pki = DevPki.create("doublehop dev CA");
+        write(dir.resolve("ca.crt"), pki.ca().certificatePem());
+        List<String> names = List.of("localhost");
+        List<String> ips = List.of("127.0.0.1", "::1");
+        pki.server("proxy-b", names, ips).writeTo(dir, "b");
+        pki.server("proxy-a", names, ips).writeTo(dir, "a");
+        pki.client("proxy-a").writeTo(dir, "a-client");
+        KeyPair signing = Ed25519Keys.generate();
+        write(dir.resolve("a-signing.pem"), Ed25519Keys.toPem(signing.getPrivate()));
+        write(dir.resolve("a-keys.jwks"), Jwks.toJson(Map.of("proxy-a-dev", signing.getPublic())));
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        write(dir.resolve("users.txt"), "alice:" + OpenBSDBCrypt.generate("wonderland".toCharArray(), salt, 10) + "\n");
+        write(dir.resolve("proxy-b.yaml"), """
+                # Development Proxy B behind Proxy A: mTLS from A, signed geohashes required.
+                listen: 127.0.0.1:8443
+                admin: 127.0.0.1:9090
+                tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
+                geohash: {trusted-signers: a-keys.jwks, require-signature: true}
+                egress:
+                  pools:
+                    - {name: tokyo, country: JP, geohash: xn76, region: JP-13, city: Tokyo, addresses: [127.0.0.2]}
+                    - {name: london, country: GB, geohash: gcpv, region: GB-LND, city: London, addresses: [127.0.0.3, "::1"]}
+                  default-pool: london
+                destinations:
+                  allow: [127.0.0.1/32]
+                """);
+        write(dir.resolve("proxy-a.yaml"), """
+                # Development Proxy A: users from users.txt (alice / wonderland), the embedded demo location table.
+                listen: 127.0.0.1:7443
+                admin: 127.0.0.1:9091
+                tls: {certificate: a.crt, private-key: a.key}
+                users: {file: users.txt}
+                geolocation: {precision: 5}
+                signing: {private-key: a-signing.pem, key-id: proxy-a-dev, validity: 300s}
+                upstream:
+                  url: https://127.0.0.1:8443
+                  client-certificate: a-client.crt
+                  client-key: a-client.key
+                  trust: ca.crt
+                """);
+        System.out.println("dev setup written to " + dir);
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+}
