@@ -2,13 +2,12 @@ package net.doublehop.proxya;
 
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.proxya.config.ProxyAConfig;
 import net.doublehop.proxya.config.ProxyAConfigLoader;
+import net.doublehop.runtime.cli.ServiceCommand;
 import net.doublehop.runtime.config.ConfigException;
 
 /** {@code java -jar proxy-a.jar --config FILE}: runs Proxy A until SIGTERM or Ctrl-C, then drains. */
@@ -40,44 +39,19 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path config = null;
-        boolean printJwks = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "--print-jwks" -> printJwks = true;
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("proxy-a: --config needs a file name\n");
-                        err.print(USAGE);
-                        return 2;
-                    }
-                    config = Path.of(args[++i]);
-                }
-                default -> {
-                    err.println("proxy-a: unknown argument '" + args[i] + "'\n");
-                    err.print(USAGE);
-                    return 2;
-                }
-            }
+        ServiceCommand.Parsed parsed = ServiceCommand.parse("proxy-a", USAGE, Set.of("--print-jwks"), args, out, err);
+        if (!(parsed instanceof ServiceCommand.Run cmd)) {
+            return ((ServiceCommand.Exit) parsed).code();
         }
-        if (config == null || !Files.isReadable(config)) {
-            err.println("proxy-a: " + (config == null ? "--config FILE is required" : "cannot read config file " + config));
-            return 2;
-        }
+        boolean printJwks = cmd.flags().contains("--print-jwks");
         ProxyAConfig cfg;
         try {
-            cfg = ProxyAConfigLoader.load(config);
+            cfg = ProxyAConfigLoader.load(cmd.config());
         } catch (ConfigException e) {
             err.println("proxy-a: configuration error: " + e.getMessage());
             return 2;
         }
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
-        }
+        ServiceCommand.configureLogging("proxy-a", false);
         Vertx vertx = Vertx.vertx();
         ProxyA proxy;
         try {
@@ -97,22 +71,6 @@ public final class Main {
         out.println("proxy-a listening on " + cfg.listen().host() + ":" + proxy.port() + "; upstream "
                 + cfg.upstream().host() + ":" + cfg.upstream().port()
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Duration grace = cfg.limits().shutdownGrace();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("proxy-a: stopping; draining tunnels for up to " + grace.toSeconds() + "s");
-            try {
-                proxy.stop(grace).eventually(vertx::close).await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                err.println("proxy-a: shutdown did not finish cleanly: " + e.getClass().getSimpleName());
-            }
-            stopped.countDown();
-        }, "proxy-a-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return ServiceCommand.runUntilSignal("proxy-a", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
     }
 }

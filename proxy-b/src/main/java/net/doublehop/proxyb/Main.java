@@ -3,14 +3,13 @@ package net.doublehop.proxyb;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.proxyb.config.ConfigLoader;
 import net.doublehop.proxyb.config.ProxyBConfig;
+import net.doublehop.runtime.cli.ServiceCommand;
 
 /** {@code java -jar proxy-b.jar --config FILE}: runs Proxy B until SIGTERM or Ctrl-C, then drains. */
 public final class Main {
@@ -44,65 +43,20 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Path config = null;
-        boolean check = false;
-        boolean verbose = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "--check" -> check = true;
-                case "-v", "--verbose" -> verbose = true;
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("proxy-b: --config needs a file name\n");
-                        err.print(USAGE);
-                        return 2;
-                    }
-                    config = Path.of(args[++i]);
-                }
-                default -> {
-                    err.println("proxy-b: unknown argument '" + args[i] + "'\n");
-                    err.print(USAGE);
-                    return 2;
-                }
-            }
+        ServiceCommand.Parsed parsed = ServiceCommand.parse("proxy-b", USAGE, Set.of("--check", "-v", "--verbose"),
+                args, out, err);
+        if (!(parsed instanceof ServiceCommand.Run cmd)) {
+            return ((ServiceCommand.Exit) parsed).code();
         }
-        if (config == null) {
-            err.println("proxy-b: --config FILE is required\n");
-            err.print(USAGE);
-            return 2;
-        }
-        if (!Files.isReadable(config)) {
-            err.println("proxy-b: cannot read config file " + config);
-            return 2;
-        }
-        configureLogging(verbose);
+        ServiceCommand.configureLogging("proxy-b", cmd.flags().contains("-v") || cmd.flags().contains("--verbose"));
         ProxyBConfig cfg;
         try {
-            cfg = ConfigLoader.load(config);
+            cfg = ConfigLoader.load(cmd.config());
         } catch (ConfigException e) {
             err.println("proxy-b: configuration error: " + e.getMessage());
             return 2;
         }
-        return serve(cfg, check, out, err);
-    }
-
-    /** One line per record, and the proxy's own loggers at DEBUG (JUL FINE) when asked. */
-    private static void configureLogging(boolean verbose) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
-        }
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        if (verbose) {
-            java.util.logging.Logger.getLogger("proxy-b").setLevel(java.util.logging.Level.FINE);
-            java.util.logging.Logger.getLogger("proxy-b.tunnels").setLevel(java.util.logging.Level.FINE);
-            for (java.util.logging.Handler h : root.getHandlers()) {
-                h.setLevel(java.util.logging.Level.FINE);
-            }
-        }
+        return serve(cfg, cmd.flags().contains("--check"), out, err);
     }
 
     private static int serve(ProxyBConfig cfg, boolean checkOnly, PrintStream out, PrintStream err) {
@@ -125,22 +79,6 @@ public final class Main {
         out.println("proxy-b listening on " + cfg.listen().host() + ":" + proxy.port()
                 + (cfg.tls().enabled() ? " (TLS, h2 + http/1.1)" : " (cleartext, h2c + http/1.1)")
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Duration grace = cfg.limits().shutdownGrace();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("proxy-b: stopping; draining tunnels for up to " + grace.toSeconds() + "s");
-            try {
-                proxy.stop(grace).eventually(vertx::close).await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                err.println("proxy-b: shutdown did not finish cleanly: " + e.getClass().getSimpleName());
-            }
-            stopped.countDown();
-        }, "proxy-b-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        return ServiceCommand.runUntilSignal("proxy-b", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
     }
 }

@@ -1,6 +1,5 @@
 package net.doublehop.proxya.config;
 
-import static net.doublehop.runtime.config.YamlNodes.EMPTY;
 import static net.doublehop.runtime.config.YamlNodes.allowOnly;
 import static net.doublehop.runtime.config.YamlNodes.bool;
 import static net.doublehop.runtime.config.YamlNodes.duration;
@@ -11,10 +10,7 @@ import static net.doublehop.runtime.config.YamlNodes.requiredText;
 import static net.doublehop.runtime.config.YamlNodes.text;
 import static net.doublehop.runtime.config.YamlNodes.textList;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +24,7 @@ import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.config.YamlNodes;
 
 /** Reads Proxy A's YAML config; every key validated here, unknown keys refused. */
 public final class ProxyAConfigLoader {
@@ -47,15 +44,7 @@ public final class ProxyAConfigLoader {
     }
 
     public static ProxyAConfig parse(String yaml, Path baseDir) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("config must be a YAML mapping");
-        }
+        JsonNode root = YamlNodes.parseRoot(yaml);
         try {
             return new ProxyAConfigLoader(baseDir).read(root);
         } catch (IllegalArgumentException e) {
@@ -68,7 +57,7 @@ public final class ProxyAConfigLoader {
                 "admin", "limits", "logging"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
-        TlsSettings tls = readTls(root.get("tls"));
+        TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
 
         JsonNode u = object(root, "users");
         allowOnly(u, "users.", Set.of("file", "preshared-keys"));
@@ -154,32 +143,8 @@ public final class ProxyAConfigLoader {
                 perUser, bool(logging, "log-sensitive-data", false));
     }
 
-    private TlsSettings readTls(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return new TlsSettings(TlsSettings.Mode.SELF_SIGNED, Optional.empty(), Optional.empty(), Optional.empty());
-        }
-        if (node.isTextual() && node.asText().equals("none")) {
-            return TlsSettings.none();
-        }
-        allowOnly(node, "tls.", Set.of("certificate", "private-key", "client-ca"));
-        Optional<Path> cert = text(node, "certificate").map(this::path);
-        Optional<Path> key = text(node, "private-key").map(this::path);
-        Optional<Path> ca = text(node, "client-ca").map(this::path);
-        if (cert.isPresent() != key.isPresent()) {
-            throw new IllegalArgumentException("tls.certificate and tls.private-key go together");
-        }
-        cert.ifPresent(p -> readable("tls.certificate", p));
-        key.ifPresent(p -> readable("tls.private-key", p));
-        ca.ifPresent(p -> readable("tls.client-ca", p));
-        return new TlsSettings(cert.isPresent() ? TlsSettings.Mode.FILES : TlsSettings.Mode.SELF_SIGNED, cert, key, ca);
-    }
-
     private Path path(String p) {
         Path path = Path.of(p);
         return path.isAbsolute() ? path : baseDir.resolve(path).normalize();
-    }
-
-    static JsonNode empty() {
-        return EMPTY;
     }
 }

@@ -3,11 +3,10 @@ package net.doublehop.proxyb.config;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.config.YamlNodes;
 import net.doublehop.runtime.config.Limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import static net.doublehop.runtime.config.YamlNodes.EMPTY;
 import static net.doublehop.runtime.config.YamlNodes.allowOnly;
 import static net.doublehop.runtime.config.YamlNodes.bool;
@@ -64,17 +59,7 @@ public final class ConfigLoader {
     }
 
     public static ProxyBConfig parse(String yaml, Path baseDir) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ConfigException("config must be a YAML mapping");
-        }
+        JsonNode root = YamlNodes.parseRoot(yaml);
         try {
             return new ConfigLoader(baseDir).read(root);
         } catch (IllegalArgumentException e) {
@@ -90,7 +75,7 @@ public final class ConfigLoader {
         if (!proxyName.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
             throw new IllegalArgumentException("proxy-name must be an RFC 8941 token");
         }
-        TlsSettings tls = readTls(root.get("tls"));
+        TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
         AuthSettings auth = readAuth(root.get("auth"));
         if (auth.presharedKeys().isEmpty() && tls.clientCa().isEmpty() && !auth.allowUnauthenticated()) {
             throw new IllegalArgumentException("auth: configure auth.preshared-keys, auth.preshared-keys-file or "
@@ -125,30 +110,6 @@ public final class ConfigLoader {
 
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
                 admin, limits, logSensitive);
-    }
-
-    private TlsSettings readTls(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return new TlsSettings(TlsSettings.Mode.SELF_SIGNED, Optional.empty(), Optional.empty(), Optional.empty());
-        }
-        if (node.isTextual()) {
-            if (node.asText().equals("none")) {
-                return TlsSettings.none();
-            }
-            throw new IllegalArgumentException("tls must be a mapping or the word 'none'");
-        }
-        allowOnly(node, "tls.", Set.of("certificate", "private-key", "client-ca"));
-        Optional<Path> cert = text(node, "certificate").map(this::path);
-        Optional<Path> key = text(node, "private-key").map(this::path);
-        Optional<Path> ca = text(node, "client-ca").map(this::path);
-        if (cert.isPresent() != key.isPresent()) {
-            throw new IllegalArgumentException("tls.certificate and tls.private-key go together");
-        }
-        cert.ifPresent(p -> readable("tls.certificate", p));
-        key.ifPresent(p -> readable("tls.private-key", p));
-        ca.ifPresent(p -> readable("tls.client-ca", p));
-        TlsSettings.Mode mode = cert.isPresent() ? TlsSettings.Mode.FILES : TlsSettings.Mode.SELF_SIGNED;
-        return new TlsSettings(mode, cert, key, ca);
     }
 
     private AuthSettings readAuth(JsonNode node) {

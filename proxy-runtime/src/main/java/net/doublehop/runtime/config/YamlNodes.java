@@ -29,6 +29,47 @@ public final class YamlNodes {
     private YamlNodes() {
     }
 
+    /** Parses a config text into its root mapping, or a {@link ConfigException} saying what is wrong. */
+    public static JsonNode parseRoot(String yaml) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("config must be a YAML mapping");
+        }
+        return root;
+    }
+
+    /**
+     * The {@code tls} section both proxies share: omitted = self-signed, the word {@code none} = cleartext,
+     * else {@code certificate} + {@code private-key} and an optional {@code client-ca}.
+     */
+    public static TlsSettings tls(JsonNode node, java.util.function.Function<String, Path> paths) {
+        if (node == null || node.isNull()) {
+            return new TlsSettings(TlsSettings.Mode.SELF_SIGNED, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        if (node.isTextual()) {
+            if (node.asText().equals("none")) {
+                return TlsSettings.none();
+            }
+            throw new IllegalArgumentException("tls must be a mapping or the word 'none'");
+        }
+        allowOnly(node, "tls.", Set.of("certificate", "private-key", "client-ca"));
+        Optional<Path> cert = text(node, "certificate").map(paths);
+        Optional<Path> key = text(node, "private-key").map(paths);
+        Optional<Path> ca = text(node, "client-ca").map(paths);
+        if (cert.isPresent() != key.isPresent()) {
+            throw new IllegalArgumentException("tls.certificate and tls.private-key go together");
+        }
+        cert.ifPresent(p -> readable("tls.certificate", p));
+        key.ifPresent(p -> readable("tls.private-key", p));
+        ca.ifPresent(p -> readable("tls.client-ca", p));
+        return new TlsSettings(cert.isPresent() ? TlsSettings.Mode.FILES : TlsSettings.Mode.SELF_SIGNED, cert, key, ca);
+    }
+
     public static void readable(String key, Path p) {
         if (!Files.isReadable(p)) {
             throw new IllegalArgumentException(key + ": cannot read " + p);
