@@ -17,7 +17,10 @@ for (const h of headerArgs) {
 
 // PROXY_SCHEME=http speaks h2c with prior knowledge (for `tls: none`).
 const scheme = process.env.PROXY_SCHEME || 'https';
-const session = http2.connect(`${scheme}://127.0.0.1:${port}`, { rejectUnauthorized: false });
+// LOCAL_ADDRESS binds the client's source address (a loopback alias standing for the user's location).
+const opts = { rejectUnauthorized: false };
+if (process.env.LOCAL_ADDRESS) opts.localAddress = process.env.LOCAL_ADDRESS;
+const session = http2.connect(`${scheme}://127.0.0.1:${port}`, opts);
 session.on('error', (e) => { console.error('session error', e.message); process.exit(3); });
 let done = 0;
 const finish = () => { if (++done === count) session.close(); };

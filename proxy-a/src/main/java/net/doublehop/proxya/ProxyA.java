@@ -122,7 +122,7 @@ public final class ProxyA {
         }
         upstream = new UpstreamPool(vertx, config.upstream());
         tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
-        return new ForwardFlow(config.proxyName(), auth, new UserLimiter(config.maxTunnelsPerUser()),
+        return new ForwardFlow(config.proxyName(), auth, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
                 new ClientLocator(locator, config.geolocation()),
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),

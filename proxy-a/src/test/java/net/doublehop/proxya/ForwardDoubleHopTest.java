@@ -54,6 +54,18 @@ class ForwardDoubleHopTest {
         assertThat(r.stdout()).startsWith("seen-from=" + egress + " ");
     }
 
+    @ParameterizedTest(name = "Node h2 client {0} egresses from {1}")
+    @CsvSource({"127.0.0.10, 127.0.0.2", "127.0.0.20, 127.0.0.3", "127.0.0.1, 127.0.0.3"})
+    void nodeHttp2ClientsToo(String client, String egress) throws Exception {
+        List<com.fasterxml.jackson.databind.JsonNode> r = PrivacyAndResilienceTest.node(fx.a.port(), fx.destination(), 3,
+                client);
+        assertThat(r).hasSize(3).allSatisfy(j -> {
+            assertThat(j.get("status").asInt()).isEqualTo(200);
+            assertThat(j.get("serverTiming").asText()).matches("proxy;dur=[0-9.]+, proxy-a;dur=[0-9.]+");
+            assertThat(j.get("body").asText()).contains("seen-from=" + egress + " ");
+        });
+    }
+
     @Test
     void aClientsOwnGeohashCannotMoveItsEgress() throws Exception {
         Result r = curl("--interface", "127.0.0.10", "--proxy-user", "alice:wonderland",

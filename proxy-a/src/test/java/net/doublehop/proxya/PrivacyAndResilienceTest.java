@@ -104,8 +104,39 @@ class PrivacyAndResilienceTest {
     }
 
     @Test
+    void usersMayAuthenticateWithAClientCertificate() throws Exception {
+        try (DoubleHopFixture fx = new DoubleHopFixture()) {
+            fx.pki.server("proxy-a", List.of("localhost"), List.of("127.0.0.1")).writeTo(fx.dir, "a");
+            DevPki.PemFiles user = fx.pki.client("carol").writeTo(fx.dir, "carol");
+            DevPki.PemFiles stranger = DevPki.create("elsewhere").client("mallory").writeTo(fx.dir, "mallory");
+            ProxyA a = ProxyA.start(fx.vertx, ProxyAConfigLoader.parse("""
+                    listen: 127.0.0.1:0
+                    tls: {certificate: a.crt, private-key: a.key, client-ca: ca.crt}
+                    users: {file: users.txt}
+                    signing: {private-key: a-signing.pem, key-id: proxy-a-1}
+                    upstream: {url: "https://127.0.0.1:%d", client-certificate: a-client.crt, client-key: a-client.key, trust: ca.crt}
+                    """.formatted(fx.bPort), fx.dir)).await(30, TimeUnit.SECONDS);
+            try {
+                ForwardDoubleHopTest.Result ok = curlVia(a.port(), "--interface", "127.0.0.10",
+                        "--proxy-cert", user.certificate().toString(), "--proxy-key", user.privateKey().toString(),
+                        "http://" + fx.destination() + "/");
+                assertThat(ok.exit()).as(ok.stderr()).isZero();
+                assertThat(ok.stdout()).startsWith("seen-from=127.0.0.2 ");
+                ForwardDoubleHopTest.Result bad = curlVia(a.port(), "--proxy-cert", stranger.certificate().toString(),
+                        "--proxy-key", stranger.privateKey().toString(), "http://" + fx.destination() + "/");
+                assertThat(bad.exit()).isNotZero();
+                assertThat(bad.stdout()).doesNotContain("seen-from");
+                ForwardDoubleHopTest.Result none = curlVia(a.port(), "-v", "http://" + fx.destination() + "/");
+                assertThat(none.stderr()).contains("HTTP/1.1 407");
+            } finally {
+                a.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void twoHundredTunnelsShareFewConnectionsAndSurviveBRestart() throws Exception {
-        try (DoubleHopFixture fx = new DoubleHopFixture("  max-connections: 2\n")) {
+        try (DoubleHopFixture fx = new DoubleHopFixture("  max-connections: 2\nlimits: {tunnels-per-second-per-user: 1000}\n")) {
             List<JsonNode> results = node(fx.a.port(), fx.destination(), 200);
             assertThat(results).hasSize(200).allSatisfy(j -> {
                 assertThat(j.get("status").asInt()).isEqualTo(200);
@@ -170,11 +201,19 @@ class PrivacyAndResilienceTest {
 
     /** Node's http2 client: {@code count} CONNECT streams on one connection to A (the script from proxy-b's tests). */
     static List<JsonNode> node(int port, String target, int count) throws Exception {
+        return node(port, target, count, null);
+    }
+
+    static List<JsonNode> node(int port, String target, int count, String localAddress) throws Exception {
         Path script = Path.of("../proxy-b/src/test/resources/node/h2-connect.js").toAbsolutePath().normalize();
         String basic = java.util.Base64.getEncoder().encodeToString("alice:wonderland".getBytes(StandardCharsets.UTF_8));
-        Process p = new ProcessBuilder("node", script.toString(), Integer.toString(port), target,
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString(), Integer.toString(port), target,
                 Integer.toString(count), "http", "proxy-authorization: Basic " + basic)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (localAddress != null) {
+            pb.environment().put("LOCAL_ADDRESS", localAddress);
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         List<JsonNode> results = new ArrayList<>();

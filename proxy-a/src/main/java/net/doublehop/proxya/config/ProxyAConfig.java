@@ -20,6 +20,7 @@ public record ProxyAConfig(
         Optional<HostPort> admin,
         Limits limits,
         int maxTunnelsPerUser,
+        int tunnelRatePerUser,
         boolean logSensitive) {
 
     /** Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, or tls.client-ca certificates. */

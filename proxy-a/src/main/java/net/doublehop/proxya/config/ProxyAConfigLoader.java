@@ -127,7 +127,7 @@ public final class ProxyAConfigLoader {
         Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
         JsonNode l = object(root, "limits");
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
-                "max-tunnels", "max-tunnels-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace"));
+                "max-tunnels", "max-tunnels-per-user", "tunnels-per-second-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace"));
         Limits d = Limits.defaults();
         Limits limits = new Limits(integer(l, "max-header-size", d.maxHeaderSize()),
                 integer(l, "max-concurrent-streams", d.maxConcurrentStreams()),
@@ -140,7 +140,7 @@ public final class ProxyAConfigLoader {
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
         return new ProxyAConfig(listen, name, tls, users,
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
-                perUser, bool(logging, "log-sensitive-data", false));
+                perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false));
     }
 
     private Path path(String p) {
