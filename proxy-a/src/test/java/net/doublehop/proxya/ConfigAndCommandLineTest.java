@@ -67,7 +67,7 @@ class ConfigAndCommandLineTest {
         int code = Main.run(new String[] {"--config", dir.resolve("a.yaml").toString()},
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("users.file line 1: expected name:<bcrypt hash>")
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("users.file line 1: expected name:<bcrypt or argon2id hash>")
                 .doesNotContain("plaintext");
     }
 

@@ -23,11 +23,10 @@ import net.doublehop.protocol.ProxyCredential;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.Secrets;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Stage 2 at A, authenticate the user: a client certificate (its subject CN is the user), HTTP Basic against
- * the bcrypt user file (as htpasswd -B writes it), or a pre-shared key. bcrypt is slow on purpose, so it runs
+ * the user file (bcrypt as htpasswd -B writes it, or Argon2id), or a pre-shared key. Both are slow on purpose, so they run
  * off the event loop, and a successful check is remembered briefly (keyed by a hash, never the password).
  */
 public final class UserAuthenticator {
@@ -51,7 +50,7 @@ public final class UserAuthenticator {
         this.mtls = mtls;
     }
 
-    /** Reads {@code name:hash} lines; only bcrypt ($2a$, $2b$, $2y$) hashes are accepted. */
+    /** Reads {@code name:hash} lines; bcrypt and Argon2id hashes are accepted ({@link PasswordHashes}). */
     public static Map<String, String> readUsersFile(Path file) throws IOException {
         Map<String, String> out = new HashMap<>();
         int n = 0;
@@ -63,8 +62,8 @@ public final class UserAuthenticator {
             }
             int colon = t.indexOf(':');
             String hash = colon < 0 ? "" : t.substring(colon + 1);
-            if (colon <= 0 || !hash.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
-                throw new IllegalArgumentException("users.file line " + n + ": expected name:<bcrypt hash>");
+            if (colon <= 0 || !PasswordHashes.isSupported(hash)) {
+                throw new IllegalArgumentException("users.file line " + n + ": expected name:<bcrypt or argon2id hash>");
             }
             out.put(t.substring(0, colon), hash);
         }
@@ -106,7 +105,7 @@ public final class UserAuthenticator {
         }
         // Unknown users still cost a bcrypt so timing does not reveal which names exist.
         String check = hash != null ? hash : "$2b$10$" + "abcdefghijklmnopqrstuu" + "abcdefghijklmnopqrstuvwxyzABCDE";
-        return vertx.executeBlocking(() -> OpenBSDBCrypt.checkPassword(check, password.toCharArray()), false)
+        return vertx.executeBlocking(() -> PasswordHashes.verify(check, password), false)
                 .compose(ok -> {
                     if (ok && hash != null) {
                         verified.put(cacheKey, System.nanoTime() + CACHE_NANOS);
