@@ -1,6 +1,7 @@
 package net.doublehop.proxya;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
@@ -52,7 +53,7 @@ public final class Main {
             return 2;
         }
         ServiceCommand.configureLogging("proxy-a", false);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         ProxyA proxy;
         try {
             proxy = ProxyA.start(vertx, cfg).await(60, TimeUnit.SECONDS);
@@ -68,7 +69,8 @@ public final class Main {
             proxy.stop(Duration.ZERO).eventually(vertx::close);
             return 0;
         }
-        out.println("proxy-a listening on " + cfg.listen().host() + ":" + proxy.port() + "; upstream "
+        out.println("proxy-a listening on " + cfg.listen().host() + ":" + proxy.port()
+                + (vertx.isNativeTransportEnabled() ? " [epoll]" : " [nio]") + "; upstream "
                 + cfg.upstream().host() + ":" + cfg.upstream().port()
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
         return ServiceCommand.runUntilSignal("proxy-a", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
