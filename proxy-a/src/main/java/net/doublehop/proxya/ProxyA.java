@@ -10,12 +10,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -26,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import net.doublehop.geo.CsvIpLocator;
 import net.doublehop.geo.IpLocator;
+import net.doublehop.geo.IpLocators;
 import net.doublehop.protocol.signature.Ed25519Keys;
 import net.doublehop.protocol.signature.GeohashSigner;
 import net.doublehop.protocol.signature.Jwks;
@@ -99,10 +95,8 @@ public final class ProxyA {
         }
         jwks = pub == null ? null : Jwks.toJson(Map.of(config.signing().keyId(), pub));
         IpLocator locator;
-        try (Reader r = config.geolocation().database().isPresent()
-                ? Files.newBufferedReader(config.geolocation().database().get(), StandardCharsets.UTF_8)
-                : new InputStreamReader(CsvIpLocator.class.getResourceAsStream("demo-clients.csv"), StandardCharsets.UTF_8)) {
-            locator = CsvIpLocator.read(r);
+        try {
+            locator = IpLocators.open(config.geolocation().database());
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("geolocation.database: " + e.getMessage(), e);
         }

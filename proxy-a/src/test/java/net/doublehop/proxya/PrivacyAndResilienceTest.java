@@ -103,6 +103,38 @@ class PrivacyAndResilienceTest {
         }
     }
 
+    /** Geolocation from a MaxMind DB written by MaxMind's own Perl writer (geo-data's test script). */
+    @Test
+    void clientsAreLocatedWithAMaxMindDatabase() throws Exception {
+        try (DoubleHopFixture fx = new DoubleHopFixture()) {
+            Path script = Path.of("../geo-data/src/test/resources/net/doublehop/geo/write-test-mmdb.pl")
+                    .toAbsolutePath().normalize();
+            Process w = new ProcessBuilder("perl", script.toString(), fx.dir.resolve("city.mmdb").toString(), "28")
+                    .redirectErrorStream(true).start();
+            String out = new String(w.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(w.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(w.exitValue()).as(out).isZero();
+            ProxyA a = ProxyA.start(fx.vertx, ProxyAConfigLoader.parse("""
+                    listen: 127.0.0.1:0
+                    users: {file: users.txt}
+                    geolocation: {database: city.mmdb}
+                    signing: {private-key: a-signing.pem, key-id: proxy-a-1}
+                    upstream: {url: "https://127.0.0.1:%d", client-certificate: a-client.crt, client-key: a-client.key, trust: ca.crt}
+                    """.formatted(fx.bPort), fx.dir)).await(30, TimeUnit.SECONDS);
+            try {
+                String[][] cases = {{"127.0.10.5", "127.0.0.2"}, {"127.0.20.1", "127.0.0.3"}};
+                for (String[] c : cases) {
+                    ForwardDoubleHopTest.Result r = curlVia(a.port(), "--interface", c[0], "--proxy-user",
+                            "alice:wonderland", "http://" + fx.destination() + "/");
+                    assertThat(r.exit()).as(r.stderr()).isZero();
+                    assertThat(r.stdout()).as(c[0]).startsWith("seen-from=" + c[1] + " ");
+                }
+            } finally {
+                a.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void usersMayAuthenticateWithAClientCertificate() throws Exception {
         try (DoubleHopFixture fx = new DoubleHopFixture()) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond JDK, Maven, curl and Node, from Debian's packages:
+#   libmaxmind-db-writer-perl  writes MaxMind DB files for geo-data's .mmdb reader tests (an independent writer)
+#   mmdb-bin                   mmdblookup, an independent reader to cross-check ours
+# Idempotent: does nothing when they are present.
+set -euo pipefail
+need=()
+perl -MMaxMind::DB::Writer::Tree -e1 2>/dev/null || need+=(libmaxmind-db-writer-perl)
+command -v mmdblookup >/dev/null || need+=(mmdb-bin)
+if ((${#need[@]})); then
+  echo "install-test-deps: installing ${need[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q "${need[@]}" >/dev/null; }
+fi
