@@ -75,6 +75,14 @@ class ForwardDoubleHopTest {
     }
 
     @Test
+    void aUserMayAskForACoarserLocation() throws Exception {
+        Result r = curl("--interface", "127.0.0.10", "--proxy-user", "alice:wonderland",
+                "--proxy-header", "sec-ch-geohash: xn-JP", "http://" + fx.destination() + "/");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("seen-from=127.0.0.2 ");
+    }
+
+    @Test
     void serverTimingCarriesBothHops() throws Exception {
         Result r = curl("-v", "--interface", "127.0.0.10", "--proxy-user", "alice:wonderland",
                 "http://" + fx.destination() + "/");

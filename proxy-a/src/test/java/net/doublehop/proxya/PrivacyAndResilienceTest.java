@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +134,47 @@ class PrivacyAndResilienceTest {
                 a.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void perUserLimitAnswers429AndGracefulStopDrains() throws Exception {
+        try (DoubleHopFixture fx = new DoubleHopFixture("limits: {max-tunnels-per-user: 1}\n")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", fx.a.port())) {
+                javax.net.ssl.SSLSocket tls = trustAll(s, fx.a.port());
+                tls.setSoTimeout(10_000);
+                tls.getOutputStream().write(("CONNECT " + fx.destination() + " HTTP/1.1\r\nHost: x\r\nProxy-Authorization: Basic "
+                        + java.util.Base64.getEncoder().encodeToString("alice:wonderland".getBytes()) + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(tls.getInputStream());
+                assertThat(head).startsWith("HTTP/1.1 200");
+                ForwardDoubleHopTest.Result second = curlVia(fx.a.port(), "-v", "--proxy-user", "alice:wonderland",
+                        "http://" + fx.destination() + "/");
+                assertThat(second.stderr()).contains("HTTP/1.1 429").contains("proxy-a; error=connection_limit_reached");
+
+                io.vertx.core.Future<Void> stopping = fx.a.stop(Duration.ofSeconds(2));
+                Thread.sleep(200);
+                java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + fx.a.adminPort()
+                                + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).isEqualTo(503);
+                // The open tunnel still works while draining: an HTTP request through it is answered.
+                tls.getOutputStream().write("GET / HTTP/1.1\r\nHost: d\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readHead(tls.getInputStream())).startsWith("HTTP/1.1 200");
+                stopping.await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
     }
 
     @Test

@@ -23,6 +23,28 @@ public final class ClientLocator {
         this.settings = settings;
     }
 
+    /**
+     * As {@link #locate(InetAddress)}, honouring a user's request for less precision: a {@code sec-ch-geohash}
+     * the client sent is used only when it is a prefix of the located cell in the same country (coarser, never
+     * elsewhere and never finer). Anything else the client sent is ignored.
+     */
+    public Optional<GeohashHint> locate(InetAddress client, String clientRequested) {
+        Optional<GeohashHint> located = locate(client);
+        if (clientRequested == null || located.isEmpty()) {
+            return located;
+        }
+        try {
+            GeohashHint asked = GeohashHint.parse(clientRequested);
+            GeohashHint ours = located.get();
+            if (asked.country().equals(ours.country()) && ours.geohash().startsWith(asked.geohash())) {
+                return Optional.of(asked);
+            }
+        } catch (RuntimeException malformed) {
+            // a malformed request for privacy is ignored, not an error: the located hint is sent
+        }
+        return located;
+    }
+
     public Optional<GeohashHint> locate(InetAddress client) {
         Optional<Location> found = locator.locate(client);
         Optional<GeohashHint> located = found.flatMap(l -> l.geohash(settings.precision())

@@ -79,7 +79,8 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                 .compose(u -> {
                     userLimits.acquire(u);
                     user[0] = u;
-                    return upstream.open(target[0], upstreamHeaders(clientAddress(req)));
+                    return upstream.open(target[0], upstreamHeaders(clientAddress(req),
+                            req.getHeader(HeaderNames.SEC_CH_GEOHASH)));
                 })
                 .compose(answer -> answer(req, start, answer.response()))
                 .onSuccess(tunnel -> relay(req, protocol, tunnel, user[0]))
@@ -99,12 +100,12 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     }
 
     /** Only what B needs: our credential and the signed location. Never anything the client sent. */
-    private MultiMap upstreamHeaders(InetAddress client) {
+    private MultiMap upstreamHeaders(InetAddress client, String clientRequestedHint) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         if (upstreamAuthorization != null) {
             h.set(HeaderNames.PROXY_AUTHORIZATION, upstreamAuthorization);
         }
-        Optional<GeohashHint> hint = client == null ? Optional.empty() : locator.locate(client);
+        Optional<GeohashHint> hint = client == null ? Optional.empty() : locator.locate(client, clientRequestedHint);
         hint.ifPresent(g -> {
             SignedGeohash s = signer.sign(g);
             h.set(HeaderNames.SEC_CH_GEOHASH, s.geohash());

@@ -108,6 +108,7 @@ class ConfigLoaderTest {
         "cert without key           | {base}\\ntls: {certificate: nope.crt} | go together",
         "tls word other than none   | {base}\\ntls: off | tls must be",
         "not yaml                   | listen: [unclosed | YAML",
+        "duplicate key              | listen: 127.0.0.1:1\\nlisten: 127.0.0.1:2 | Duplicate field 'listen'",
     })
     void rejections(String name, String yaml, String expectedInMessage) {
         String base = "listen: 127.0.0.1:1\nauth: {preshared-keys: [k1-secret-key]}";

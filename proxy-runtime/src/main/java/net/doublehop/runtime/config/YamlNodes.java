@@ -33,7 +33,9 @@ public final class YamlNodes {
     public static JsonNode parseRoot(String yaml) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+            // A key written twice is a mistake (which one did the operator mean?), not a silent override.
+            root = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(yaml);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage(), e);
         }
