@@ -64,8 +64,7 @@ public final class Main {
             return e instanceof ConfigException ? 2 : 1;
         }
         if (printJwks) {
-            out.println(proxy.generatedJwks() == null ? "proxy-a: a configured signing key is used; derive its JWKS "
-                    + "from the public key" : proxy.generatedJwks());
+            out.println(proxy.jwks());
             proxy.stop(Duration.ZERO).eventually(vertx::close);
             return 0;
         }

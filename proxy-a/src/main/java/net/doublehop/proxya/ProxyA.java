@@ -82,7 +82,7 @@ public final class ProxyA {
         try {
             if (config.signing().privateKey().isPresent()) {
                 key = Ed25519Keys.readPrivateKey(config.signing().privateKey().get());
-                pub = null;
+                pub = Ed25519Keys.publicKeyOf(key);
             } else {
                 KeyPair kp = Ed25519Keys.generate();
                 key = kp.getPrivate();
@@ -93,7 +93,7 @@ public final class ProxyA {
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("signing.private-key: " + e.getMessage(), e);
         }
-        jwks = pub == null ? null : Jwks.toJson(Map.of(config.signing().keyId(), pub));
+        jwks = Jwks.toJson(Map.of(config.signing().keyId(), pub));
         IpLocator locator;
         try {
             locator = IpLocators.open(config.geolocation().database());
@@ -138,8 +138,8 @@ public final class ProxyA {
             if (config.admin().isEmpty()) {
                 return Future.succeededFuture();
             }
-            Map<String, AdminServer.Document> docs = jwks == null ? Map.of()
-                    : Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", jwks));
+            Map<String, AdminServer.Document> docs =
+                    Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", jwks));
             admin = new AdminServer(vertx, metrics::scrape, ready::get, docs);
             return admin.listen(config.admin().get()).map(p -> {
                 adminPort = p;
@@ -182,8 +182,8 @@ public final class ProxyA {
         return adminPort;
     }
 
-    /** The JWKS of the key generated at start, or null when a configured key is used. */
-    public String generatedJwks() {
+    /** The JWKS of the signing key: what Proxy B's {@code geohash.trusted-signers} must hold. */
+    public String jwks() {
         return jwks;
     }
 

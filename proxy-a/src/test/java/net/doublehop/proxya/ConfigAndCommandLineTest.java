@@ -51,7 +51,8 @@ class ConfigAndCommandLineTest {
         "no trust|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\"}|upstream.trust",
         "bad precision|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {precision: 13}|precision",
         "unknown key|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\nusers-file: x|unknown config key 'users-file'",
-        "fallback geohash alone|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {fallback-geohash: gcpv}|fallback-country",
+        "fallback geohash alone|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {fallback-geohash: gcpv}|fallback-country and fallback-geohash go together",
+        "fallback country alone|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {fallback-country: GB}|go together",
     })
     void rejections(String name, String yaml, String message) {
         assertThatThrownBy(() -> ProxyAConfigLoader.parse(yaml.replace("\\n", "\n"), dir)).as(name)

@@ -83,6 +83,18 @@ class ForwardDoubleHopTest {
     }
 
     @Test
+    void adminPublishesTheSigningKeysJwks() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + fx.a.adminPort()
+                        + ProxyA.JWKS_PATH)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("application/jwk-set+json");
+        assertThat(net.doublehop.protocol.signature.Jwks.parse(r.body()))
+                .containsExactly(java.util.Map.entry("proxy-a-1", fx.signingKey.getPublic()));
+        assertThat(r.body()).doesNotContain("\"d\"");
+    }
+
+    @Test
     void serverTimingCarriesBothHops() throws Exception {
         Result r = curl("-v", "--interface", "127.0.0.10", "--proxy-user", "alice:wonderland",
                 "http://" + fx.destination() + "/");

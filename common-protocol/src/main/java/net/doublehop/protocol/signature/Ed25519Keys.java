@@ -64,6 +64,15 @@ public final class Ed25519Keys {
         return pem("PUBLIC KEY", key.getEncoded());
     }
 
+    /** The public key of an Ed25519 private key (RFC 8032 §5.1.5), so a JWKS can be served for a configured key. */
+    public static PublicKey publicKeyOf(PrivateKey key) {
+        byte[] pkcs8 = key.getEncoded();
+        // PKCS#8 Ed25519 (RFC 8410 §7) ends with the 32-byte seed wrapped in an OCTET STRING.
+        byte[] seed = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
+        return publicKeyFromRaw(new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(seed, 0)
+                .generatePublicKey().getEncoded());
+    }
+
     /** The raw 32-byte public key, as JWK {@code x} (RFC 8037 §2) carries it. */
     public static byte[] rawPublicKey(PublicKey key) {
         byte[] spki = key.getEncoded();

@@ -164,6 +164,12 @@ class GeohashSignatureTest {
     }
 
     @Test
+    void publicKeyIsDerivedFromThePrivateKey() {
+        KeyPair kp = Ed25519Keys.generate();
+        assertThat(Ed25519Keys.publicKeyOf(kp.getPrivate())).isEqualTo(kp.getPublic());
+    }
+
+    @Test
     void pemRoundTrip() {
         KeyPair kp = Ed25519Keys.generate();
         assertThat(Ed25519Keys.privateKeyFromPem(Ed25519Keys.toPem(kp.getPrivate()))).isEqualTo(kp.getPrivate());

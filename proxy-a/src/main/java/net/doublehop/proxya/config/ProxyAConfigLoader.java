@@ -84,10 +84,15 @@ public final class ProxyAConfigLoader {
         });
         Optional<String> fbGeohash = text(g, "fallback-geohash");
         fbGeohash.ifPresent(h -> {
-            if (!Geohash.isValid(h) || fbCountry.isEmpty()) {
-                throw new IllegalArgumentException("geolocation.fallback-geohash must be a geohash and needs fallback-country");
+            if (!Geohash.isValid(h)) {
+                throw new IllegalArgumentException("geolocation.fallback-geohash must be a geohash");
             }
         });
+        if (fbCountry.isPresent() != fbGeohash.isPresent()) {
+            // sec-ch-geohash always carries a geohash, so a country alone cannot be sent: a coarse cell does it.
+            throw new IllegalArgumentException("geolocation.fallback-country and fallback-geohash go together "
+                    + "(for a country-wide fallback use a coarse cell, e.g. the capital's at precision 2)");
+        }
 
         JsonNode s = object(root, "signing");
         allowOnly(s, "signing.", Set.of("private-key", "key-id", "validity"));
