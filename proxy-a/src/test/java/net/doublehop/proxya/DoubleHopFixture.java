@@ -27,6 +27,8 @@ final class DoubleHopFixture implements AutoCloseable {
     static final String PASSWORD = "wonderland";
 
     final Vertx vertx = Vertx.vertx();
+    /** Exceptions no handler took: every one is a bug, so close() fails on them. */
+    final java.util.List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Path dir;
     final HttpServer destination;
     final KeyPair signingKey = Ed25519Keys.generate();
@@ -40,6 +42,7 @@ final class DoubleHopFixture implements AutoCloseable {
     }
 
     DoubleHopFixture(String extraAYaml) throws Exception {
+        vertx.exceptionHandler(unhandled::add);
         dir = Files.createTempDirectory("double-hop");
         destination = vertx.createHttpServer()
                 .requestHandler(req -> req.response().end("seen-from=" + req.remoteAddress().hostAddress() + " "))
@@ -98,6 +101,11 @@ final class DoubleHopFixture implements AutoCloseable {
             b.stop(Duration.ofMillis(200)).await(10, TimeUnit.SECONDS);
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        if (!unhandled.isEmpty()) {
+            AssertionError e = new AssertionError("unhandled exceptions in the proxies: " + unhandled);
+            unhandled.forEach(e::addSuppressed);
+            throw e;
         }
     }
 }

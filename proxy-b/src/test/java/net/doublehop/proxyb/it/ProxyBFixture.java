@@ -33,6 +33,8 @@ final class ProxyBFixture implements AutoCloseable {
             """.formatted(PSK);
 
     final Vertx vertx = Vertx.vertx();
+    /** Exceptions no handler took: every one is a bug (a leak of an error path), so close() fails on them. */
+    final java.util.List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ReportingDestination destination;
     final ProxyB proxy;
     final Path dir;
@@ -42,6 +44,7 @@ final class ProxyBFixture implements AutoCloseable {
     }
 
     ProxyBFixture(String baseYaml, String extraYaml) throws Exception {
+        vertx.exceptionHandler(unhandled::add);
         dir = Files.createTempDirectory("proxy-b-test");
         destination = new ReportingDestination(vertx);
         ProxyBConfig config = ConfigLoader.parse(baseYaml + extraYaml, dir);
@@ -67,6 +70,11 @@ final class ProxyBFixture implements AutoCloseable {
             destination.close();
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
+        }
+        if (!unhandled.isEmpty()) {
+            AssertionError e = new AssertionError("unhandled exceptions in the proxy: " + unhandled);
+            unhandled.forEach(e::addSuppressed);
+            throw e;
         }
     }
 }

@@ -34,6 +34,7 @@ public final class Tunnel {
     private final Consumer<Long> onFirstByte;
     private final boolean clientCanHalfClose;
     private boolean clientEnded;
+    private boolean clientEndSent;
     private volatile long lastActivityNanos;
     private volatile boolean idleTimedOut;
     private long bytesFromClient;
@@ -67,9 +68,16 @@ public final class Tunnel {
             clientEnded = true;
             shutdownOutput(destination);
         });
-        destination.endHandler(v -> client.end());
+        destination.endHandler(v -> endClient());
         destination.closeHandler(v -> {
-            client.end();
+            // Nothing more can come from the destination. An HTTP/2 or HTTP/3 client gets END_STREAM (its own
+            // direction may still drain); an HTTP/1.1 client's connection is the tunnel, so it is closed.
+            if (clientCanHalfClose) {
+                endClient();
+            } else {
+                clientEndSent = true;
+                closeQuietly(client);
+            }
             finish();
         });
         client.closeHandler(v -> {
@@ -78,7 +86,7 @@ public final class Tunnel {
             if (clientCanHalfClose && clientEnded) {
                 return;
             }
-            destination.close();
+            closeQuietly(destination);
             finish();
         });
         // Graceful shutdown: Vert.x asks each connection to wind down; a tunnel keeps running until its
@@ -86,6 +94,21 @@ public final class Tunnel {
         client.shutdownHandler(timeout -> { });
         client.exceptionHandler(t -> abort());
         destination.exceptionHandler(t -> abort());
+    }
+
+    /**
+     * Ends the client side once: the destination reports both end and close, and ending an HTTP/2 stream
+     * socket twice throws ("response has already been written").
+     */
+    private void endClient() {
+        if (!clientEndSent) {
+            clientEndSent = true;
+            try {
+                client.end();
+            } catch (IllegalStateException alreadyClosed) {
+                // the client's stream was reset or closed first: nothing to end
+            }
+        }
     }
 
     private void relay(ReadStream<Buffer> from, WriteStream<Buffer> to, Consumer<Integer> count) {
@@ -112,9 +135,22 @@ public final class Tunnel {
     }
 
     public void abort() {
-        destination.close();
-        client.close();
+        closeQuietly(destination);
+        clientEndSent = true;
+        closeQuietly(client);
         finish();
+    }
+
+    /**
+     * Vert.x closes an HTTP/2 stream socket by ending it, which throws when our side already ended; then there
+     * is nothing left to close from here (the connection's own lifecycle reclaims the stream).
+     */
+    private static void closeQuietly(NetSocket socket) {
+        try {
+            socket.close();
+        } catch (IllegalStateException alreadyEnded) {
+            // see above
+        }
     }
 
     private void finish() {
