@@ -4,6 +4,9 @@
 // {status, proxyStatus, serverTiming, body}. Modes:
 //   http       send an HTTP/1.1 GET through the tunnel, read the answer, then end our side
 //   halfclose  send 100000 bytes and END_STREAM at once; the destination answers after reading EOF
+//   drain      send nothing, hold the stream paused for 500 ms (so the proxy's queues fill and it must
+//              stop reading the destination), then read to the end; body = byte count, and patternOk
+//              says whether byte i was (i % 251), the pattern the burst destination writes
 'use strict';
 const http2 = require('node:http2');
 
@@ -32,15 +35,30 @@ for (let n = 0; n < count; n++) {
     out.status = headers[':status'];
     out.proxyStatus = headers['proxy-status'] || null;
     out.serverTiming = headers['server-timing'] || null;
-    if (out.status === 200 && mode === 'halfclose') {
+    if (out.status === 200 && mode === 'drain') {
+      req.pause();
+      setTimeout(() => req.resume(), 500);
+    } else if (out.status === 200 && mode === 'halfclose') {
       req.end(Buffer.alloc(100000, 7)); // END_STREAM right after the data: the answer must still arrive
     } else if (out.status === 200) {
       req.write(`GET /${n} HTTP/1.1\r\nHost: ${target}\r\nConnection: close\r\n\r\n`);
     }
   });
   req.on('end', () => { if (!req.writableEnded) req.end(); }); // destination done: close our side too
-  req.setEncoding('utf8');
-  req.on('data', (d) => { out.body += d; });
-  req.on('close', () => { console.log(JSON.stringify(out)); finish(); });
+  let received = 0;
+  let patternOk = true;
+  if (mode !== 'drain') req.setEncoding('utf8');
+  req.on('data', (d) => {
+    if (mode !== 'drain') { out.body += d; return; }
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] !== (received + i) % 251) { patternOk = false; break; }
+    }
+    received += d.length;
+  });
+  req.on('close', () => {
+    if (mode === 'drain') { out.body = String(received); out.patternOk = patternOk; }
+    console.log(JSON.stringify(out));
+    finish();
+  });
   req.on('error', (e) => { out.error = e.code || e.message; });
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.doublehop.proxyb.it.BurstDestination;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class ForwardDoubleHopTest {
                 "https://127.0.0.1:" + fx.a.port(), "--proxy-insecure"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close(); // telnet:// would send our stdin
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -64,6 +66,35 @@ class ForwardDoubleHopTest {
             assertThat(j.get("serverTiming").asText()).matches("proxy;dur=[0-9.]+, proxy-a;dur=[0-9.]+");
             assertThat(j.get("body").asText()).contains("seen-from=" + egress + " ");
         });
+    }
+
+    /**
+     * Destination writes 8 MiB and closes while the client holds its stream paused: B and A must both stop
+     * reading (backpressure on both hops) and still deliver every byte in order, then END_STREAM.
+     */
+    @Test
+    void nodeGetsEveryByteOfADestinationThatClosedEarly() throws Exception {
+        try (BurstDestination burst = new BurstDestination()) {
+            List<com.fasterxml.jackson.databind.JsonNode> r = PrivacyAndResilienceTest.node(fx.a.port(),
+                    burst.authority(), 3, null, "drain");
+            assertThat(r).hasSize(3).allSatisfy(j -> {
+                assertThat(j.get("status").asInt()).isEqualTo(200);
+                assertThat(j.get("body").asText()).isEqualTo(Integer.toString(BurstDestination.BYTES));
+                assertThat(j.get("patternOk").asBoolean()).isTrue();
+            });
+        }
+    }
+
+    /** The same over HTTP/1.1: curl reading at 16 MB/s, raw TCP (telnet://) through A and B. */
+    @Test
+    void curlGetsEveryByteOfADestinationThatClosedEarly() throws Exception {
+        try (BurstDestination burst = new BurstDestination()) {
+            java.nio.file.Path file = fx.dir.resolve("burst.bin");
+            Result r = curl("--limit-rate", "16M", "-o", file.toString(), "--proxy-user",
+                    DoubleHopFixture.USER + ":" + DoubleHopFixture.PASSWORD, "telnet://" + burst.authority());
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            BurstDestination.assertReceivedAll(java.nio.file.Files.readAllBytes(file));
+        }
     }
 
     @Test

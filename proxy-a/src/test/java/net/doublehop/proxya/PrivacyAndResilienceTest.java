@@ -279,10 +279,14 @@ class PrivacyAndResilienceTest {
     }
 
     static List<JsonNode> node(int port, String target, int count, String localAddress) throws Exception {
+        return node(port, target, count, localAddress, "http");
+    }
+
+    static List<JsonNode> node(int port, String target, int count, String localAddress, String mode) throws Exception {
         Path script = Path.of("../proxy-b/src/test/resources/node/h2-connect.js").toAbsolutePath().normalize();
         String basic = java.util.Base64.getEncoder().encodeToString("alice:wonderland".getBytes(StandardCharsets.UTF_8));
         ProcessBuilder pb = new ProcessBuilder("node", script.toString(), Integer.toString(port), target,
-                Integer.toString(count), "http", "proxy-authorization: Basic " + basic)
+                Integer.toString(count), mode, "proxy-authorization: Basic " + basic)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         if (localAddress != null) {
             pb.environment().put("LOCAL_ADDRESS", localAddress);

@@ -83,6 +83,20 @@ class CurlThroughProxyBTest {
         assertThat(r.stdout).contains("bytes=" + body.length);
     }
 
+    /**
+     * curl reading at 16 MB/s holds Proxy B's queues full while the destination writes 8 MiB and closes:
+     * every byte must still arrive (telnet:// is curl's raw TCP through the tunnel).
+     */
+    @Test
+    void aSlowReaderGetsEveryByteOfADestinationThatClosedEarly() throws Exception {
+        java.nio.file.Path file = fx.dir.resolve("burst.bin");
+        Result r = curl("--limit-rate", "16M", "-o", file.toString(),
+                "--proxy-header", "Proxy-Authorization: Preshared " + ProxyBFixture.PSK,
+                "telnet://" + fx.destination.burst.authority());
+        assertThat(r.exit).as(r.stderr).isZero();
+        BurstDestination.assertReceivedAll(java.nio.file.Files.readAllBytes(file));
+    }
+
     record Result(int exit, String stdout, String stderr) { }
 
     static Result curl(String... args) throws IOException, InterruptedException {
@@ -90,6 +104,7 @@ class CurlThroughProxyBTest {
                 "-x", "https://127.0.0.1:" + fx.port(), "--proxy-insecure"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close(); // telnet:// would send our stdin
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -77,6 +77,22 @@ class NodeHttp2ThroughProxyBTest {
         }
     }
 
+    /**
+     * The destination writes 8 MiB and closes at once while the client is not reading: Proxy B must stop
+     * reading the destination (backpressure) and still deliver every byte, then END_STREAM.
+     */
+    @Test
+    void aDestinationThatClosesRightAfterWritingLosesNothing() throws Exception {
+        List<JsonNode> results = node(fx.destination.burst.authority(), 3, "drain",
+                "proxy-authorization: Preshared " + ProxyBFixture.PSK);
+        assertThat(results).hasSize(3);
+        for (JsonNode r : results) {
+            assertThat(r.get("status").asInt()).isEqualTo(200);
+            assertThat(r.get("body").asText()).isEqualTo(Integer.toString(BurstDestination.BYTES));
+            assertThat(r.get("patternOk").asBoolean()).isTrue();
+        }
+    }
+
     static List<JsonNode> node(String target, int count, String mode, String... headers)
             throws IOException, InterruptedException {
         return node(fx.port(), "https", target, count, mode, headers);

@@ -21,6 +21,7 @@ final class ReportingDestination implements AutoCloseable {
     private final NetServer echo;
     private final ServerSocket halfClose;
     private final Thread halfCloseAcceptor;
+    final BurstDestination burst = new BurstDestination();
 
     ReportingDestination(Vertx vertx) throws Exception {
         http = vertx.createHttpServer()
@@ -76,5 +77,6 @@ final class ReportingDestination implements AutoCloseable {
         http.close().await(10, TimeUnit.SECONDS);
         echo.close().await(10, TimeUnit.SECONDS);
         halfClose.close();
+        burst.close();
     }
 }

@@ -57,8 +57,9 @@ public final class Tunnel {
 
     /** Wires both directions. Call once, on the client's event loop. */
     public void start() {
-        relay(client, destination, n -> bytesFromClient += n);
-        relay(destination, client, n -> {
+        relay(client, clientCanHalfClose ? ReadGate.of(client) : ReadGate.ofConnection(client), destination,
+                n -> bytesFromClient += n);
+        relay(destination, ReadGate.ofConnection(destination), client, n -> {
             if (bytesToClient == 0) {
                 onFirstByte.accept(System.nanoTime() - openedNanos);
             }
@@ -111,16 +112,65 @@ public final class Tunnel {
         }
     }
 
-    private void relay(ReadStream<Buffer> from, WriteStream<Buffer> to, Consumer<Integer> count) {
+    private void relay(ReadStream<Buffer> from, ReadGate gate, WriteStream<Buffer> to, Consumer<Integer> count) {
         from.handler(buf -> {
             lastActivityNanos = System.nanoTime();
             count.accept(buf.length());
             to.write(buf);
             if (to.writeQueueFull()) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
+                gate.stop();
+                to.drainHandler(v -> gate.start());
             }
         });
+    }
+
+    /**
+     * How a reader is stopped while its writer's queue is full.
+     *
+     * <p>A whole TCP connection (the destination; an HTTP/1.1 client, whose connection is the tunnel) is
+     * stopped at the socket, by turning Netty's auto-read off, never with Vert.x's {@code pause()}: a paused
+     * Vert.x socket queues what it already read, and when the peer closes, Vert.x discards that queue
+     * together with the end of stream, so the last bytes a destination sent before closing were lost. With
+     * auto-read off nothing is queued in Vert.x; what Netty still reads (at most the current read, or the
+     * rest of the socket buffer when the peer closes) goes on to the writer's queue, in order, before the
+     * end. An HTTP/2 or HTTP/3 stream is paused the Vert.x way: that is stream flow control.
+     */
+    private interface ReadGate {
+        void stop();
+
+        void start();
+
+        static ReadGate of(ReadStream<Buffer> stream) {
+            return new ReadGate() {
+                @Override
+                public void stop() {
+                    stream.pause();
+                }
+
+                @Override
+                public void start() {
+                    stream.resume();
+                }
+            };
+        }
+
+        static ReadGate ofConnection(NetSocket socket) {
+            if (socket instanceof StreamChannelInternal internal
+                    && internal.channelHandlerContext().channel() instanceof DuplexChannel channel) {
+                return new ReadGate() {
+                    @Override
+                    public void stop() {
+                        channel.config().setAutoRead(false);
+                    }
+
+                    @Override
+                    public void start() {
+                        channel.config().setAutoRead(true);
+                    }
+                };
+            }
+            return of(socket);
+        }
     }
 
     /** True when nothing moved for longer than {@code idleNanos}. */
