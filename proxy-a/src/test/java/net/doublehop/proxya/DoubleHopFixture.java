@@ -73,6 +73,7 @@ final class DoubleHopFixture implements AutoCloseable {
     void startB(int port) throws Exception {
         b = ProxyB.start(vertx, ConfigLoader.parse("""
                 listen: 127.0.0.1:%d
+                admin: 127.0.0.1:0
                 tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
                 geohash: {trusted-signers: a-keys.jwks, require-signature: true}
                 egress:
@@ -82,12 +83,26 @@ final class DoubleHopFixture implements AutoCloseable {
                   default-pool: london
                 destinations:
                   allow: [127.0.0.1/32]
+                limits: {connect-timeout: 1s}
                 """.formatted(port), dir), 1).await(30, TimeUnit.SECONDS);
         bPort = b.port();
     }
 
     void stopB() throws Exception {
         b.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+    }
+
+    /** The value of one unlabelled-by-us gauge or counter line from a proxy's Prometheus scrape, e.g. {@code privacy_proxy_tunnels_active}. */
+    static double metric(int adminPort, String name) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no metric " + name + " in " + body);
     }
 
     String destination() {

@@ -24,23 +24,20 @@ public final class ClientLocator {
     }
 
     /**
-     * As {@link #locate(InetAddress)}, honouring a user's request for less precision: a {@code sec-ch-geohash}
-     * the client sent is used only when it is a prefix of the located cell in the same country (coarser, never
-     * elsewhere and never finer). Anything else the client sent is ignored.
+     * As {@link #locate(InetAddress)}, honouring a user's request for less precision: the {@code sec-ch-geohash}
+     * the client sent (already parsed: a malformed one is refused before this, because sending the precise cell
+     * when a user asked, with a typo, for less would be a privacy surprise) is used only when it is a prefix of
+     * the located cell in the same country: coarser, never elsewhere and never finer.
      */
-    public Optional<GeohashHint> locate(InetAddress client, String clientRequested) {
+    public Optional<GeohashHint> locate(InetAddress client, Optional<GeohashHint> asked) {
         Optional<GeohashHint> located = locate(client);
-        if (clientRequested == null || located.isEmpty()) {
+        if (asked.isEmpty() || located.isEmpty()) {
             return located;
         }
-        try {
-            GeohashHint asked = GeohashHint.parse(clientRequested);
-            GeohashHint ours = located.get();
-            if (asked.country().equals(ours.country()) && ours.geohash().startsWith(asked.geohash())) {
-                return Optional.of(asked);
-            }
-        } catch (RuntimeException malformed) {
-            // a malformed request for privacy is ignored, not an error: the located hint is sent
+        GeohashHint ours = located.get();
+        GeohashHint coarser = asked.get();
+        if (coarser.country().equals(ours.country()) && ours.geohash().startsWith(coarser.geohash())) {
+            return asked;
         }
         return located;
     }

@@ -77,10 +77,10 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                 .map(v -> target[0] = ConnectTargets.parse(req))
                 .compose(t -> users.authenticate(req))
                 .compose(u -> {
+                    Optional<GeohashHint> asked = clientRequestedHint(req);
                     userLimits.acquire(u);
                     user[0] = u;
-                    return upstream.open(target[0], upstreamHeaders(clientAddress(req),
-                            req.getHeader(HeaderNames.SEC_CH_GEOHASH)));
+                    return upstream.open(target[0], upstreamHeaders(clientAddress(req), asked));
                 })
                 .compose(answer -> answer(req, start, answer.response()))
                 .onSuccess(tunnel -> relay(req, protocol, tunnel, user[0]))
@@ -89,7 +89,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                         userLimits.release(user[0]);
                     }
                     ProxyFailure f = t instanceof ProxyFailure pf ? pf : INTERNAL;
-                    if (f == INTERNAL) {
+                    if (f == INTERNAL && !(t instanceof PassedThrough)) {
                         LOG.log(Level.WARNING, "internal error while setting up a tunnel: {0}", t.getClass().getName());
                     }
                     if (!(t instanceof PassedThrough)) {
@@ -100,7 +100,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     }
 
     /** Only what B needs: our credential and the signed location. Never anything the client sent. */
-    private MultiMap upstreamHeaders(InetAddress client, String clientRequestedHint) {
+    private MultiMap upstreamHeaders(InetAddress client, Optional<GeohashHint> clientRequestedHint) {
         MultiMap h = MultiMap.caseInsensitiveMultiMap();
         if (upstreamAuthorization != null) {
             h.set(HeaderNames.PROXY_AUTHORIZATION, upstreamAuthorization);
@@ -123,7 +123,13 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         if (b.statusCode() / 100 == 2) {
             resp.putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
             NetSocket toB = b.netSocket();
-            return req.toNetSocket().map(client -> new Tunnel.Legs(client, toB)).onFailure(e -> toB.close());
+            return req.toNetSocket()
+                    .map(client -> {
+                        Tunnel.Legs legs = new Tunnel.Legs(client, toB).withResetDestination(() -> b.request().reset());
+                        return req.version() == HttpVersion.HTTP_2
+                                ? legs.withResetClient(() -> req.response().reset()) : legs;
+                    })
+                    .onFailure(e -> b.request().reset());
         }
         b.netSocket().close();
         if (b.statusCode() == 407) {
@@ -142,7 +148,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         metrics.requestAnswered(protocol, "connect", 200, "none");
         metrics.tunnelOpened();
         Tunnel[] self = new Tunnel[1];
-        self[0] = new Tunnel(legs.client(), legs.destination(), "h2".equals(protocol), System.nanoTime(),
+        self[0] = new Tunnel(legs, "h2".equals(protocol), System.nanoTime(),
                 firstByte -> metrics.firstByteLatency("none", firstByte),
                 summary -> {
                     tunnels.remove(self[0]);
@@ -151,6 +157,25 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                 });
         tunnels.add(self[0]);
         self[0].start();
+        if (req.version() == HttpVersion.HTTP_2) {
+            // As at B (ConnectFlow): a client's RST_STREAM after its half-close reaches only the response.
+            req.response().exceptionHandler(t -> self[0].abort());
+        }
+    }
+
+    /**
+     * A user may send {@code sec-ch-geohash} to ask for a coarser location. One that does not parse is refused
+     * with 400, as B refuses it: silently sending the precise cell instead would surprise that user.
+     */
+    private static Optional<GeohashHint> clientRequestedHint(HttpServerRequest req) {
+        java.util.List<String> values = req.headers().getAll(HeaderNames.SEC_CH_GEOHASH);
+        if (values.isEmpty()) {
+            return Optional.empty();
+        }
+        if (values.size() > 1) {
+            throw ProxyFailure.badRequest("sec-ch-geohash repeated");
+        }
+        return Optional.of(GeohashHint.parse(values.get(0)));
     }
 
     /** The client's address as an InetAddress; Vert.x gives a literal, so this never touches DNS. */

@@ -19,8 +19,13 @@ record ConnectAuthority(String host, int port) implements HostAndPort {
         return toString();
     }
 
+    /** The host as an authority writes it: an IPv6 literal in brackets. */
+    String bracketedHost() {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return bracketedHost() + ":" + port;
     }
 }

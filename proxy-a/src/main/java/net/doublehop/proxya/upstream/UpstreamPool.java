@@ -21,6 +21,7 @@ import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxya.config.ProxyAConfig;
+import net.doublehop.runtime.server.Http2Windows;
 
 /**
  * A→B connections: HTTP/2 over TLS, a few of them, each carrying many CONNECT streams. Requests go on an
@@ -52,11 +53,10 @@ public final class UpstreamPool {
                 .setUseAlpn(true)
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setTcpNoDelay(true)
-                .setHttp2ConnectionWindowSize(16 * 1024 * 1024)
                 .setVerifyHost(!settings.insecure())
                 // Both ends are ours: TLS 1.3 only on the A→B leg.
                 .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3"));
-        o.getInitialSettings().setInitialWindowSize(1024 * 1024).setMaxFrameSize(64 * 1024);
+        o.getInitialSettings().setInitialWindowSize(Http2Windows.STREAM).setMaxFrameSize(64 * 1024);
         if (settings.insecure()) {
             o.setTrustAll(true);
         }
@@ -76,7 +76,8 @@ public final class UpstreamPool {
     private Future<Answer> open(ConnectTarget target, MultiMap headers, boolean mayRetry) {
         return connection().compose(conn -> conn.request(new RequestOptions()
                         .setMethod(HttpMethod.CONNECT)
-                        .setHost(target.host())
+                        // Vert.x validates the host as an authority's: an IPv6 literal needs its brackets
+                        .setHost(ConnectAuthority.of(target).bracketedHost())
                         .setPort(target.port())
                         .setHeaders(headers))
                 // CONNECT needs host and port in :authority; see ConnectAuthority.
@@ -116,6 +117,9 @@ public final class UpstreamPool {
     private synchronized void connected(HttpClientConnection conn, Throwable failure) {
         connecting--;
         if (conn != null) {
+            // Vert.x applies its connection-window option only to pooled connections; this one is explicit.
+            // B's SETTINGS say how many streams the connection may carry (see Http2Windows).
+            conn.setWindowSize(Http2Windows.connection(conn.maxActiveStreams()));
             live.add(conn);
             conn.closeHandler(v -> drop(conn));
         }

@@ -95,7 +95,12 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
     private void relay(TunnelContext ctx, NetSocket client, HttpConnection connection) {
         summary.opened(ctx);
         Tunnel[] self = new Tunnel[1];
-        self[0] = new Tunnel(client, ctx.destination(), !"h1".equals(ctx.protocol()), System.nanoTime(),
+        boolean stream = !"h1".equals(ctx.protocol());
+        Tunnel.Legs legs = new Tunnel.Legs(client, ctx.destination());
+        if (stream) {
+            legs = legs.withResetClient(() -> ctx.request().response().reset());
+        }
+        self[0] = new Tunnel(legs, stream, System.nanoTime(),
                 firstByteNanos -> summary.firstByte(ctx, firstByteNanos),
                 result -> {
                     tunnels.remove(self[0]);
@@ -104,6 +109,12 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
                 });
         tunnels.add(self[0]);
         self[0].start();
+        if (stream) {
+            // Once the client has half-closed, Vert.x reports its stream socket closed and a later RST_STREAM
+            // (the client gave up) reaches only the response: without this the tunnel would wait for the
+            // destination, holding the stream.
+            ctx.request().response().exceptionHandler(t -> self[0].abort());
+        }
     }
 
     static String protocolOf(HttpVersion version) {

@@ -19,13 +19,14 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Sends hand-written HTTP/1.1 bytes to the proxy over TLS (ALPN http/1.1) and reads the response head.
- * Real clients normalise what they send; bad-input tests need exactly the bytes they write.
+ * Real clients normalise what they send; bad-input tests need exactly the bytes they write. Public for
+ * Proxy A's tests.
  */
-final class RawProxyClient implements AutoCloseable {
+public final class RawProxyClient implements AutoCloseable {
 
     /** A parsed response head. Header names are lower-cased. */
-    record Head(int status, Map<String, String> headers) {
-        String header(String name) {
+    public record Head(int status, Map<String, String> headers) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -33,7 +34,7 @@ final class RawProxyClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
 
-    RawProxyClient(int port, boolean tls) throws Exception {
+    public RawProxyClient(int port, boolean tls) throws Exception {
         Socket plain = new Socket();
         plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         plain.setSoTimeout(15_000);
@@ -52,18 +53,18 @@ final class RawProxyClient implements AutoCloseable {
         in = socket.getInputStream();
     }
 
-    void send(String raw) throws IOException {
+    public void send(String raw) throws IOException {
         socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
     }
 
-    void sendBytes(byte[] raw) throws IOException {
+    public void sendBytes(byte[] raw) throws IOException {
         socket.getOutputStream().write(raw);
         socket.getOutputStream().flush();
     }
 
     /** Reads up to the blank line ending the response head. */
-    Head readHead() throws IOException {
+    public Head readHead() throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {
@@ -88,20 +89,20 @@ final class RawProxyClient implements AutoCloseable {
     }
 
     /** Reads exactly n bytes of tunnel payload. */
-    byte[] readBytes(int n) throws IOException {
+    public byte[] readBytes(int n) throws IOException {
         return in.readNBytes(n);
     }
 
     /** Reads until the peer closes; the tunnel's remaining payload. */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
-    InputStream input() {
+    public InputStream input() {
         return in;
     }
 
-    Socket socket() {
+    public Socket socket() {
         return socket;
     }
 

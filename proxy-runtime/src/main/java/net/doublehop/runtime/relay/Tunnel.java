@@ -20,14 +20,33 @@ import java.util.function.Consumer;
  */
 public final class Tunnel {
 
-    /** The two sockets of a tunnel about to start. */
-    public record Legs(NetSocket client, NetSocket destination) { }
+    /**
+     * The two sockets of a tunnel about to start, and how to abort each. Closing an HTTP/2 stream socket only
+     * ends it (END_STREAM), which would leave the peer's half open, holding its tunnel and this connection's
+     * flow-control window; aborting one must reset it (RST_STREAM), which only its request or response can do.
+     */
+    public record Legs(NetSocket client, NetSocket destination, Runnable resetClient, Runnable resetDestination) {
+
+        /** Legs whose sockets abort by closing: TCP connections, and HTTP/1.1 clients. */
+        public Legs(NetSocket client, NetSocket destination) {
+            this(client, destination, () -> closeQuietly(client), () -> closeQuietly(destination));
+        }
+
+        public Legs withResetClient(Runnable reset) {
+            return new Legs(client, destination, reset, resetDestination);
+        }
+
+        public Legs withResetDestination(Runnable reset) {
+            return new Legs(client, destination, resetClient, reset);
+        }
+    }
 
     /** What a finished tunnel reports, for metrics and the summary log line. */
     public record Summary(long bytesFromClient, long bytesToClient, long durationNanos, boolean idleTimedOut) { }
 
     private final NetSocket client;
     private final NetSocket destination;
+    private final Legs legs;
     private final long openedNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Consumer<Summary> onFinish;
@@ -44,11 +63,12 @@ public final class Tunnel {
      * @param clientCanHalfClose true for HTTP/2 and HTTP/3 streams, where END_STREAM only ends the client's
      *     sending side; on HTTP/1.1 the end of the client's data is the end of its connection
      */
-    public Tunnel(NetSocket client, NetSocket destination, boolean clientCanHalfClose, long openedNanos,
+    public Tunnel(Legs legs, boolean clientCanHalfClose, long openedNanos,
             Consumer<Long> onFirstByte, Consumer<Summary> onFinish) {
-        this.client = client;
+        this.legs = legs;
+        this.client = legs.client();
         this.clientCanHalfClose = clientCanHalfClose;
-        this.destination = destination;
+        this.destination = legs.destination();
         this.openedNanos = openedNanos;
         this.lastActivityNanos = openedNanos;
         this.onFirstByte = onFirstByte;
@@ -87,7 +107,7 @@ public final class Tunnel {
             if (clientCanHalfClose && clientEnded) {
                 return;
             }
-            closeQuietly(destination);
+            reset(legs.resetDestination());
             finish();
         });
         // Graceful shutdown: Vert.x asks each connection to wind down; a tunnel keeps running until its
@@ -185,10 +205,18 @@ public final class Tunnel {
     }
 
     public void abort() {
-        closeQuietly(destination);
+        reset(legs.resetDestination());
         clientEndSent = true;
-        closeQuietly(client);
+        reset(legs.resetClient());
         finish();
+    }
+
+    private static void reset(Runnable reset) {
+        try {
+            reset.run();
+        } catch (IllegalStateException alreadyGone) {
+            // the stream or connection is already closed: nothing left to reset
+        }
     }
 
     /**
