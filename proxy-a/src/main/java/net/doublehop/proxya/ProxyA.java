@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -38,6 +37,7 @@ import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.AdminServer;
+import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.InvalidRequestResponder;
 import net.doublehop.runtime.server.ListenerOptions;
 
@@ -163,12 +163,7 @@ public final class ProxyA {
         public Future<?> start() {
             server = vertx.createHttpServer(options).requestHandler(flow)
                     .invalidRequestHandler(new InvalidRequestResponder(config.proxyName()))
-                    .connectionHandler(conn -> {
-                        long opened = System.nanoTime();
-                        String protocol = conn.protocolVersion() == HttpVersion.HTTP_2 ? "h2" : "h1";
-                        metrics.connectionOpened(protocol);
-                        conn.closeHandler(v -> metrics.connectionClosed(protocol, System.nanoTime() - opened));
-                    });
+                    .connectionHandler(new ConnectionTracker(metrics));
             servers.add(server);
             return server.listen();
         }

@@ -41,6 +41,9 @@ final class DoubleHopFixture implements AutoCloseable {
         this("");
     }
 
+    /** A proxy doing its job logs nothing SEVERE; close() fails otherwise. */
+    private final net.doublehop.proxyb.it.SevereLogGuard severe = new net.doublehop.proxyb.it.SevereLogGuard();
+
     DoubleHopFixture(String extraAYaml) throws Exception {
         vertx.exceptionHandler(unhandled::add);
         dir = Files.createTempDirectory("double-hop");
@@ -117,6 +120,7 @@ final class DoubleHopFixture implements AutoCloseable {
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
+        severe.close();
         if (!unhandled.isEmpty()) {
             AssertionError e = new AssertionError("unhandled exceptions in the proxies: " + unhandled);
             unhandled.forEach(e::addSuppressed);

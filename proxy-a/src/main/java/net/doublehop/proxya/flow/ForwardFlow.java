@@ -123,6 +123,9 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         if (b.statusCode() / 100 == 2) {
             resp.putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
             NetSocket toB = b.netSocket();
+            // The tunnel learns of a failed B leg through toB; without a handler here Vert.x would also log
+            // every reset of this stream (ours included) as SEVERE.
+            b.request().exceptionHandler(t -> { });
             return req.toNetSocket()
                     .map(client -> {
                         Tunnel.Legs legs = new Tunnel.Legs(client, toB).withResetDestination(() -> b.request().reset());

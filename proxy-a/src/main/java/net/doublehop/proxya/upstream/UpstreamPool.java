@@ -21,6 +21,7 @@ import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxya.config.ProxyAConfig;
+import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.Http2Windows;
 
 /**
@@ -122,6 +123,7 @@ public final class UpstreamPool {
             conn.setWindowSize(Http2Windows.connection(conn.maxActiveStreams()));
             live.add(conn);
             conn.closeHandler(v -> drop(conn));
+            conn.exceptionHandler(ConnectionTracker::logQuietly);
         }
         List<Promise<HttpClientConnection>> ready = new ArrayList<>(waiting);
         waiting.clear();

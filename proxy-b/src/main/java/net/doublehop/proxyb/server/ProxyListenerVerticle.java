@@ -1,12 +1,12 @@
 package net.doublehop.proxyb.server;
 
+import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.InvalidRequestResponder;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import net.doublehop.proxyb.flow.ConnectFlow;
 import net.doublehop.runtime.metrics.ProxyMetrics;
@@ -35,13 +35,7 @@ public final class ProxyListenerVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .requestHandler(flow)
                 .invalidRequestHandler(new InvalidRequestResponder(proxyName))
-                .connectionHandler(conn -> {
-                    long opened = System.nanoTime();
-                    // ALPN has settled by the time the connection handler runs.
-                    String protocol = conn.protocolVersion() == HttpVersion.HTTP_2 ? "h2" : "h1";
-                    metrics.connectionOpened(protocol);
-                    conn.closeHandler(v -> metrics.connectionClosed(protocol, System.nanoTime() - opened));
-                });
+                .connectionHandler(new ConnectionTracker(metrics));
         return server.listen();
     }
 

@@ -35,6 +35,8 @@ final class ProxyBFixture implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     /** Exceptions no handler took: every one is a bug (a leak of an error path), so close() fails on them. */
     final java.util.List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** A proxy doing its job logs nothing SEVERE; close() fails otherwise. */
+    private final SevereLogGuard severe = new SevereLogGuard();
     final ReportingDestination destination;
     final ProxyB proxy;
     final Path dir;
@@ -71,6 +73,7 @@ final class ProxyBFixture implements AutoCloseable {
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
+        severe.close();
         if (!unhandled.isEmpty()) {
             AssertionError e = new AssertionError("unhandled exceptions in the proxy: " + unhandled);
             unhandled.forEach(e::addSuppressed);

@@ -53,6 +53,7 @@ public final class Tunnel {
     private final Consumer<Long> onFirstByte;
     private final boolean clientCanHalfClose;
     private boolean clientEnded;
+    private boolean destinationClosed;
     private boolean clientEndSent;
     private volatile long lastActivityNanos;
     private volatile boolean idleTimedOut;
@@ -91,6 +92,7 @@ public final class Tunnel {
         });
         destination.endHandler(v -> endClient());
         destination.closeHandler(v -> {
+            destinationClosed = true;
             // Nothing more can come from the destination. An HTTP/2 or HTTP/3 client gets END_STREAM (its own
             // direction may still drain); an HTTP/1.1 client's connection is the tunnel, so it is closed.
             if (clientCanHalfClose) {
@@ -107,7 +109,9 @@ public final class Tunnel {
             if (clientCanHalfClose && clientEnded) {
                 return;
             }
-            reset(legs.resetDestination());
+            if (!destinationClosed) {
+                reset(legs.resetDestination());
+            }
             finish();
         });
         // Graceful shutdown: Vert.x asks each connection to wind down; a tunnel keeps running until its
