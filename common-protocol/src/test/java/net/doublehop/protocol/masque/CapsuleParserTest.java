@@ -327,6 +327,37 @@ class CapsuleParserTest {
         assertThat(Capsule.isReservedGreaseType(0x18)).isFalse();
     }
 
+    /** Random garbage in random chunks: never an exception, only known types parsed, bounded buffering. */
+    @Test
+    void randomGarbageNeverThrows() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int round = 0; round < 200; round++) {
+            CapsuleParser p = new CapsuleParser(64, t -> t == Capsule.DATAGRAM || t == 1, OversizePolicy.REJECT);
+            byte[] garbage = new byte[rnd.nextInt(2000)];
+            rnd.nextBytes(garbage);
+            ByteBuffer stream = ByteBuffer.wrap(garbage);
+            boolean failed = false;
+            while (stream.hasRemaining() && !failed) {
+                int n = Math.min(stream.remaining(), 1 + rnd.nextInt(40));
+                ByteBuffer chunk = stream.slice(stream.position(), n);
+                stream.position(stream.position() + n);
+                for (CapsuleEvent e = p.next(chunk); e != CapsuleEvent.NEED_MORE; e = p.next(chunk)) {
+                    if (e instanceof CapsuleEvent.Parsed parsed) {
+                        assertThat(parsed.capsule().type()).isIn(0L, 1L);
+                        assertThat(parsed.capsule().length()).isLessThanOrEqualTo(64);
+                    } else if (e instanceof CapsuleEvent.Failed f) {
+                        assertThat(f.error()).isEqualTo(CapsuleError.TOO_LONG);
+                        failed = true;
+                        break;
+                    } else {
+                        assertThat(e).isInstanceOf(CapsuleEvent.Skipped.class);
+                    }
+                }
+            }
+            assertThat(p.endOfStream()).isNotNull();
+        }
+    }
+
     /**
      * Fixed-seed random streams: random types (DATAGRAM, grease, other), lengths, minimal or forced
      * header lengths, cut into random chunks. Every capsule comes back in order.

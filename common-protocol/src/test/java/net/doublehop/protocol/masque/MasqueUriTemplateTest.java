@@ -239,6 +239,28 @@ class MasqueUriTemplateTest {
                 .isEqualTo(new Matched(new UdpTarget("a.example", 9)));
     }
 
+    /** Random request targets over the characters that matter: no exception, every match valid. */
+    @Test
+    void randomRequestTargetsNeverThrow() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(6570);
+        String alphabet = "/?&=,:%*.-_~[]#aZ09fF3A";
+        String prefix = "/.well-known/masque/udp/";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder sb = new StringBuilder(rnd.nextBoolean() ? prefix : "/masque?");
+            int n = rnd.nextInt(40);
+            for (int j = 0; j < n; j++) {
+                sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            }
+            for (MasqueUriTemplate t : new MasqueUriTemplate[] {DEFAULT, QUERY, FORM}) {
+                MasqueUriTemplate.Match m = t.match(sb.toString());
+                if (m instanceof Matched ok) {
+                    assertThat(UdpTarget.hostError(ok.target().host())).isNull();
+                    assertThat(ok.target().port()).isBetween(1, 65535);
+                }
+            }
+        }
+    }
+
     // ---- expansion -------------------------------------------------------------------------------
 
     @Test
