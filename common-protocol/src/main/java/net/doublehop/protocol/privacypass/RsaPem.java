@@ -36,7 +36,8 @@ public final class RsaPem {
                     org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(spki.parsePublicKey());
             return (RSAPublicKey) KeyFactory.getInstance("RSA")
                     .generatePublic(new RSAPublicKeySpec(k.getModulus(), k.getPublicExponent()));
-        } catch (java.io.IOException | IllegalArgumentException | GeneralSecurityException e) {
+        } catch (java.io.IOException | RuntimeException | GeneralSecurityException e) {
+            // BouncyCastle reports bad DER with assorted runtime exceptions
             throw new MalformedException(Reason.INVALID_KEY, "subjectPublicKey is not an RSAPublicKey");
         }
     }
@@ -55,8 +56,10 @@ public final class RsaPem {
             return (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(
                     k.getModulus(), k.getPublicExponent(), k.getPrivateExponent(), k.getPrime1(), k.getPrime2(),
                     k.getExponent1(), k.getExponent2(), k.getCoefficient()));
-        } catch (java.io.IOException | IllegalArgumentException | IllegalStateException | ClassCastException
-                 | GeneralSecurityException e) {
+        } catch (MalformedException e) {
+            throw e;
+        } catch (java.io.IOException | RuntimeException | GeneralSecurityException e) {
+            // BouncyCastle reports bad DER with assorted runtime exceptions
             throw new MalformedException(Reason.INVALID_KEY, "not a PKCS#8 RSA private key");
         }
     }
@@ -80,7 +83,7 @@ public final class RsaPem {
     static SubjectPublicKeyInfo spki(byte[] der) {
         try {
             return SubjectPublicKeyInfo.getInstance(der);
-        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+        } catch (RuntimeException e) { // BouncyCastle reports bad DER with assorted runtime exceptions
             throw new MalformedException(Reason.INVALID_KEY, "not a DER SubjectPublicKeyInfo");
         }
     }

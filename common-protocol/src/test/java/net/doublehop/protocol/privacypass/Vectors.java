@@ -26,6 +26,11 @@ final class Vectors {
         String text(String name) {
             return values.get(name);
         }
+
+        @Override
+        public String toString() {
+            return title; // test names
+        }
     }
 
     private Vectors() {
