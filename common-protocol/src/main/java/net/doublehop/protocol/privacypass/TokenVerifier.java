@@ -39,7 +39,7 @@ public final class TokenVerifier {
 
     /** Verifies a token whose challenge_digest must be one of these SHA-256 digests of TokenChallenges. */
     public VerifiedToken verify(Token token, List<byte[]> acceptableDigests) {
-        if (token.tokenType() != TokenType.BLIND_RSA_2048) {
+        if (token.tokenType() != TokenType.BLIND_RSA_2048) { // for when Token also holds other types
             throw new TokenRejectedException(Reason.UNSUPPORTED_TOKEN_TYPE, String.format("0x%04x", token.tokenType()));
         }
         IssuerPublicKey key = keysById.get(ByteBuffer.wrap(token.tokenKeyId()));

@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -67,6 +68,21 @@ class KeyEncodingTest {
         IssuerPublicKey k = IssuerPublicKey.fromSpki(withNulls);
         assertThat(k.key()).isEqualTo(Keys.ISSUER_PUBLIC);
         assertThat(k.tokenKeyId()).isEqualTo(Bytes.sha256(withNulls)).isNotEqualTo(Bytes.sha256(PKS));
+    }
+
+    @Test
+    void pkcs8WithTheRsassaPssOidIsReadToo() throws Exception {
+        PrivateKeyInfo rsa = PrivateKeyInfo.getInstance(Keys.ISSUER_PRIVATE.getEncoded());
+        byte[] pss = new PrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSASSA_PSS),
+                rsa.parsePrivateKey()).getEncoded(ASN1Encoding.DER);
+        assertThat(RsaPem.privateKeyFromPem(RsaPem.toPem("PRIVATE KEY", pss))).isEqualTo(Keys.ISSUER_PRIVATE);
+    }
+
+    @Test
+    void spkiWithTrailingBytesIsRefused() {
+        byte[] longer = java.util.Arrays.copyOf(PKS, PKS.length + 1);
+        assertInvalidKey(() -> IssuerPublicKey.fromSpki(longer));
+        assertInvalidKey(() -> IssuerPublicKey.fromSpki(java.util.Arrays.copyOf(PKS, PKS.length - 1)));
     }
 
     @Test
