@@ -37,6 +37,8 @@ import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.AdminServer;
+import net.doublehop.runtime.auth.InMemorySpentTokenStore;
+import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.InvalidRequestResponder;
 import net.doublehop.runtime.server.ListenerOptions;
@@ -107,7 +109,9 @@ public final class ProxyA {
         try {
             auth = new UserAuthenticator(vertx, config.users().file().isPresent()
                     ? UserAuthenticator.readUsersFile(config.users().file().get()) : Map.of(),
-                    config.users().presharedKeys(), config.tls().clientCa().isPresent());
+                    config.users().presharedKeys(), config.tls().clientCa().isPresent(),
+                    config.users().privacyPass().map(pp -> new PrivacyPassRedeemer(pp.redemption(),
+                            new InMemorySpentTokenStore(pp.spentTokenCapacity()))));
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

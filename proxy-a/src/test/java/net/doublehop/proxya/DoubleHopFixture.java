@@ -45,6 +45,11 @@ final class DoubleHopFixture implements AutoCloseable {
     private final net.doublehop.proxyb.it.SevereLogGuard severe = new net.doublehop.proxyb.it.SevereLogGuard();
 
     DoubleHopFixture(String extraAYaml) throws Exception {
+        this(extraAYaml, "{file: users.txt}");
+    }
+
+    /** @param usersYaml the value of A's {@code users:} key */
+    DoubleHopFixture(String extraAYaml, String usersYaml) throws Exception {
         vertx.exceptionHandler(unhandled::add);
         dir = Files.createTempDirectory("double-hop");
         destination = vertx.createHttpServer()
@@ -61,7 +66,7 @@ final class DoubleHopFixture implements AutoCloseable {
         a = ProxyA.start(vertx, ProxyAConfigLoader.parse("""
                 listen: 127.0.0.1:0
                 admin: 127.0.0.1:0
-                users: {file: users.txt}
+                users: %s
                 signing: {private-key: a-signing.pem, key-id: proxy-a-1, validity: 60s}
                 geolocation: {precision: 5}
                 upstream:
@@ -70,7 +75,7 @@ final class DoubleHopFixture implements AutoCloseable {
                   client-key: a-client.key
                   trust: ca.crt
                   connect-timeout: 2s
-                %s""".formatted(bPort, extraAYaml), dir)).await(30, TimeUnit.SECONDS);
+                %s""".formatted(usersYaml, bPort, extraAYaml), dir)).await(30, TimeUnit.SECONDS);
     }
 
     void startB(int port) throws Exception {

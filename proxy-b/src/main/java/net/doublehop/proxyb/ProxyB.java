@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import net.doublehop.runtime.auth.InMemorySpentTokenStore;
+import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.doublehop.protocol.signature.GeohashSignatureVerifier;
 import net.doublehop.protocol.signature.Jwks;
@@ -117,16 +120,24 @@ public final class ProxyB {
 
         tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
         boolean mtls = config.tls().clientCa().isPresent();
+        Optional<PrivacyPassRedeemer> privacyPass = config.auth().privacyPass().map(pp -> new PrivacyPassRedeemer(
+                pp.redemption(), new InMemorySpentTokenStore(pp.spentTokenCapacity())));
+        List<String> challenges = new ArrayList<>();
+        privacyPass.ifPresent(pp -> challenges.add(pp.challengeHeader()));
+        if (!config.auth().presharedKeys().isEmpty() || privacyPass.isEmpty()) {
+            challenges.add("Preshared realm=\"" + config.proxyName() + "\"");
+        }
         return new ConnectFlow(
                 new RequestParser(),
-                new CallerAuthenticator(config.auth().presharedKeys(), mtls, config.auth().allowUnauthenticated()),
+                new CallerAuthenticator(config.auth().presharedKeys(), mtls, config.auth().allowUnauthenticated(),
+                        privacyPass),
                 new GeohashCheck(verifier, config.geohash().requireSignature(), config.geohash().maxPrecision()),
                 new EgressSelection(new PoolSelector(config.pools(), config.defaultPool())),
                 new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
                 new DestinationResolver(vertx, resolver, new DestinationPolicy(config.destinationAllow()),
                         config.dns().timeout()),
                 new EgressDialer(vertx, new EgressClients(vertx, config.pools(), config.limits().connectTimeout())),
-                new FailureResponder(config.proxyName()),
+                new FailureResponder(config.proxyName(), challenges),
                 tunnels,
                 new TunnelSummary(metrics, config.logSensitive()));
     }

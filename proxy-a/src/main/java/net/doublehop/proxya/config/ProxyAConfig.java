@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.config.PrivacyPassConfig;
 import net.doublehop.runtime.config.TlsSettings;
 
 /** Proxy A's whole configuration, validated once at load ({@link ProxyAConfigLoader}); every key in docs/configuration.md. */
@@ -23,15 +24,19 @@ public record ProxyAConfig(
         int tunnelRatePerUser,
         boolean logSensitive) {
 
-    /** Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, or tls.client-ca certificates. */
-    public record Users(Optional<Path> file, List<String> presharedKeys) {
+    /**
+     * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or
+     * Privacy Pass tokens of a trusted issuer.
+     */
+    public record Users(Optional<Path> file, List<String> presharedKeys, Optional<PrivacyPassConfig> privacyPass) {
         public Users {
             presharedKeys = List.copyOf(presharedKeys);
         }
 
         @Override
         public String toString() {
-            return "Users[file=" + file + ", presharedKeys=" + presharedKeys.size() + " keys]";
+            return "Users[file=" + file + ", presharedKeys=" + presharedKeys.size() + " keys, privacyPass="
+                    + privacyPass.isPresent() + "]";
         }
     }
 

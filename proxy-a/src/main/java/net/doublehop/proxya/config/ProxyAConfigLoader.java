@@ -23,6 +23,7 @@ import net.doublehop.geo.Geohash;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.config.PrivacyPassConfig;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.config.YamlNodes;
 
@@ -60,12 +61,15 @@ public final class ProxyAConfigLoader {
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
 
         JsonNode u = object(root, "users");
-        allowOnly(u, "users.", Set.of("file", "preshared-keys"));
+        allowOnly(u, "users.", Set.of("file", "preshared-keys", "privacy-pass"));
         Optional<Path> usersFile = text(u, "file").map(this::path);
         usersFile.ifPresent(p -> readable("users.file", p));
-        ProxyAConfig.Users users = new ProxyAConfig.Users(usersFile, textList(u, "preshared-keys", "users.preshared-keys"));
-        if (usersFile.isEmpty() && users.presharedKeys().isEmpty() && tls.clientCa().isEmpty()) {
-            throw new IllegalArgumentException("users: configure users.file, users.preshared-keys or tls.client-ca");
+        ProxyAConfig.Users users = new ProxyAConfig.Users(usersFile, textList(u, "preshared-keys", "users.preshared-keys"),
+                PrivacyPassConfig.read(u.get("privacy-pass"), "users.privacy-pass.", this::path));
+        if (usersFile.isEmpty() && users.presharedKeys().isEmpty() && tls.clientCa().isEmpty()
+                && users.privacyPass().isEmpty()) {
+            throw new IllegalArgumentException("users: configure users.file, users.preshared-keys, users.privacy-pass "
+                    + "or tls.client-ca");
         }
 
         JsonNode g = object(root, "geolocation");

@@ -62,7 +62,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         this.signer = signer;
         this.upstream = upstream;
         this.upstreamAuthorization = upstreamPresharedKey.map(k -> "Preshared " + k).orElse(null);
-        this.failures = new FailureResponses(proxyName, proxyName, "Basic realm=\"" + proxyName + "\"");
+        this.failures = new FailureResponses(proxyName, proxyName, users.challenges(proxyName));
         this.tunnels = tunnels;
         this.metrics = metrics;
     }

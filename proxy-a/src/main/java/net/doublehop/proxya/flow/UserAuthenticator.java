@@ -14,6 +14,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import net.doublehop.protocol.privacypass.VerifiedToken;
+import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -28,6 +31,8 @@ import net.doublehop.protocol.Secrets;
  * Stage 2 at A, authenticate the user: a client certificate (its subject CN is the user), HTTP Basic against
  * the user file (bcrypt as htpasswd -B writes it, or Argon2id), or a pre-shared key. Both are slow on purpose, so they run
  * off the event loop, and a successful check is remembered briefly (keyed by a hash, never the password).
+ * With {@code users.privacy-pass}, a Privacy Pass token stands in for an account: it is verified and spent
+ * here (one tunnel per token), and the "user" it yields is the token itself, unlinkable to any other.
  */
 public final class UserAuthenticator {
 
@@ -42,9 +47,16 @@ public final class UserAuthenticator {
     private final List<String> presharedKeys;
     private final boolean mtls;
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
+    private final Optional<PrivacyPassRedeemer> privacyPass;
 
     public UserAuthenticator(Vertx vertx, Map<String, String> bcryptByUser, List<String> presharedKeys, boolean mtls) {
+        this(vertx, bcryptByUser, presharedKeys, mtls, Optional.empty());
+    }
+
+    public UserAuthenticator(Vertx vertx, Map<String, String> bcryptByUser, List<String> presharedKeys, boolean mtls,
+            Optional<PrivacyPassRedeemer> privacyPass) {
         this.vertx = vertx;
+        this.privacyPass = privacyPass;
         this.bcryptByUser = Map.copyOf(bcryptByUser);
         this.presharedKeys = List.copyOf(presharedKeys);
         this.mtls = mtls;
@@ -93,7 +105,20 @@ public final class UserAuthenticator {
         if (c instanceof ProxyCredential.Basic b) {
             return basic(b.user(), b.password());
         }
+        if (c instanceof ProxyCredential.PrivateToken && privacyPass.isPresent()) {
+            VerifiedToken token = privacyPass.get().verify(header);
+            return privacyPass.get().spend(token)
+                    .map(v -> "token:" + HexFormat.of().formatHex(token.nonce()));
+        }
         return Future.failedFuture(WRONG);
+    }
+
+    /** The {@code Proxy-Authenticate} values of a 407: Basic, and PrivateToken when tokens are accepted. */
+    public List<String> challenges(String realm) {
+        List<String> out = new java.util.ArrayList<>();
+        out.add("Basic realm=\"" + realm + "\"");
+        privacyPass.ifPresent(pp -> out.add(pp.challengeHeader()));
+        return out;
     }
 
     private Future<String> basic(String user, String password) {

@@ -5,6 +5,7 @@ import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.config.YamlNodes;
 import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.config.PrivacyPassConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -77,9 +78,10 @@ public final class ConfigLoader {
         }
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
         AuthSettings auth = readAuth(root.get("auth"));
-        if (auth.presharedKeys().isEmpty() && tls.clientCa().isEmpty() && !auth.allowUnauthenticated()) {
-            throw new IllegalArgumentException("auth: configure auth.preshared-keys, auth.preshared-keys-file or "
-                    + "tls.client-ca, or set auth.allow-unauthenticated: true explicitly");
+        if (auth.presharedKeys().isEmpty() && tls.clientCa().isEmpty() && auth.privacyPass().isEmpty()
+                && !auth.allowUnauthenticated()) {
+            throw new IllegalArgumentException("auth: configure auth.preshared-keys, auth.preshared-keys-file, "
+                    + "auth.privacy-pass or tls.client-ca, or set auth.allow-unauthenticated: true explicitly");
         }
         GeohashSettings geohash = readGeohash(root.get("geohash"));
 
@@ -114,7 +116,8 @@ public final class ConfigLoader {
 
     private AuthSettings readAuth(JsonNode node) {
         JsonNode auth = node == null ? EMPTY : node;
-        allowOnly(auth, "auth.", Set.of("preshared-keys", "preshared-keys-file", "allow-unauthenticated"));
+        allowOnly(auth, "auth.", Set.of("preshared-keys", "preshared-keys-file", "allow-unauthenticated",
+                "privacy-pass"));
         List<String> keys = new ArrayList<>(textList(auth, "preshared-keys", "auth.preshared-keys"));
         Optional<Path> file = text(auth, "preshared-keys-file").map(this::path);
         if (file.isPresent()) {
@@ -137,7 +140,8 @@ public final class ConfigLoader {
                         + "ASCII characters without spaces");
             }
         }
-        return new AuthSettings(keys, bool(auth, "allow-unauthenticated", false));
+        return new AuthSettings(keys, bool(auth, "allow-unauthenticated", false),
+                PrivacyPassConfig.read(auth.get("privacy-pass"), "auth.privacy-pass.", this::path));
     }
 
     private GeohashSettings readGeohash(JsonNode node) {

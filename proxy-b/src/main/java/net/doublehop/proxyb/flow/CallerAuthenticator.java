@@ -1,11 +1,13 @@
 package net.doublehop.proxyb.flow;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import net.doublehop.protocol.HeaderNames;
@@ -13,11 +15,14 @@ import net.doublehop.protocol.ProxyAuthorizationParser;
 import net.doublehop.protocol.ProxyCredential;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 
 /**
- * Stage 2, authenticate: a client certificate verified against {@code tls.client-ca}, or
- * {@code Proxy-Authorization: Preshared <key>}. Nothing at all gets 407 with a challenge; wrong
- * credentials get 403.
+ * Stage 2, authenticate: a client certificate verified against {@code tls.client-ca},
+ * {@code Proxy-Authorization: Preshared <key>}, or a Privacy Pass token ({@code PrivateToken token=…},
+ * verified here and spent by {@link #spendToken} once the request has passed the synchronous stages, so a
+ * request refused for a bad geohash does not cost the user a token). Nothing at all gets 407 with
+ * a challenge per configured scheme; wrong credentials get 403.
  */
 public final class CallerAuthenticator {
 
@@ -30,8 +35,11 @@ public final class CallerAuthenticator {
     private final List<byte[]> keyDigests;
     private final boolean mtlsEnabled;
     private final boolean allowUnauthenticated;
+    private final Optional<PrivacyPassRedeemer> privacyPass;
 
-    public CallerAuthenticator(List<String> presharedKeys, boolean mtlsEnabled, boolean allowUnauthenticated) {
+    public CallerAuthenticator(List<String> presharedKeys, boolean mtlsEnabled, boolean allowUnauthenticated,
+            Optional<PrivacyPassRedeemer> privacyPass) {
+        this.privacyPass = privacyPass;
         // Compare digests, not keys: equal length inputs make MessageDigest.isEqual constant-time
         // regardless of the caller's key length.
         this.keyDigests = presharedKeys.stream().map(CallerAuthenticator::sha256).toList();
@@ -54,6 +62,11 @@ public final class CallerAuthenticator {
             throw CREDENTIALS_MISSING;
         }
         ProxyCredential credential = ProxyAuthorizationParser.parse(header);
+        if (credential instanceof ProxyCredential.PrivateToken && privacyPass.isPresent()) {
+            ctx.token(privacyPass.get().verify(header));
+            ctx.caller(TunnelContext.Caller.PRIVACY_PASS);
+            return;
+        }
         if (!(credential instanceof ProxyCredential.Preshared preshared)) {
             throw SCHEME_UNSUPPORTED;
         }
@@ -61,6 +74,11 @@ public final class CallerAuthenticator {
             throw CREDENTIALS_WRONG;
         }
         ctx.caller(TunnelContext.Caller.PRESHARED_KEY);
+    }
+
+    /** Spends the request's Privacy Pass token, if it came with one: each token is good once. */
+    public Future<Void> spendToken(TunnelContext ctx) {
+        return ctx.token() == null ? Future.succeededFuture() : privacyPass.orElseThrow().spend(ctx.token());
     }
 
     /** Walks every key without stopping early so timing does not tell which key (or whether one) matched. */

@@ -64,6 +64,7 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
                     slot[0] = true;
                     return null;
                 })
+                .compose(v -> authenticator.spendToken(ctx))
                 .compose(v -> resolver.apply(ctx))
                 .compose(v -> dialer.apply(ctx))
                 .compose(v -> confirm(ctx))

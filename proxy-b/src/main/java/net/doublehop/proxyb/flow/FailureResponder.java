@@ -8,8 +8,9 @@ public final class FailureResponder {
 
     private final FailureResponses responses;
 
-    public FailureResponder(String proxyName) {
-        this.responses = new FailureResponses(proxyName, "proxy", "Preshared realm=\"" + proxyName + "\"");
+    /** @param challenges the {@code Proxy-Authenticate} values of a 407, one per scheme B accepts */
+    public FailureResponder(String proxyName, java.util.List<String> challenges) {
+        this.responses = new FailureResponses(proxyName, "proxy", challenges);
     }
 
     public void respond(TunnelContext ctx, ProxyFailure failure) {

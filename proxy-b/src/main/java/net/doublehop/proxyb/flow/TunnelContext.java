@@ -15,7 +15,7 @@ import net.doublehop.proxyb.egress.EgressPool;
 public final class TunnelContext {
 
     /** How the caller proved who it is. */
-    public enum Caller { MTLS, PRESHARED_KEY, ANONYMOUS }
+    public enum Caller { MTLS, PRESHARED_KEY, PRIVACY_PASS, ANONYMOUS }
 
     private final HttpServerRequest request;
     private final String protocol;
@@ -23,6 +23,7 @@ public final class TunnelContext {
 
     private ConnectTarget target;
     private Caller caller;
+    private net.doublehop.protocol.privacypass.VerifiedToken token;
     private GeohashHint hint;
     private boolean hintSigned;
     private EgressPool pool;
@@ -46,6 +47,9 @@ public final class TunnelContext {
 
     public Caller caller() { return caller; }
     void caller(Caller c) { this.caller = c; }
+    /** The Privacy Pass token the caller presented, verified but not yet spent; null for other callers. */
+    net.doublehop.protocol.privacypass.VerifiedToken token() { return token; }
+    void token(net.doublehop.protocol.privacypass.VerifiedToken t) { this.token = t; }
 
     /** The verified or accepted geohash, truncated to the configured precision; null when none was sent. */
     public GeohashHint hint() { return hint; }

@@ -15,16 +15,17 @@ public final class FailureResponses {
 
     private final String proxyName;
     private final String timingName;
-    private final String challenge;
+    private final java.util.List<String> challenges;
 
     /**
      * @param timingName the Server-Timing metric name ({@code proxy} for B, as Privacy Proxy sends it)
-     * @param challenge the {@code Proxy-Authenticate} value sent with 407
+     * @param challenges the {@code Proxy-Authenticate} values sent with 407, one header line each (a client
+     *     picks the scheme it supports, RFC 9110 §11.6.1)
      */
-    public FailureResponses(String proxyName, String timingName, String challenge) {
+    public FailureResponses(String proxyName, String timingName, java.util.List<String> challenges) {
         this.proxyName = proxyName;
         this.timingName = timingName;
-        this.challenge = challenge;
+        this.challenges = java.util.List.copyOf(challenges);
     }
 
     public void respond(HttpServerResponse resp, long startNanos, ProxyFailure failure) {
@@ -47,7 +48,7 @@ public final class FailureResponses {
         String timing = ServerTiming.entry(timingName, System.nanoTime() - startNanos);
         resp.putHeader(HeaderNames.SERVER_TIMING, upstreamServerTiming == null ? timing : upstreamServerTiming + ", " + timing);
         if (failure.status() == 407) {
-            resp.putHeader(HeaderNames.PROXY_AUTHENTICATE, challenge);
+            resp.putHeader(HeaderNames.PROXY_AUTHENTICATE, challenges);
         }
         if (failure.status() == 405) {
             resp.putHeader("allow", "CONNECT");
