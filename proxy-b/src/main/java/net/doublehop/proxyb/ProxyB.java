@@ -175,12 +175,20 @@ public final class ProxyB {
                 rest.add(deploy(ListenerOptions.build(listen.host(), listen.port(), tls, keyCert, config.limits()),
                         flow));
             }
+            if (config.http3()) {
+                ProxyListenerVerticle h3 = new ProxyListenerVerticle(ListenerOptions.http3(listen.host(), listen.port(),
+                        tls, keyCert, config.limits()), flow, metrics, config.proxyName());
+                listeners.add(h3);
+                rest.add(vertx.deployVerticle(h3, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
+                        .map(id -> h3));
+            }
             return Future.all(rest).<Void>mapEmpty();
         }).compose(v -> startAdmin()).onSuccess(v -> ready.set(true));
     }
 
     private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, ConnectFlow flow) {
-        ProxyListenerVerticle verticle = new ProxyListenerVerticle(options, flow, metrics, config.proxyName());
+        ProxyListenerVerticle verticle = new ProxyListenerVerticle(options, flow, metrics, config.proxyName(),
+                config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty());
         listeners.add(verticle);
         return vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
                 .map(id -> verticle);

@@ -6,7 +6,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -27,6 +26,7 @@ import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.ConnectTargets;
 import net.doublehop.runtime.server.FailureResponses;
+import net.doublehop.runtime.server.Protocols;
 
 /**
  * Proxy A's forward-mode flow (docs/request-flow.md): parse → authenticate user → limit → locate → sign →
@@ -70,7 +70,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         long start = System.nanoTime();
-        String protocol = req.version() == HttpVersion.HTTP_2 ? "h2" : "h1";
+        String protocol = Protocols.label(req.version());
         String[] user = new String[1];
         ConnectTarget[] target = new ConnectTarget[1];
         Future.<Void>succeededFuture()
@@ -129,7 +129,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
             return req.toNetSocket()
                     .map(client -> {
                         Tunnel.Legs legs = new Tunnel.Legs(client, toB).withResetDestination(() -> b.request().reset());
-                        return req.version() == HttpVersion.HTTP_2
+                        return Protocols.isStream(req.version())
                                 ? legs.withResetClient(() -> req.response().reset()) : legs;
                     })
                     .onFailure(e -> b.request().reset());
@@ -151,7 +151,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         metrics.requestAnswered(protocol, "connect", 200, "none");
         metrics.tunnelOpened();
         Tunnel[] self = new Tunnel[1];
-        self[0] = new Tunnel(legs, "h2".equals(protocol), System.nanoTime(),
+        self[0] = new Tunnel(legs, Protocols.isStream(req.version()), System.nanoTime(),
                 firstByte -> metrics.firstByteLatency("none", firstByte),
                 summary -> {
                     tunnels.remove(self[0]);
@@ -160,7 +160,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                 });
         tunnels.add(self[0]);
         self[0].start();
-        if (req.version() == HttpVersion.HTTP_2) {
+        if (Protocols.isStream(req.version())) {
             // As at B (ConnectFlow): a client's RST_STREAM after its half-close reaches only the response.
             req.response().exceptionHandler(t -> self[0].abort());
         }

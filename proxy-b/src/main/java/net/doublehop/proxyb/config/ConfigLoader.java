@@ -69,7 +69,7 @@ public final class ConfigLoader {
     }
 
     private ProxyBConfig read(JsonNode root) {
-        allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations",
+        allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations", "http3",
                 "dns", "admin", "limits", "logging"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String proxyName = text(root, "proxy-name").orElse("proxy-b");
@@ -110,8 +110,16 @@ public final class ConfigLoader {
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
         boolean logSensitive = bool(logging, "log-sensitive-data", false);
 
+        boolean http3 = bool(root, "http3", false);
+        if (http3 && !tls.enabled()) {
+            throw new IllegalArgumentException("http3: HTTP/3 is always TLS (QUIC); it cannot be used with tls: none");
+        }
+        if (http3 && listen.port() == 0) {
+            throw new IllegalArgumentException("http3: needs a fixed listen port: the HTTP/3 listener takes the UDP "
+                    + "port of the same number, which Alt-Svc advertises");
+        }
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
-                admin, limits, logSensitive);
+                admin, limits, logSensitive, http3);
     }
 
     private AuthSettings readAuth(JsonNode node) {

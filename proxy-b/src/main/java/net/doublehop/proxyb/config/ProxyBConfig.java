@@ -26,7 +26,8 @@ public record ProxyBConfig(
         DnsSettings dns,
         Optional<HostPort> admin,
         Limits limits,
-        boolean logSensitive) {
+        boolean logSensitive,
+        boolean http3) {
 
     public ProxyBConfig {
         pools = List.copyOf(pools);

@@ -119,6 +119,6 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
     }
 
     static String protocolOf(HttpVersion version) {
-        return version == HttpVersion.HTTP_2 ? "h2" : "h1";
+        return net.doublehop.runtime.server.Protocols.label(version);
     }
 }

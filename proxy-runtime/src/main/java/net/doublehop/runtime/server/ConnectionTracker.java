@@ -2,7 +2,6 @@ package net.doublehop.runtime.server;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpVersion;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import net.doublehop.runtime.metrics.ProxyMetrics;
@@ -27,7 +26,7 @@ public final class ConnectionTracker implements Handler<HttpConnection> {
     public void handle(HttpConnection conn) {
         long opened = System.nanoTime();
         // ALPN has settled by the time the connection handler runs.
-        String protocol = conn.protocolVersion() == HttpVersion.HTTP_2 ? "h2" : "h1";
+        String protocol = Protocols.label(conn.protocolVersion());
         metrics.connectionOpened(protocol);
         conn.closeHandler(v -> metrics.connectionClosed(protocol, System.nanoTime() - opened));
         conn.exceptionHandler(ConnectionTracker::logQuietly);

@@ -2,9 +2,11 @@ package net.doublehop.runtime.server;
 
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerConfig;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
@@ -16,6 +18,25 @@ import net.doublehop.runtime.config.TlsSettings;
 public final class ListenerOptions {
 
     private ListenerOptions() {
+    }
+
+    /**
+     * The HTTP/3 listener beside the TCP one: the same certificate, client CA and limits, over QUIC on the UDP
+     * port of the same number (what {@code Alt-Svc: h3=":port"} promises). Only one such server per process:
+     * a UDP port is not shared among event loops the way Vert.x shares a TCP port.
+     */
+    public static Http3 http3(String host, int port, TlsSettings tls, KeyCertOptions selfSigned, Limits limits) {
+        HttpServerOptions tcp = build(host, port, tls, selfSigned, limits);
+        return new Http3(new HttpServerConfig(tcp).setVersions(HttpVersion.HTTP_3).setQuicHost(host).setQuicPort(port),
+                tcp.getSslOptions());
+    }
+
+    /** An HTTP/3 server's settings: Vert.x takes the TLS part separately for QUIC. */
+    public record Http3(HttpServerConfig config, ServerSSLOptions ssl) { }
+
+    /** The {@code Alt-Svc} value a TCP listener sends to advertise the HTTP/3 one (RFC 7838, RFC 9114 §3.1.1). */
+    public static String altSvc(int port) {
+        return "h3=\":" + port + "\"; ma=86400";
     }
 
     public static HttpServerOptions build(String host, int port, TlsSettings tls, KeyCertOptions selfSigned, Limits limits) {
