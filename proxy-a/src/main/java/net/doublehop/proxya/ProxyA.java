@@ -2,9 +2,7 @@ package net.doublehop.proxya;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.doublehop.geo.IpLocator;
 import net.doublehop.geo.IpLocators;
@@ -42,6 +41,7 @@ import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.InvalidRequestResponder;
 import net.doublehop.runtime.server.ListenerOptions;
+import net.doublehop.runtime.server.ProxyListenerVerticle;
 
 /** A running Proxy A: builds the forward flow from a validated config, starts listeners, stops gracefully. */
 public final class ProxyA {
@@ -54,7 +54,7 @@ public final class ProxyA {
     private final ProxyAConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics("a");
     private final AtomicBoolean ready = new AtomicBoolean();
-    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<ProxyListenerVerticle> listeners = new ArrayList<>();
     private UpstreamPool upstream;
     private TunnelRegistry tunnels;
     private AdminServer admin;
@@ -136,9 +136,19 @@ public final class ProxyA {
         }
         HttpServerOptions options = ListenerOptions.build(config.listen().host(), config.listen().port(), config.tls(),
                 keyCert, config.limits());
-        Listener listener = new Listener(options, flow);
-        return vertx.deployVerticle(listener, new DeploymentOptions()).compose(id -> {
-            port = listener.server.actualPort();
+        // A's hot path is the relay, so one event loop is the starting point.
+        ProxyListenerVerticle listener = new ProxyListenerVerticle(options, flow, metrics, config.proxyName(),
+                config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty());
+        listeners.add(listener);
+        Future<String> deployed = vertx.deployVerticle(listener, new DeploymentOptions());
+        if (config.http3()) {
+            ProxyListenerVerticle h3 = new ProxyListenerVerticle(ListenerOptions.http3(config.listen().host(),
+                    config.listen().port(), config.tls(), keyCert, config.limits()), flow, metrics, config.proxyName());
+            listeners.add(h3);
+            deployed = deployed.compose(id -> vertx.deployVerticle(h3, new DeploymentOptions()));
+        }
+        return deployed.compose(id -> {
+            port = listener.actualPort();
             if (config.admin().isEmpty()) {
                 return Future.succeededFuture();
             }
@@ -150,27 +160,6 @@ public final class ProxyA {
                 return null;
             });
         }).onSuccess(v -> ready.set(true)).mapEmpty();
-    }
-
-    /** One listener verticle; A's hot path is the relay, so one event loop is the starting point. */
-    private final class Listener extends VerticleBase {
-        private final HttpServerOptions options;
-        private final ForwardFlow flow;
-        HttpServer server;
-
-        Listener(HttpServerOptions options, ForwardFlow flow) {
-            this.options = options;
-            this.flow = flow;
-        }
-
-        @Override
-        public Future<?> start() {
-            server = vertx.createHttpServer(options).requestHandler(flow)
-                    .invalidRequestHandler(new InvalidRequestResponder(config.proxyName()))
-                    .connectionHandler(new ConnectionTracker(metrics));
-            servers.add(server);
-            return server.listen();
-        }
     }
 
     public int port() {
@@ -196,8 +185,8 @@ public final class ProxyA {
         }
         ready.set(false);
         List<Future<Void>> all = new ArrayList<>();
-        for (HttpServer s : servers) {
-            all.add(s.shutdown(grace));
+        for (ProxyListenerVerticle l : listeners) {
+            all.add(l.shutdown(grace));
         }
         stopping = Future.join(all).<Void>mapEmpty().eventually(() -> {
             tunnels.closeAll();

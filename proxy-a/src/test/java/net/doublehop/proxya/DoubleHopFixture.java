@@ -37,6 +37,8 @@ final class DoubleHopFixture implements AutoCloseable {
     ProxyA a;
     int bPort;
 
+    private final String extraBYaml;
+
     DoubleHopFixture() throws Exception {
         this("");
     }
@@ -50,6 +52,17 @@ final class DoubleHopFixture implements AutoCloseable {
 
     /** @param usersYaml the value of A's {@code users:} key */
     DoubleHopFixture(String extraAYaml, String usersYaml) throws Exception {
+        this(extraAYaml, usersYaml, "", 0, 0);
+    }
+
+    /**
+     * @param extraBYaml top-level keys added to B's config (e.g. {@code http3: true})
+     * @param aPort A's listen port (0: ephemeral; HTTP/3 needs a fixed one)
+     * @param bListenPort B's listen port (likewise)
+     */
+    DoubleHopFixture(String extraAYaml, String usersYaml, String extraBYaml, int aPort, int bListenPort)
+            throws Exception {
+        this.extraBYaml = extraBYaml;
         vertx.exceptionHandler(unhandled::add);
         dir = Files.createTempDirectory("double-hop");
         destination = vertx.createHttpServer()
@@ -62,9 +75,9 @@ final class DoubleHopFixture implements AutoCloseable {
         Files.writeString(dir.resolve("a-signing.pem"), Ed25519Keys.toPem(signingKey.getPrivate()));
         Files.writeString(dir.resolve("users.txt"), USER + ":"
                 + OpenBSDBCrypt.generate(PASSWORD.toCharArray(), new byte[16], 6) + "\n");
-        startB(0);
+        startB(bListenPort);
         a = ProxyA.start(vertx, ProxyAConfigLoader.parse("""
-                listen: 127.0.0.1:0
+                listen: 127.0.0.1:%d
                 admin: 127.0.0.1:0
                 users: %s
                 signing: {private-key: a-signing.pem, key-id: proxy-a-1, validity: 60s}
@@ -75,7 +88,7 @@ final class DoubleHopFixture implements AutoCloseable {
                   client-key: a-client.key
                   trust: ca.crt
                   connect-timeout: 2s
-                %s""".formatted(usersYaml, bPort, extraAYaml), dir)).await(30, TimeUnit.SECONDS);
+                %s""".formatted(aPort, usersYaml, bPort, extraAYaml), dir)).await(30, TimeUnit.SECONDS);
     }
 
     void startB(int port) throws Exception {
@@ -92,7 +105,7 @@ final class DoubleHopFixture implements AutoCloseable {
                 destinations:
                   allow: [127.0.0.1/32]
                 limits: {connect-timeout: 1s}
-                """.formatted(port), dir), 1).await(30, TimeUnit.SECONDS);
+                %s""".formatted(port, extraBYaml), dir), 1).await(30, TimeUnit.SECONDS);
         bPort = b.port();
     }
 

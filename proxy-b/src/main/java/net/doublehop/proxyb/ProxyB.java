@@ -49,7 +49,7 @@ import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.AdminServer;
 import net.doublehop.runtime.server.ListenerOptions;
-import net.doublehop.proxyb.server.ProxyListenerVerticle;
+import net.doublehop.runtime.server.ProxyListenerVerticle;
 
 /** A running Proxy B: builds the flow from a validated config, starts the listeners, stops gracefully. */
 public final class ProxyB {

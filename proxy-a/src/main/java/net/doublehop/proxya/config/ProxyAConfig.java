@@ -22,7 +22,8 @@ public record ProxyAConfig(
         Limits limits,
         int maxTunnelsPerUser,
         int tunnelRatePerUser,
-        boolean logSensitive) {
+        boolean logSensitive,
+        boolean http3) {
 
     /**
      * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or
@@ -50,15 +51,16 @@ public record ProxyAConfig(
     /** Geohash signing: {@code privateKey} empty = a key generated at start (development only). */
     public record Signing(Optional<Path> privateKey, String keyId, Duration validity) { }
 
-    /** Proxy B: address, credential, trust, pool size. */
+    /** Proxy B: address, credential, trust, pool size; {@code http3}: CONNECT to B over HTTP/3 instead of HTTP/2. */
     public record Upstream(String host, int port, Optional<String> presharedKey, Optional<Path> clientCertificate,
             Optional<Path> clientKey, Optional<Path> trust, boolean insecure, int maxConnections,
-            Duration connectTimeout) {
+            Duration connectTimeout, boolean http3) {
 
         @Override
         public String toString() {
             return "Upstream[" + host + ":" + port + ", presharedKey=" + (presharedKey.isPresent() ? "***" : "none")
-                    + ", mtls=" + clientCertificate.isPresent() + ", insecure=" + insecure + "]";
+                    + ", mtls=" + clientCertificate.isPresent() + ", insecure=" + insecure + ", protocol="
+                    + (http3 ? "h3" : "h2") + "]";
         }
     }
 }

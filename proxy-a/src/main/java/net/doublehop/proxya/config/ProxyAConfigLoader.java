@@ -55,7 +55,7 @@ public final class ProxyAConfigLoader {
 
     private ProxyAConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
-                "admin", "limits", "logging"));
+                "admin", "limits", "logging", "http3"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
@@ -110,7 +110,7 @@ public final class ProxyAConfigLoader {
             throw new IllegalArgumentException("missing required key 'upstream' (Proxy B's url and credential)");
         }
         allowOnly(up, "upstream.", Set.of("url", "preshared-key", "client-certificate", "client-key", "trust",
-                "insecure", "max-connections", "connect-timeout"));
+                "insecure", "max-connections", "connect-timeout", "protocol"));
         URI url = URI.create(requiredText(up, "url"));
         if (!"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
             throw new IllegalArgumentException("upstream.url must be https://host:port");
@@ -131,7 +131,7 @@ public final class ProxyAConfigLoader {
         String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
         ProxyAConfig.Upstream upstream = new ProxyAConfig.Upstream(host, url.getPort(), text(up, "preshared-key"),
                 cert, ckey, trust, insecure, integer(up, "max-connections", 4),
-                duration(up, "connect-timeout", Duration.ofSeconds(10)));
+                duration(up, "connect-timeout", Duration.ofSeconds(10)), upstreamProtocol(up));
 
         Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
         JsonNode l = object(root, "limits");
@@ -147,9 +147,23 @@ public final class ProxyAConfigLoader {
         int perUser = integer(l, "max-tunnels-per-user", 256);
         JsonNode logging = object(root, "logging");
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
+        boolean http3 = bool(root, "http3", false);
+        if (http3) {
+            net.doublehop.runtime.server.ListenerOptions.checkHttp3(tls, listen.port());
+        }
         return new ProxyAConfig(listen, name, tls, users,
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
-                perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false));
+                perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false),
+                http3);
+    }
+
+    private static boolean upstreamProtocol(JsonNode up) {
+        String p = text(up, "protocol").orElse("h2");
+        return switch (p) {
+            case "h2" -> false;
+            case "h3" -> true;
+            default -> throw new IllegalArgumentException("upstream.protocol: h2 or h3, not '" + p + "'");
+        };
     }
 
     private Path path(String p) {

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConfig;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -64,7 +65,10 @@ public final class UpstreamPool {
         settings.trust().ifPresent(t -> o.setTrustOptions(new PemTrustOptions().addCertPath(t.toString())));
         settings.clientCertificate().ifPresent(c -> o.setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(c.toString()).setKeyPath(settings.clientKey().orElseThrow().toString())));
-        this.client = vertx.createHttpClient(o);
+        // HTTP/3 to B (upstream.protocol: h3): the same TLS material over QUIC; Vert.x takes it separately there.
+        this.client = settings.http3()
+                ? vertx.createHttpClient(new HttpClientConfig(o).setVersions(HttpVersion.HTTP_3), o.getSslOptions())
+                : vertx.createHttpClient(o);
     }
 
     /** What B answered: its response (status, headers) and, on 2xx, the tunnel. */
@@ -120,7 +124,9 @@ public final class UpstreamPool {
         if (conn != null) {
             // Vert.x applies its connection-window option only to pooled connections; this one is explicit.
             // B's SETTINGS say how many streams the connection may carry (see Http2Windows).
-            conn.setWindowSize(Http2Windows.connection(conn.maxActiveStreams()));
+            if (!settings.http3()) { // QUIC has its own per-stream and connection limits
+                conn.setWindowSize(Http2Windows.connection(conn.maxActiveStreams()));
+            }
             live.add(conn);
             conn.closeHandler(v -> drop(conn));
             conn.exceptionHandler(ConnectionTracker::logQuietly);

@@ -111,12 +111,8 @@ public final class ConfigLoader {
         boolean logSensitive = bool(logging, "log-sensitive-data", false);
 
         boolean http3 = bool(root, "http3", false);
-        if (http3 && !tls.enabled()) {
-            throw new IllegalArgumentException("http3: HTTP/3 is always TLS (QUIC); it cannot be used with tls: none");
-        }
-        if (http3 && listen.port() == 0) {
-            throw new IllegalArgumentException("http3: needs a fixed listen port: the HTTP/3 listener takes the UDP "
-                    + "port of the same number, which Alt-Svc advertises");
+        if (http3) {
+            net.doublehop.runtime.server.ListenerOptions.checkHttp3(tls, listen.port());
         }
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
                 admin, limits, logSensitive, http3);

@@ -34,6 +34,17 @@ public final class ListenerOptions {
     /** An HTTP/3 server's settings: Vert.x takes the TLS part separately for QUIC. */
     public record Http3(HttpServerConfig config, ServerSSLOptions ssl) { }
 
+    /** Config check of {@code http3: true}, the same for both proxies. */
+    public static void checkHttp3(TlsSettings tls, int listenPort) {
+        if (!tls.enabled()) {
+            throw new IllegalArgumentException("http3: HTTP/3 is always TLS (QUIC); it cannot be used with tls: none");
+        }
+        if (listenPort == 0) {
+            throw new IllegalArgumentException("http3: needs a fixed listen port: the HTTP/3 listener takes the UDP "
+                    + "port of the same number, which Alt-Svc advertises");
+        }
+    }
+
     /** The {@code Alt-Svc} value a TCP listener sends to advertise the HTTP/3 one (RFC 7838, RFC 9114 §3.1.1). */
     public static String altSvc(int port) {
         return "h3=\":" + port + "\"; ma=86400";

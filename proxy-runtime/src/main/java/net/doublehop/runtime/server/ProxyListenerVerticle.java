@@ -1,44 +1,42 @@
-package net.doublehop.proxyb.server;
+package net.doublehop.runtime.server;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 import java.util.Optional;
-import net.doublehop.proxyb.flow.ConnectFlow;
 import net.doublehop.runtime.metrics.ProxyMetrics;
-import net.doublehop.runtime.server.ConnectionTracker;
-import net.doublehop.runtime.server.InvalidRequestResponder;
-import net.doublehop.runtime.server.ListenerOptions;
 
 /**
- * One proxy listener on one event loop; Proxy B deploys one TCP instance per event loop sharing the port, and
- * one HTTP/3 instance when {@code http3: true}. The verticle only wires the server to the flow: all request
- * logic lives in {@link ConnectFlow}.
+ * One proxy listener on one event loop, for either proxy: TCP instances (HTTP/1.1 and HTTP/2; several may share
+ * the port) and one HTTP/3 instance when {@code http3: true}. The verticle only wires the server to the flow
+ * (B's ConnectFlow, A's ForwardFlow): all request logic lives there.
  */
 public final class ProxyListenerVerticle extends VerticleBase {
 
     private final HttpServerOptions tcp;
     private final ListenerOptions.Http3 quic;
-    private final ConnectFlow flow;
+    private final Handler<HttpServerRequest> flow;
     private final ProxyMetrics metrics;
     private final String proxyName;
     private final Optional<String> altSvc;
     private HttpServer server;
 
     /** A TCP listener (HTTP/1.1 and HTTP/2); {@code altSvc} advertises the HTTP/3 listener when there is one. */
-    public ProxyListenerVerticle(HttpServerOptions options, ConnectFlow flow, ProxyMetrics metrics, String proxyName,
+    public ProxyListenerVerticle(HttpServerOptions options, Handler<HttpServerRequest> flow, ProxyMetrics metrics, String proxyName,
             Optional<String> altSvc) {
         this(options, null, flow, metrics, proxyName, altSvc);
     }
 
     /** The HTTP/3 listener. */
-    public ProxyListenerVerticle(ListenerOptions.Http3 http3, ConnectFlow flow, ProxyMetrics metrics, String proxyName) {
+    public ProxyListenerVerticle(ListenerOptions.Http3 http3, Handler<HttpServerRequest> flow, ProxyMetrics metrics, String proxyName) {
         this(null, http3, flow, metrics, proxyName, Optional.empty());
     }
 
-    private ProxyListenerVerticle(HttpServerOptions tcp, ListenerOptions.Http3 quic, ConnectFlow flow, ProxyMetrics metrics,
+    private ProxyListenerVerticle(HttpServerOptions tcp, ListenerOptions.Http3 quic, Handler<HttpServerRequest> flow, ProxyMetrics metrics,
             String proxyName, Optional<String> altSvc) {
         this.tcp = tcp;
         this.quic = quic;
