@@ -2,10 +2,12 @@ package net.doublehop.proxya;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.doublehop.geo.IpLocator;
 import net.doublehop.geo.IpLocators;
+import net.doublehop.protocol.privacypass.IssuerPublicKey;
 import net.doublehop.protocol.signature.Ed25519Keys;
 import net.doublehop.protocol.signature.GeohashSigner;
 import net.doublehop.protocol.signature.Jwks;
@@ -31,6 +34,8 @@ import net.doublehop.proxya.flow.ClientLocator;
 import net.doublehop.proxya.flow.ForwardFlow;
 import net.doublehop.proxya.flow.UserAuthenticator;
 import net.doublehop.proxya.flow.UserLimiter;
+import net.doublehop.proxya.issuer.IssuerKeys;
+import net.doublehop.proxya.issuer.IssuerService;
 import net.doublehop.proxya.upstream.UpstreamPool;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.TlsSettings;
@@ -60,6 +65,10 @@ public final class ProxyA {
     private String jwks;
     private int port;
     private int adminPort = -1;
+    private UserAuthenticator users;
+    private IssuerKeys issuerKeys;
+    private IssuerService issuer;
+    private int issuerPort = -1;
     private Future<Void> stopping;
 
     private ProxyA(Vertx vertx, ProxyAConfig config) {
@@ -70,7 +79,9 @@ public final class ProxyA {
     public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {
         ProxyA a = new ProxyA(vertx, config);
         try {
-            return a.listen(a.buildFlow()).map(a);
+            ForwardFlow flow = a.buildFlow();
+            a.buildIssuer();
+            return a.listen(flow).map(a);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -103,9 +114,8 @@ public final class ProxyA {
         if (config.geolocation().database().isEmpty()) {
             LOG.log(Level.WARNING, "geolocation.database not set: using the embedded demo table (loopback aliases only)");
         }
-        UserAuthenticator auth;
         try {
-            auth = new UserAuthenticator(vertx, config.users().file().isPresent()
+            users = new UserAuthenticator(vertx, config.users().file().isPresent()
                     ? UserAuthenticator.readUsersFile(config.users().file().get()) : Map.of(),
                     config.users().presharedKeys(), config.tls().clientCa().isPresent());
         } catch (IOException | IllegalArgumentException e) {
@@ -116,11 +126,32 @@ public final class ProxyA {
         }
         upstream = new UpstreamPool(vertx, config.upstream());
         tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
-        return new ForwardFlow(config.proxyName(), auth, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
+        return new ForwardFlow(config.proxyName(), users, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
                 new ClientLocator(locator, config.geolocation()),
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),
                 upstream, config.upstream().presharedKey(), tunnels, metrics);
+    }
+
+    /**
+     * The Privacy Pass issuer, when configured: its keys (or a generated one, for development) and the
+     * service, whose attester is this proxy's own {@link UserAuthenticator}.
+     */
+    private void buildIssuer() {
+        if (config.issuer().isEmpty()) {
+            return;
+        }
+        ProxyAConfig.IssuerConfig ic = config.issuer().get();
+        SecureRandom random = new SecureRandom();
+        if (ic.keys().isEmpty()) {
+            issuerKeys = IssuerKeys.generate(random);
+            LOG.log(Level.WARNING, "issuer.keys not set: generated an RSA key for this run only; its tokens become "
+                    + "worthless at restart and redeemers must fetch the directory again. Development only.");
+        } else {
+            issuerKeys = IssuerKeys.load(ic.keys(), random);
+        }
+        issuer = new IssuerService(vertx, ic.name(), issuerKeys, users, ic.tokensPerUserPerHour(),
+                ic.directoryMaxAge(), config.logSensitive(), Clock.systemUTC());
     }
 
     private Future<Void> listen(ForwardFlow flow) {
@@ -132,9 +163,12 @@ public final class ProxyA {
         }
         HttpServerOptions options = ListenerOptions.build(config.listen().host(), config.listen().port(), config.tls(),
                 keyCert, config.limits());
-        Listener listener = new Listener(options, flow);
+        Listener listener = new Listener(options, flow, true);
+        KeyCertOptions sharedCert = keyCert;
         return vertx.deployVerticle(listener, new DeploymentOptions()).compose(id -> {
             port = listener.server.actualPort();
+            return listenIssuer(sharedCert);
+        }).compose(v -> {
             if (config.admin().isEmpty()) {
                 return Future.succeededFuture();
             }
@@ -148,22 +182,49 @@ public final class ProxyA {
         }).onSuccess(v -> ready.set(true)).mapEmpty();
     }
 
-    /** One listener verticle; A's hot path is the relay, so one event loop is the starting point. */
+    /** The issuer's own listener: same TLS (and client CA) and limits as the proxy listener. */
+    private Future<Void> listenIssuer(KeyCertOptions selfSignedCert) {
+        if (issuer == null) {
+            return Future.succeededFuture();
+        }
+        ProxyAConfig.IssuerConfig ic = config.issuer().get();
+        Listener listener = new Listener(ListenerOptions.build(ic.listen().host(), ic.listen().port(), config.tls(),
+                selfSignedCert, config.limits()), issuer, false);
+        return vertx.deployVerticle(listener, new DeploymentOptions()).map(id -> {
+            issuerPort = listener.server.actualPort();
+            issuer.start();
+            LOG.log(Level.INFO, "issuer {0} on {1}:{2,number,#}: {3} key(s), preferred {4}", ic.name(),
+                    ic.listen().host(), issuerPort, issuerKeys.keys().size(), issuerKeys.keys().get(0).publicKey());
+            return null;
+        });
+    }
+
+    /**
+     * One listener verticle; A's hot path is the relay, so one event loop is the starting point. The proxy
+     * listener answers unparsable requests with Proxy-Status and counts its connections; the issuer's
+     * connections are not tunnels' and stay out of the proxy's metrics.
+     */
     private final class Listener extends VerticleBase {
         private final HttpServerOptions options;
-        private final ForwardFlow flow;
+        private final Handler<HttpServerRequest> handler;
+        private final boolean proxy;
         HttpServer server;
 
-        Listener(HttpServerOptions options, ForwardFlow flow) {
+        Listener(HttpServerOptions options, Handler<HttpServerRequest> handler, boolean proxy) {
             this.options = options;
-            this.flow = flow;
+            this.handler = handler;
+            this.proxy = proxy;
         }
 
         @Override
         public Future<?> start() {
-            server = vertx.createHttpServer(options).requestHandler(flow)
-                    .invalidRequestHandler(new InvalidRequestResponder(config.proxyName()))
-                    .connectionHandler(new ConnectionTracker(metrics));
+            server = vertx.createHttpServer(options).requestHandler(handler);
+            if (proxy) {
+                server.invalidRequestHandler(new InvalidRequestResponder(config.proxyName()))
+                        .connectionHandler(new ConnectionTracker(metrics));
+            } else {
+                server.connectionHandler(c -> c.exceptionHandler(ConnectionTracker::logQuietly));
+            }
             servers.add(server);
             return server.listen();
         }
@@ -182,6 +243,16 @@ public final class ProxyA {
         return jwks;
     }
 
+    /** The issuer listener's port, or -1 without an issuer. */
+    public int issuerPort() {
+        return issuerPort;
+    }
+
+    /** The issuer's public keys in order of preference (empty without an issuer): what redeemers trust. */
+    public List<IssuerPublicKey> issuerPublicKeys() {
+        return issuerKeys == null ? List.of() : issuerKeys.publicKeys();
+    }
+
     public int upstreamConnections() {
         return upstream.liveConnections();
     }
@@ -191,6 +262,9 @@ public final class ProxyA {
             return stopping;
         }
         ready.set(false);
+        if (issuer != null) {
+            issuer.stop();
+        }
         List<Future<Void>> all = new ArrayList<>();
         for (HttpServer s : servers) {
             all.add(s.shutdown(grace));

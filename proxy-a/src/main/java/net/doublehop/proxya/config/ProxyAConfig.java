@@ -2,6 +2,7 @@ package net.doublehop.proxya.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import net.doublehop.runtime.config.HostPort;
@@ -21,7 +22,8 @@ public record ProxyAConfig(
         Limits limits,
         int maxTunnelsPerUser,
         int tunnelRatePerUser,
-        boolean logSensitive) {
+        boolean logSensitive,
+        Optional<IssuerConfig> issuer) {
 
     /** Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, or tls.client-ca certificates. */
     public record Users(Optional<Path> file, List<String> presharedKeys) {
@@ -55,5 +57,20 @@ public record ProxyAConfig(
             return "Upstream[" + host + ":" + port + ", presharedKey=" + (presharedKey.isPresent() ? "***" : "none")
                     + ", mtls=" + clientCertificate.isPresent() + ", insecure=" + insecure + "]";
         }
+    }
+
+    /**
+     * The Privacy Pass issuer and attester (RFC 9578, token type 0x0002) on its own HTTPS listener, serving
+     * the same users as the proxy. {@code keys} empty = one key generated at start (development only); the
+     * order of {@code keys} is the directory's order of preference, so the first is the one clients use.
+     */
+    public record IssuerConfig(HostPort listen, String name, List<KeyFile> keys, int tokensPerUserPerHour,
+            Duration directoryMaxAge) {
+        public IssuerConfig {
+            keys = List.copyOf(keys);
+        }
+
+        /** A PKCS#8 RSA private key file; {@code notBefore} is published in the directory and enforced. */
+        public record KeyFile(Path file, Optional<Instant> notBefore) { }
     }
 }
