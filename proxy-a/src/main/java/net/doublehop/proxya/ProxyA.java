@@ -190,13 +190,17 @@ public final class ProxyA {
         ProxyAConfig.IssuerConfig ic = config.issuer().get();
         Listener listener = new Listener(ListenerOptions.build(ic.listen().host(), ic.listen().port(), config.tls(),
                 selfSignedCert, config.limits()), issuer, false);
-        return vertx.deployVerticle(listener, new DeploymentOptions()).map(id -> {
-            issuerPort = listener.server.actualPort();
-            issuer.start();
-            LOG.log(Level.INFO, "issuer {0} on {1}:{2,number,#}: {3} key(s), preferred {4}", ic.name(),
-                    ic.listen().host(), issuerPort, issuerKeys.keys().size(), issuerKeys.keys().get(0).publicKey());
-            return null;
-        });
+        return vertx.deployVerticle(listener, new DeploymentOptions())
+                .recover(e -> Future.failedFuture(new IllegalStateException("issuer.listen " + ic.listen() + ": "
+                        + e.getMessage(), e)))
+                .map(id -> {
+                    issuerPort = listener.server.actualPort();
+                    issuer.start();
+                    LOG.log(Level.INFO, "issuer {0} on {1}:{2,number,#}: {3} key(s), preferred {4}", ic.name(),
+                            ic.listen().host(), issuerPort, issuerKeys.keys().size(),
+                            issuerKeys.keys().get(0).publicKey());
+                    return null;
+                });
     }
 
     /**

@@ -114,6 +114,22 @@ class IssuerConfigTest {
         assertStartFails("[k1.pem, k2.pem, k1.pem]", "issuer.keys[2] is the same key as issuer.keys[0]");
     }
 
+    @Test
+    void anIssuerPortInUseIsNamed() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path cfg = dir.resolve("a.yaml");
+            Files.writeString(cfg, BASE + "issuer: {listen: 127.0.0.1:" + taken.getLocalPort()
+                    + ", name: i.example, keys: [k1.pem]}\n");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(new String[] {"--config", cfg.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("proxy-a: cannot start: issuer.listen 127.0.0.1:" + taken.getLocalPort() + ": ");
+        }
+    }
+
     private void assertStartFails(String keys, String... messages) throws Exception {
         Path cfg = dir.resolve("a.yaml");
         Files.writeString(cfg, BASE + "issuer: {listen: 127.0.0.1:0, name: i.example, keys: " + keys + "}\n");
