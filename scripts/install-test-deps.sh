@@ -2,6 +2,8 @@
 # Installs what the test suite needs beyond JDK, Maven, curl and Node, from Debian's packages:
 #   libmaxmind-db-writer-perl  writes MaxMind DB files for geo-data's .mmdb reader tests (an independent writer)
 #   mmdb-bin                   mmdblookup, an independent reader to cross-check ours
+# and from npm (install-node-test-deps.sh, npm ci of the committed lock files):
+#   @cloudflare/privacypass-ts Cloudflare's Privacy Pass library, for proxy-a's interop tests
 # Idempotent: does nothing when they are present.
 set -euo pipefail
 need=()
@@ -13,3 +15,4 @@ if ((${#need[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get install -y -q "${need[@]}" >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q "${need[@]}" >/dev/null; }
 fi
+"$(dirname "$0")/install-node-test-deps.sh"

@@ -9,7 +9,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
 usage: scripts/run.sh [--no-build]
 Builds (mvn -B -q -DskipTests package) unless --no-build, writes run/dev (fresh dev CA, certificates,
 signing key, user alice/wonderland, configs), then starts on loopback:
-  Proxy A  127.0.0.1:7443 (admin 9091)   Proxy B  127.0.0.1:8443 (admin 9090)
+  Proxy A  127.0.0.1:7443 (admin 9091, Privacy Pass issuer 7444)   Proxy B  127.0.0.1:8443 (admin 9090)
   demo destination 127.0.0.1:8080 (answers with the address it was reached from)
 USAGE
   exit 0
@@ -58,6 +58,13 @@ its demo table (127.0.0.10 = Tokyo, 127.0.0.20 = London), signs the geohash, and
   curl -p -x https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \
        --interface 127.0.0.20 http://127.0.0.1:8080/
   -> "... You reached me from 127.0.0.3" (B's London pool)
+
+Privacy Pass: A's issuer (7444) gives alice unlinkable tokens; A and B both accept them, once each:
+
+  TOKEN=$(java -jar proxy-a/target/proxy-a.jar tokens --issuer https://127.0.0.1:7444 --cacert run/dev/ca.crt \
+       --user alice:wonderland --issuer-name issuer.example --count 1)
+  curl -p -x https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-header "$TOKEN" \
+       --interface 127.0.0.10 http://127.0.0.1:8080/          # through A and B; again with the same token: 403
 
 Metrics: http://127.0.0.1:9091/metrics (A), http://127.0.0.1:9090/metrics (B); B's geofeed: /geofeed.csv
 Press Ctrl-C to stop.

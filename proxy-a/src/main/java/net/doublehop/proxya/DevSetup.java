@@ -9,14 +9,16 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import net.doublehop.protocol.pki.DevPki;
+import net.doublehop.protocol.privacypass.RsaPem;
 import net.doublehop.protocol.signature.Ed25519Keys;
 import net.doublehop.protocol.signature.Jwks;
+import net.doublehop.proxya.issuer.IssuerKeys;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Writes a complete development setup for the double hop into a directory: a throwaway CA, TLS certificates
- * for both proxies, A's client certificate for mTLS to B, A's Ed25519 signing key and the JWKS B trusts, a
- * user file (alice / wonderland) and both YAML configs. Used by scripts/run.sh; nothing here is for production.
+ * for both proxies, A's client certificate for mTLS to B, A's Ed25519 signing key and the JWKS B trusts, A's
+ * Privacy Pass issuer key, a user file (alice / wonderland) and both YAML configs. Used by scripts/run.sh; nothing here is for production.
  */
 public final class DevSetup {
 
@@ -42,6 +44,11 @@ public final class DevSetup {
         write(dir.resolve("a-keys.jwks"), Jwks.toJson(Map.of("proxy-a-dev", signing.getPublic())));
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
+        java.security.interfaces.RSAPrivateCrtKey issuerKey = IssuerKeys.generatePrivateKey(new SecureRandom());
+        write(dir.resolve("issuer-1.pem"), RsaPem.toPem("PRIVATE KEY", issuerKey.getEncoded()));
+        // What redeemers trust: the issuer's public key (B's auth.privacy-pass, A's users.privacy-pass).
+        write(dir.resolve("issuer-1.pub.pem"), net.doublehop.protocol.privacypass.IssuerPublicKey.of(
+                RsaPem.publicKeyOf(issuerKey)).toPem());
         write(dir.resolve("users.txt"), "alice:" + OpenBSDBCrypt.generate("wonderland".toCharArray(), salt, 10) + "\n");
         write(dir.resolve("proxy-b.yaml"), """
                 # Development Proxy B behind Proxy A: mTLS from A, signed geohashes required.
@@ -49,6 +56,9 @@ public final class DevSetup {
                 admin: 127.0.0.1:9090
                 tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
                 geohash: {trusted-signers: a-keys.jwks, require-signature: true}
+                # Privacy Pass tokens of A's issuer open tunnels too (single hop, straight to B).
+                auth:
+                  privacy-pass: {issuer-keys: [issuer-1.pub.pem], issuer-name: issuer.example}
                 egress:
                   pools:
                     - {name: tokyo, country: JP, geohash: xn76, region: JP-13, city: Tokyo, addresses: [127.0.0.2]}
@@ -62,7 +72,10 @@ public final class DevSetup {
                 listen: 127.0.0.1:7443
                 admin: 127.0.0.1:9091
                 tls: {certificate: a.crt, private-key: a.key}
-                users: {file: users.txt}
+                users:
+                  file: users.txt
+                  # a Privacy Pass token instead of a password (one tunnel per token)
+                  privacy-pass: {issuer-keys: [issuer-1.pub.pem], issuer-name: issuer.example}
                 geolocation: {precision: 5}
                 signing: {private-key: a-signing.pem, key-id: proxy-a-dev, validity: 300s}
                 upstream:
@@ -70,6 +83,11 @@ public final class DevSetup {
                   client-certificate: a-client.crt
                   client-key: a-client.key
                   trust: ca.crt
+                # Privacy Pass issuer for the same users (java -jar proxy-a.jar tokens --help).
+                issuer:
+                  listen: 127.0.0.1:7444
+                  name: issuer.example
+                  keys: [issuer-1.pem]
                 """);
         System.out.println("dev setup written to " + dir);
     }

@@ -16,17 +16,23 @@ public final class Main {
 
     static final String USAGE = """
             Usage: java -jar proxy-a.jar --config FILE [--print-jwks]
+                   java -jar proxy-a.jar tokens --help
 
             Proxy A, the first hop of a double-hop privacy proxy: accepts HTTP CONNECT over HTTP/1.1 and
             HTTP/2 (TLS, ALPN), authenticates the user (Proxy-Authorization: Basic against a bcrypt user
             file, Preshared <key>, or a client certificate), locates the client's address to a reduced-
             precision geohash, signs it (RFC 9421, Ed25519) and opens the tunnel at Proxy B over pooled,
             multiplexed HTTP/2. Proxy B learns the destination, never the user or the client's address.
+            With an issuer section in the config it also runs a Privacy Pass issuer (RFC 9578) for its users.
 
             Options:
               --config FILE   YAML configuration (every key: docs/configuration.md)
               --print-jwks    print the JWKS Proxy B must trust (geohash.trusted-signers) and exit
               --help          show this help
+
+            Commands:
+              tokens          fetch Privacy Pass tokens from an issuer and print them as Proxy-Authorization
+                              lines for curl (see 'tokens --help')
 
             Signals: SIGTERM or Ctrl-C stops accepting and drains for limits.shutdown-grace (default 30s).
             Exit codes: 0 normal stop, 1 runtime failure, 2 bad usage or configuration.
@@ -40,6 +46,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("tokens")) {
+            return TokensCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         ServiceCommand.Parsed parsed = ServiceCommand.parse("proxy-a", USAGE, Set.of("--print-jwks"), args, out, err);
         if (!(parsed instanceof ServiceCommand.Run cmd)) {
             return ((ServiceCommand.Exit) parsed).code();
@@ -71,7 +80,9 @@ public final class Main {
         out.println("proxy-a listening on " + cfg.listen().host() + ":" + proxy.port()
                 + (vertx.isNativeTransportEnabled() ? " [epoll]" : " [nio]") + "; upstream "
                 + cfg.upstream().host() + ":" + cfg.upstream().port()
-                + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
+                + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : "")
+                + (proxy.issuerPort() > 0 ? "; issuer on " + cfg.issuer().get().listen().host() + ":"
+                        + proxy.issuerPort() : ""));
         return ServiceCommand.runUntilSignal("proxy-a", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
     }
 }

@@ -2,8 +2,12 @@ package net.doublehop.proxya;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
@@ -22,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.doublehop.geo.IpLocator;
 import net.doublehop.geo.IpLocators;
+import net.doublehop.protocol.privacypass.IssuerPublicKey;
 import net.doublehop.protocol.signature.Ed25519Keys;
 import net.doublehop.protocol.signature.GeohashSigner;
 import net.doublehop.protocol.signature.Jwks;
@@ -30,6 +35,8 @@ import net.doublehop.proxya.flow.ClientLocator;
 import net.doublehop.proxya.flow.ForwardFlow;
 import net.doublehop.proxya.flow.UserAuthenticator;
 import net.doublehop.proxya.flow.UserLimiter;
+import net.doublehop.proxya.issuer.IssuerKeys;
+import net.doublehop.proxya.issuer.IssuerService;
 import net.doublehop.proxya.upstream.UpstreamPool;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.TlsSettings;
@@ -39,7 +46,6 @@ import net.doublehop.runtime.server.AdminServer;
 import net.doublehop.runtime.auth.InMemorySpentTokenStore;
 import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.server.ConnectionTracker;
-import net.doublehop.runtime.server.InvalidRequestResponder;
 import net.doublehop.runtime.server.ListenerOptions;
 import net.doublehop.runtime.server.ProxyListenerVerticle;
 
@@ -55,6 +61,7 @@ public final class ProxyA {
     private final ProxyMetrics metrics = new ProxyMetrics("a");
     private final AtomicBoolean ready = new AtomicBoolean();
     private final List<ProxyListenerVerticle> listeners = new ArrayList<>();
+    private final List<HttpServer> issuerServers = new ArrayList<>();
     private UpstreamPool upstream;
     private TunnelRegistry tunnels;
     private AdminServer admin;
@@ -62,6 +69,10 @@ public final class ProxyA {
     private String jwks;
     private int port;
     private int adminPort = -1;
+    private UserAuthenticator users;
+    private IssuerKeys issuerKeys;
+    private IssuerService issuer;
+    private int issuerPort = -1;
     private Future<Void> stopping;
 
     private ProxyA(Vertx vertx, ProxyAConfig config) {
@@ -72,7 +83,9 @@ public final class ProxyA {
     public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {
         ProxyA a = new ProxyA(vertx, config);
         try {
-            return a.listen(a.buildFlow()).map(a);
+            ForwardFlow flow = a.buildFlow();
+            a.buildIssuer();
+            return a.listen(flow).map(a);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -105,9 +118,8 @@ public final class ProxyA {
         if (config.geolocation().database().isEmpty()) {
             LOG.log(Level.WARNING, "geolocation.database not set: using the embedded demo table (loopback aliases only)");
         }
-        UserAuthenticator auth;
         try {
-            auth = new UserAuthenticator(vertx, config.users().file().isPresent()
+            users = new UserAuthenticator(vertx, config.users().file().isPresent()
                     ? UserAuthenticator.readUsersFile(config.users().file().get()) : Map.of(),
                     config.users().presharedKeys(), config.tls().clientCa().isPresent(),
                     config.users().privacyPass().map(pp -> new PrivacyPassRedeemer(pp.redemption(),
@@ -120,11 +132,32 @@ public final class ProxyA {
         }
         upstream = new UpstreamPool(vertx, config.upstream());
         tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
-        return new ForwardFlow(config.proxyName(), auth, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
+        return new ForwardFlow(config.proxyName(), users, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
                 new ClientLocator(locator, config.geolocation()),
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),
                 upstream, config.upstream().presharedKey(), tunnels, metrics);
+    }
+
+    /**
+     * The Privacy Pass issuer, when configured: its keys (or a generated one, for development) and the
+     * service, whose attester is this proxy's own {@link UserAuthenticator}.
+     */
+    private void buildIssuer() {
+        if (config.issuer().isEmpty()) {
+            return;
+        }
+        ProxyAConfig.IssuerConfig ic = config.issuer().get();
+        SecureRandom random = new SecureRandom();
+        if (ic.keys().isEmpty()) {
+            issuerKeys = IssuerKeys.generate(random);
+            LOG.log(Level.WARNING, "issuer.keys not set: generated an RSA key for this run only; its tokens become "
+                    + "worthless at restart and redeemers must fetch the directory again. Development only.");
+        } else {
+            issuerKeys = IssuerKeys.load(ic.keys(), random);
+        }
+        issuer = new IssuerService(vertx, ic.name(), issuerKeys, users, ic.tokensPerUserPerHour(),
+                ic.directoryMaxAge(), config.logSensitive(), Clock.systemUTC());
     }
 
     private Future<Void> listen(ForwardFlow flow) {
@@ -147,8 +180,11 @@ public final class ProxyA {
             listeners.add(h3);
             deployed = deployed.compose(id -> vertx.deployVerticle(h3, new DeploymentOptions()));
         }
+        KeyCertOptions sharedCert = keyCert;
         return deployed.compose(id -> {
             port = listener.actualPort();
+            return listenIssuer(sharedCert);
+        }).compose(v -> {
             if (config.admin().isEmpty()) {
                 return Future.succeededFuture();
             }
@@ -160,6 +196,50 @@ public final class ProxyA {
                 return null;
             });
         }).onSuccess(v -> ready.set(true)).mapEmpty();
+    }
+
+    /** The issuer's own listener: same TLS (and client CA) and limits as the proxy listener. */
+    private Future<Void> listenIssuer(KeyCertOptions selfSignedCert) {
+        if (issuer == null) {
+            return Future.succeededFuture();
+        }
+        ProxyAConfig.IssuerConfig ic = config.issuer().get();
+        IssuerListener listener = new IssuerListener(ListenerOptions.build(ic.listen().host(), ic.listen().port(),
+                config.tls(), selfSignedCert, config.limits()), issuer);
+        return vertx.deployVerticle(listener, new DeploymentOptions())
+                .recover(e -> Future.failedFuture(new IllegalStateException("issuer.listen " + ic.listen() + ": "
+                        + e.getMessage(), e)))
+                .map(id -> {
+                    issuerPort = listener.server.actualPort();
+                    issuer.start();
+                    LOG.log(Level.INFO, "issuer {0} on {1}:{2,number,#}: {3} key(s), preferred {4}", ic.name(),
+                            ic.listen().host(), issuerPort, issuerKeys.keys().size(),
+                            issuerKeys.keys().get(0).publicKey());
+                    return null;
+                });
+    }
+
+    /**
+     * The issuer's listener verticle: its connections are not tunnels' and stay out of the proxy's metrics
+     * (the proxy listener is a {@link ProxyListenerVerticle}).
+     */
+    private final class IssuerListener extends VerticleBase {
+        private final HttpServerOptions options;
+        private final Handler<HttpServerRequest> handler;
+        HttpServer server;
+
+        IssuerListener(HttpServerOptions options, Handler<HttpServerRequest> handler) {
+            this.options = options;
+            this.handler = handler;
+        }
+
+        @Override
+        public Future<?> start() {
+            server = vertx.createHttpServer(options).requestHandler(handler)
+                    .connectionHandler(c -> c.exceptionHandler(ConnectionTracker::logQuietly));
+            issuerServers.add(server);
+            return server.listen();
+        }
     }
 
     public int port() {
@@ -175,6 +255,16 @@ public final class ProxyA {
         return jwks;
     }
 
+    /** The issuer listener's port, or -1 without an issuer. */
+    public int issuerPort() {
+        return issuerPort;
+    }
+
+    /** The issuer's public keys in order of preference (empty without an issuer): what redeemers trust. */
+    public List<IssuerPublicKey> issuerPublicKeys() {
+        return issuerKeys == null ? List.of() : issuerKeys.publicKeys();
+    }
+
     public int upstreamConnections() {
         return upstream.liveConnections();
     }
@@ -184,9 +274,15 @@ public final class ProxyA {
             return stopping;
         }
         ready.set(false);
+        if (issuer != null) {
+            issuer.stop();
+        }
         List<Future<Void>> all = new ArrayList<>();
         for (ProxyListenerVerticle l : listeners) {
             all.add(l.shutdown(grace));
+        }
+        for (HttpServer s : issuerServers) {
+            all.add(s.shutdown(grace));
         }
         stopping = Future.join(all).<Void>mapEmpty().eventually(() -> {
             tunnels.closeAll();

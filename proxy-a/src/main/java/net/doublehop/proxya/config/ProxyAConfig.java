@@ -2,6 +2,7 @@ package net.doublehop.proxya.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import net.doublehop.runtime.config.HostPort;
@@ -23,7 +24,8 @@ public record ProxyAConfig(
         int maxTunnelsPerUser,
         int tunnelRatePerUser,
         boolean logSensitive,
-        boolean http3) {
+        boolean http3,
+        Optional<IssuerConfig> issuer) {
 
     /**
      * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or
@@ -62,5 +64,20 @@ public record ProxyAConfig(
                     + ", mtls=" + clientCertificate.isPresent() + ", insecure=" + insecure + ", protocol="
                     + (http3 ? "h3" : "h2") + "]";
         }
+    }
+
+    /**
+     * The Privacy Pass issuer and attester (RFC 9578, token type 0x0002) on its own HTTPS listener, serving
+     * the same users as the proxy. {@code keys} empty = one key generated at start (development only); the
+     * order of {@code keys} is the directory's order of preference, so the first is the one clients use.
+     */
+    public record IssuerConfig(HostPort listen, String name, List<KeyFile> keys, int tokensPerUserPerHour,
+            Duration directoryMaxAge) {
+        public IssuerConfig {
+            keys = List.copyOf(keys);
+        }
+
+        /** A PKCS#8 RSA private key file; {@code notBefore} is published in the directory and enforced. */
+        public record KeyFile(Path file, Optional<Instant> notBefore) { }
     }
 }

@@ -17,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import net.doublehop.geo.Geohash;
@@ -55,7 +58,7 @@ public final class ProxyAConfigLoader {
 
     private ProxyAConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
-                "admin", "limits", "logging", "http3"));
+                "admin", "limits", "logging", "http3", "issuer"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
@@ -154,7 +157,7 @@ public final class ProxyAConfigLoader {
         return new ProxyAConfig(listen, name, tls, users,
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
                 perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false),
-                http3);
+                http3, issuer(root.get("issuer"), listen));
     }
 
     private static boolean upstreamProtocol(JsonNode up) {
@@ -164,6 +167,72 @@ public final class ProxyAConfigLoader {
             case "h3" -> true;
             default -> throw new IllegalArgumentException("upstream.protocol: h2 or h3, not '" + p + "'");
         };
+    }
+
+    /** The optional {@code issuer} section (docs/configuration.md): absent = no issuer. */
+    private Optional<ProxyAConfig.IssuerConfig> issuer(JsonNode node, HostPort proxyListen) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        allowOnly(node, "issuer.", Set.of("listen", "name", "keys", "tokens-per-user-per-hour", "directory-max-age"));
+        if (text(node, "listen").isEmpty()) {
+            throw new IllegalArgumentException("issuer.listen is required (host:port of the issuer's HTTPS listener); "
+                    + "leave out the whole issuer section to run without an issuer");
+        }
+        HostPort listen = HostPort.parse(requiredText(node, "listen"));
+        if (listen.port() != 0 && listen.equals(proxyListen)) {
+            throw new IllegalArgumentException("issuer.listen must differ from listen (" + listen + ")");
+        }
+        String name = text(node, "name").orElseThrow(() -> new IllegalArgumentException(
+                "issuer.name is required: the issuer_name origins put in their TokenChallenges "
+                        + "(usually the host name clients reach the issuer at)"));
+        if (name.length() > 255 || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ',')) {
+            throw new IllegalArgumentException("issuer.name must be printable ASCII without spaces or commas "
+                    + "(a host name, RFC 9577 §2.1.1.1)");
+        }
+        List<ProxyAConfig.IssuerConfig.KeyFile> keys = new ArrayList<>();
+        JsonNode k = node.get("keys");
+        if (k != null && !k.isNull()) {
+            if (!k.isArray()) {
+                throw new IllegalArgumentException("issuer.keys must be a list of key files");
+            }
+            for (int i = 0; i < k.size(); i++) {
+                keys.add(issuerKey(k.get(i), "issuer.keys[" + i + "]"));
+            }
+        }
+        int perHour = integer(node, "tokens-per-user-per-hour", 100);
+        if (perHour < 1) {
+            throw new IllegalArgumentException("issuer.tokens-per-user-per-hour must be at least 1");
+        }
+        return Optional.of(new ProxyAConfig.IssuerConfig(listen, name, keys, perHour,
+                duration(node, "directory-max-age", Duration.ofHours(1))));
+    }
+
+    /** A key entry: a file name, or {@code {file: NAME, not-before: 2026-12-01T00:00:00Z}}. */
+    private ProxyAConfig.IssuerConfig.KeyFile issuerKey(JsonNode e, String where) {
+        if (e.isTextual()) {
+            Path p = path(e.asText().strip());
+            readable(where, p);
+            return new ProxyAConfig.IssuerConfig.KeyFile(p, Optional.empty());
+        }
+        if (!e.isObject()) {
+            throw new IllegalArgumentException(where + " must be a file name or {file: NAME, not-before: TIME}");
+        }
+        allowOnly(e, where + ".", Set.of("file", "not-before"));
+        Path p = path(requiredText(e, "file"));
+        readable(where + ".file", p);
+        Optional<Instant> notBefore = Optional.empty();
+        JsonNode nb = e.get("not-before");
+        if (nb != null && !nb.isNull()) {
+            try {
+                notBefore = Optional.of(nb.isIntegralNumber() ? Instant.ofEpochSecond(nb.longValue())
+                        : Instant.parse(nb.asText().strip()));
+            } catch (java.time.format.DateTimeParseException ex) {
+                throw new IllegalArgumentException(where + ".not-before must be a UTC time such as "
+                        + "2026-12-01T00:00:00Z or seconds since 1970");
+            }
+        }
+        return new ProxyAConfig.IssuerConfig.KeyFile(p, notBefore);
     }
 
     private Path path(String p) {
