@@ -1,0 +1,120 @@
+package net.doublehop.loadgen;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one load test: sets up the connector and workload, samples once a second, stops, reports. */
+final class Runner {
+
+    private Runner() { }
+
+    static int run(Options o, PrintStream out, PrintStream err) throws UsageException, InterruptedException {
+        LoopbackGuard.check(o);
+        SslContext ssl = o.direct || !o.proxyTls ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1");
+        String title = title(o);
+        String startedAt = Instant.now().toString();
+        EventLoopGroup group = Transport.group(o.threads, "loadgen");
+        Stats stats = new Stats();
+        Connector connector = Connectors.create(o, group, ssl);
+        Workloads.Workload w = Workloads.create(o, connector, group, stats);
+        long t0 = System.nanoTime();
+        long deadline = t0 + o.duration.toNanos();
+        double elapsed;
+        try {
+            w.start();
+            long tick = t0;
+            while (true) {
+                tick += 1_000_000_000L;
+                long until = Math.min(tick, deadline);
+                long wait = until - System.nanoTime();
+                boolean finished = wait > 0 ? w.finished.await(wait, TimeUnit.NANOSECONDS) : w.finished.getCount() == 0;
+                long now = System.nanoTime();
+                if (finished || now >= deadline) {
+                    elapsed = (now - t0) / 1e9;
+                    break;
+                }
+                Stats.Sample s = stats.sample((now - t0) / 1e9);
+                progress(o, err, s);
+            }
+            w.stop();
+        } finally {
+            connector.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        Stats.Sample last = stats.sample(elapsed);
+        if (!o.quiet) {
+            progress(o, err, last);
+            err.println();
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        Map<String, LogLinearHistogram> latencies = new LinkedHashMap<>();
+        List<String> summary = new ArrayList<>();
+        w.results(elapsed, totals, latencies, summary);
+        Report r = new Report(o.describe(), title, startedAt, stats, w.seriesKey(), w.seriesLabel(), totals, latencies,
+                summary);
+        out.print(r.text());
+        out.flush();
+        try {
+            if (o.json != null) {
+                write(o.json, Json.write(r.toJson()));
+                out.println("  json         " + o.json);
+            }
+            if (o.html != null) {
+                write(o.html, Html.render(r));
+                out.println("  html         " + o.html);
+            }
+        } catch (IOException e) {
+            err.println("loadgen: cannot write the report: " + e);
+            return 1;
+        }
+        boolean nothing = stats.opened.sum() == 0;
+        return stats.errors.sum() > 0 || nothing ? 1 : 0;
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    static String title(Options o) {
+        String via = o.direct ? "direct (no proxy)"
+                : "via " + o.proxyVersion + " " + o.proxyUrl;
+        return String.format(Locale.ROOT, "loadgen %s %s -> %s, %d tunnel%s, %s [%s]",
+                o.workload.name().toLowerCase(Locale.ROOT), via, HostPort.format(o.targetHost, o.targetPort), o.tunnels,
+                o.tunnels == 1 ? "" : "s", human(o.duration.toMillis()), Transport.name());
+    }
+
+    private static String human(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    private static void progress(Options o, PrintStream err, Stats.Sample s) {
+        if (o.quiet) {
+            return;
+        }
+        String rate = switch (o.workload) {
+            case BULK -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
+            case RPS -> String.format(Locale.ROOT, "%9.0f req/s", s.opsPerSec());
+            case SETUP -> String.format(Locale.ROOT, "%7.1f setups/s", s.opsPerSec());
+            case IDLE -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
+        };
+        err.print(String.format(Locale.ROOT, "\r%6.1fs | tunnels open %6d | %s | errors %d   ", s.t(), s.open(), rate,
+                s.errors()));
+        err.flush();
+    }
+}
