@@ -48,6 +48,7 @@ final class Runner {
                 Stats.Sample s = stats.sample((now - t0) / 1e9);
                 progress(o, err, s);
             }
+            stats.stillOpeningAtEnd = stats.opening.get();
             w.stop();
         } finally {
             connector.close();
@@ -113,8 +114,9 @@ final class Runner {
             case SETUP -> String.format(Locale.ROOT, "%7.1f setups/s", s.opsPerSec());
             case IDLE -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
         };
-        err.print(String.format(Locale.ROOT, "\r%6.1fs | tunnels open %6d | %s | errors %d   ", s.t(), s.open(), rate,
-                s.errors()));
+        String opening = s.opening() > 0 ? String.format(Locale.ROOT, " (+%d opening)", s.opening()) : "";
+        err.print(String.format(Locale.ROOT, "\r%6.1fs | tunnels open %6d%s | %s | errors %d   ", s.t(), s.open(), opening,
+                rate, s.errors()));
         err.flush();
     }
 }

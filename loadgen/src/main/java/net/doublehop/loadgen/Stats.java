@@ -23,11 +23,15 @@ final class Stats {
     final LongAdder opened = new LongAdder();
     final LongAdder failedOpens = new LongAdder();
     final AtomicInteger open = new AtomicInteger();
+    /** Tunnels whose opening (connect, TLS, CONNECT answer) has begun and not ended. */
+    final AtomicInteger opening = new AtomicInteger();
+    /** {@link #opening} when the run ended, before the remaining channels were closed. */
+    volatile int stillOpeningAtEnd;
     private final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
 
     /** One point of the time series. t is seconds since the start (end of the interval). */
     record Sample(double t, double interval, long bytes, double mbps, long ops, double opsPerSec, int open,
-                  long errors) { }
+                  int opening, long errors) { }
 
     final List<Sample> series = new ArrayList<>();
     private long lastBytes;
@@ -68,7 +72,7 @@ final class Stats {
         long o = ops.sum();
         double dt = t - lastT;
         Sample s = new Sample(round(t, 3), round(dt, 3), b - lastBytes, dt > 0 ? round((b - lastBytes) / dt / 1e6, 3) : 0,
-                o - lastOps, dt > 0 ? round((o - lastOps) / dt, 1) : 0, open.get(), errors.sum());
+                o - lastOps, dt > 0 ? round((o - lastOps) / dt, 1) : 0, open.get(), opening.get(), errors.sum());
         series.add(s);
         lastBytes = b;
         lastOps = o;
@@ -92,6 +96,7 @@ final class Stats {
             m.put("ops", s.ops());
             m.put("opsPerSec", s.opsPerSec());
             m.put("tunnelsOpen", s.open());
+            m.put("tunnelsOpening", s.opening());
             m.put("errors", s.errors());
             out.add(m);
         }

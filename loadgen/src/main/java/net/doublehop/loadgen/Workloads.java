@@ -82,6 +82,14 @@ final class Workloads {
             }
         }
 
+        /** Opens a tunnel through the connector, counting it as opening until it is open or failed. */
+        Future<Tunnel> open(io.netty.channel.ChannelHandler handler) {
+            s.opening.incrementAndGet();
+            Future<Tunnel> f = c.open(handler);
+            f.addListener(x -> s.opening.decrementAndGet());
+            return f;
+        }
+
         void opened(Tunnel t) {
             s.opened.increment();
             s.open.incrementAndGet();
@@ -124,10 +132,13 @@ final class Workloads {
         void tunnelTotals(Map<String, Object> totals, List<String> summary) {
             totals.put("tunnelsOpened", s.opened.sum());
             totals.put("tunnelsFailed", s.failedOpens.sum());
+            int stillOpening = s.stillOpeningAtEnd;
+            totals.put("tunnelsStillOpening", stillOpening);
             totals.put("errors", s.errors.sum());
-            summary.add(String.format(Locale.ROOT, "  tunnels      %d opened, %d failed to open; open time p50 %s p99 %s",
-                    s.opened.sum(), s.failedOpens.sum(), Report.ms(openTime.percentile(50)),
-                    Report.ms(openTime.percentile(99))));
+            summary.add(String.format(Locale.ROOT, "  tunnels      %d opened, %d failed to open%s; open time p50 %s p99 %s",
+                    s.opened.sum(), s.failedOpens.sum(),
+                    stillOpening > 0 ? ", " + stillOpening + " still opening when the run ended" : "",
+                    Report.ms(openTime.percentile(50)), Report.ms(openTime.percentile(99))));
             if (connectTime.count() > 0) {
                 summary.add(String.format(Locale.ROOT, "  CONNECT      answer p50 %s p90 %s p99 %s max %s",
                         Report.ms(connectTime.percentile(50)), Report.ms(connectTime.percentile(90)),
@@ -159,7 +170,7 @@ final class Workloads {
             }
             Download d = new Download();
             downloads.add(d);
-            c.open(d).addListener((Future<Tunnel> f) -> {
+            open(d).addListener((Future<Tunnel> f) -> {
                 if (!f.isSuccess()) {
                     openFailed(f.cause());
                     slotEnded();
@@ -292,7 +303,7 @@ final class Workloads {
                 return;
             }
             Probe p = new Probe();
-            c.open(p).addListener((Future<Tunnel> f) -> {
+            open(p).addListener((Future<Tunnel> f) -> {
                 if (!f.isSuccess()) {
                     openFailed(f.cause());
                     retryLater(); // no tight loop on a dead proxy
@@ -407,7 +418,7 @@ final class Workloads {
         void start() {
             for (int i = 0; i < o.tunnels; i++) {
                 Client cl = new Client();
-                c.open(cl).addListener((Future<Tunnel> f) -> {
+                open(cl).addListener((Future<Tunnel> f) -> {
                     if (!f.isSuccess()) {
                         openFailed(f.cause());
                         slotEnded();
@@ -537,7 +548,7 @@ final class Workloads {
                 return;
             }
             Holder h = new Holder();
-            c.open(h).addListener((Future<Tunnel> f) -> {
+            open(h).addListener((Future<Tunnel> f) -> {
                 if (f.isSuccess()) {
                     opened(f.getNow());
                     ok.incrementAndGet();
