@@ -35,6 +35,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -100,6 +101,14 @@ final class Connectors {
             return new InetSocketAddress(o.proxyHost, o.proxyPort);
         }
 
+        /** The TLS handlers, first in the pipeline. */
+        void addTls(SslContext ssl, Channel ch) {
+            if (Tls.PROVIDER == SslProvider.JDK) {
+                ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
+            }
+            ch.pipeline().addLast("ssl", sslHandler(ssl, ch));
+        }
+
         SslHandler sslHandler(SslContext ssl, Channel ch) {
             SslHandler h = ssl.newHandler(ch.alloc(), o.proxyHost, o.proxyPort);
             h.setHandshakeTimeoutMillis(timeoutMillis);
@@ -154,6 +163,28 @@ final class Connectors {
         }
     }
 
+    /**
+     * Copies received bytes from the socket's direct buffers into heap buffers before the JDK's TLS engine sees
+     * them: JDK 17 decrypts AES-GCM from a direct ByteBuffer without its GHASH intrinsic (GHASH.processBlocksDirect),
+     * about ten times slower; one memory copy is nothing next to that.
+     */
+    @ChannelHandler.Sharable
+    static final class HeapInbound extends ChannelInboundHandlerAdapter {
+        static final HeapInbound INSTANCE = new HeapInbound();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b && b.isDirect()) {
+                ByteBuf h = ctx.alloc().heapBuffer(b.readableBytes());
+                h.writeBytes(b);
+                b.release();
+                ctx.fireChannelRead(h);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+    }
+
     /** HTTP/1.1: one connection (TLS or plain) per tunnel, CONNECT, then raw bytes. */
     static final class H1 extends Base {
         private final SslContext ssl;
@@ -184,7 +215,7 @@ final class Connectors {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (ssl != null) {
-                        ch.pipeline().addLast("ssl", sslHandler(ssl, ch));
+                        addTls(ssl, ch);
                     }
                     ch.pipeline().addLast("connect", new H1ConnectHandler(p, handler, request, ssl != null, start));
                 }
@@ -387,7 +418,7 @@ final class Connectors {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (ssl != null) {
-                        ch.pipeline().addLast("ssl", sslHandler(ssl, ch));
+                        addTls(ssl, ch);
                     }
                     ch.pipeline().addLast("h2setup", new H2Setup(ready, ssl != null, connectionWindow));
                 }

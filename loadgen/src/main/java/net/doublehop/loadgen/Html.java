@@ -30,7 +30,7 @@ final class Html {
                 .append("svg text{font-size:11px;fill:#444}.muted{color:#777}\n</style></head><body>\n");
         sb.append("<h1>").append(esc(r.title)).append("</h1>\n");
         sb.append("<p class=\"muted\">started ").append(esc(r.startedAt)).append(", transport ")
-                .append(Transport.name()).append("</p>\n");
+                .append(Transport.name()).append(", TLS ").append(esc(Tls.providerName())).append("</p>\n");
 
         sb.append("<h2>Summary</h2>\n<pre>").append(esc(r.text())).append("</pre>\n");
 
@@ -192,16 +192,17 @@ final class Html {
         for (int i = 0; i <= 4; i++) {
             long v = Math.round(lo * Math.exp(span * i / 4));
             double x = ML + pw * i / 4.0;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                    x, MT + ph + 16, Report.ms(v)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+                    x, MT + ph + 16, i == 4 ? "end" : "middle", Report.ms(v)));
         }
         for (double p : new double[] {50, 99}) {
             long v = h.percentile(p);
             double x = span <= 0 ? ML : ML + pw * Math.log((double) Math.max(lo, v) / lo) / span;
             sb.append(String.format(Locale.ROOT,
                     "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"/>"
-                            + "<text x=\"%.1f\" y=\"%d\" fill=\"#cf222e\">p%s</text>\n",
-                    x, MT, x, MT + ph, x + 3, MT + 12, num(p)));
+                            + "<text x=\"%.1f\" y=\"%d\" fill=\"#cf222e\" text-anchor=\"%s\">p%s</text>\n",
+                    x, MT, x, MT + ph, x > ML + pw - 40 ? x - 3 : x + 3, MT + 12 + (p > 50 ? 14 : 0),
+                    x > ML + pw - 40 ? "end" : "start", num(p)));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">latency (log scale)</text>\n",
                 ML + pw / 2, H - 6));

@@ -56,6 +56,17 @@ public final class LogLinearHistogram {
         max.accumulateAndGet(v, Math::max);
     }
 
+    /** Forgets everything recorded (for the end of a warm-up; records racing with it may be lost or kept). */
+    public void reset() {
+        for (int i = 0; i < SIZE; i++) {
+            counts.set(i, 0);
+        }
+        total.set(0);
+        sum.set(0);
+        min.set(Long.MAX_VALUE);
+        max.set(Long.MIN_VALUE);
+    }
+
     public long count() {
         return total.get();
     }

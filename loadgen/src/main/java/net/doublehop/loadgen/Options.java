@@ -57,10 +57,14 @@ public final class Options {
                 idle   open --tunnels tunnels (at most --concurrency handshakes at a time) and hold them for the
                        duration; with --pids, RSS growth per tunnel of those processes
               --tunnels N              concurrent tunnels (default 1; setup: N parallel sequential loops)
-              --duration D             how long to run, e.g. 500ms, 10s, 2m (default 10s)
+              --duration D             how long to measure, e.g. 500ms, 10s, 2m (default 10s)
+              --warmup D               run the workload this long first and discard what it measured (default 0).
+                                       The JVM (the generator's and a Java proxy's) compiles its TLS and I/O
+                                       paths during the first seconds; 3s to 5s gives steady numbers
               --count N                stop after N operations (default unlimited): bulk = downloads (tunnels),
                                        setup = setups, rps = round trips; idle ignores it. The run stops at
-                                       --count or --duration, whichever comes first
+                                       --count or --duration, whichever comes first; the warm-up does not
+                                       count
               --bytes N                bulk: bytes each tunnel downloads, e.g. 100M (default unlimited within the
                                        duration). With --count, finished downloads are replaced by new tunnels
               --request-size N         rps: request bytes (default 64)
@@ -120,6 +124,7 @@ public final class Options {
     public Workload workload = Workload.BULK;
     public int tunnels = 1;
     public Duration duration = Duration.ofSeconds(10);
+    public Duration warmup = Duration.ZERO;
     /** -1: unlimited. */
     public long count = -1;
     /** -1: unlimited. */
@@ -226,6 +231,7 @@ public final class Options {
             }
             case "--tunnels" -> tunnels = (int) positive(name, v, 1_000_000);
             case "--duration" -> duration = duration(name, v);
+            case "--warmup" -> warmup = v.trim().matches("0+(ms|s)?") ? Duration.ZERO : duration(name, v);
             case "--count" -> count = positive(name, v, Long.MAX_VALUE);
             case "--bytes" -> bytes = size(name, v, Long.MAX_VALUE);
             case "--request-size" -> requestSize = (int) size(name, v, 64L << 20);
@@ -278,6 +284,9 @@ public final class Options {
         }
         if (bytes > 0 && workload != Workload.BULK) {
             throw new UsageException("--bytes is for --workload bulk");
+        }
+        if (!warmup.isZero() && workload == Workload.IDLE) {
+            throw new UsageException("--warmup is for bulk, setup and rps (idle measures from the first tunnel)");
         }
         if (requestSize < 1) {
             throw new UsageException("--request-size must be at least 1");
@@ -416,6 +425,7 @@ public final class Options {
         m.put("method", method);
         m.put("tunnels", tunnels);
         m.put("durationMs", duration.toMillis());
+        m.put("warmupMs", warmup.toMillis());
         m.put("count", count < 0 ? null : count);
         if (workload == Workload.BULK) {
             m.put("bytesPerTunnel", bytes < 0 ? null : bytes);

@@ -29,25 +29,18 @@ final class Runner {
         Stats stats = new Stats();
         Connector connector = Connectors.create(o, group, ssl);
         Workloads.Workload w = Workloads.create(o, connector, group, stats);
-        long t0 = System.nanoTime();
-        long deadline = t0 + o.duration.toNanos();
         double elapsed;
         try {
             w.start();
-            long tick = t0;
-            while (true) {
-                tick += 1_000_000_000L;
-                long until = Math.min(tick, deadline);
-                long wait = until - System.nanoTime();
-                boolean finished = wait > 0 ? w.finished.await(wait, TimeUnit.NANOSECONDS) : w.finished.getCount() == 0;
-                long now = System.nanoTime();
-                if (finished || now >= deadline) {
-                    elapsed = (now - t0) / 1e9;
-                    break;
+            if (!o.warmup.isZero()) {
+                double warm = phase(o, err, w, stats, o.warmup.toNanos(), "warm-up ");
+                progress(o, err, stats.peek(warm), "warm-up ");
+                w.measureFromNow();
+                if (!o.quiet) {
+                    err.println();
                 }
-                Stats.Sample s = stats.sample((now - t0) / 1e9);
-                progress(o, err, s);
             }
+            elapsed = phase(o, err, w, stats, o.duration.toNanos(), "");
             stats.stillOpeningAtEnd = stats.opening.get();
             w.stop();
         } finally {
@@ -56,7 +49,7 @@ final class Runner {
         }
         Stats.Sample last = stats.sample(elapsed);
         if (!o.quiet) {
-            progress(o, err, last);
+            progress(o, err, last, "");
             err.println();
         }
         Map<String, Object> totals = new LinkedHashMap<>();
@@ -84,6 +77,29 @@ final class Runner {
         return stats.errors.sum() > 0 || nothing ? 1 : 0;
     }
 
+    /** Runs until the workload finishes or nanos pass, sampling once a second; returns the seconds it lasted. */
+    private static double phase(Options o, PrintStream err, Workloads.Workload w, Stats stats, long nanos, String label)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + nanos;
+        long tick = t0;
+        while (true) {
+            tick += 1_000_000_000L;
+            long until = Math.min(tick, deadline);
+            long wait = until - System.nanoTime();
+            boolean finished = wait > 0 ? w.finished.await(wait, TimeUnit.NANOSECONDS) : w.finished.getCount() == 0;
+            long now = System.nanoTime();
+            if (finished || now >= deadline) {
+                return (now - t0) / 1e9;
+            }
+            if (label.isEmpty()) {
+                progress(o, err, stats.sample((now - t0) / 1e9), label);
+            } else {
+                progress(o, err, stats.peek((now - t0) / 1e9), label);
+            }
+        }
+    }
+
     private static void write(Path p, String text) throws IOException {
         Path parent = p.toAbsolutePath().getParent();
         if (parent != null) {
@@ -95,16 +111,17 @@ final class Runner {
     static String title(Options o) {
         String via = o.direct ? "direct (no proxy)"
                 : "via " + o.proxyVersion + " " + o.proxyUrl;
-        return String.format(Locale.ROOT, "loadgen %s %s -> %s, %d tunnel%s, %s [%s]",
+        return String.format(Locale.ROOT, "loadgen %s %s -> %s, %d tunnel%s, %s%s [%s]",
                 o.workload.name().toLowerCase(Locale.ROOT), via, HostPort.format(o.targetHost, o.targetPort), o.tunnels,
-                o.tunnels == 1 ? "" : "s", human(o.duration.toMillis()), Transport.name());
+                o.tunnels == 1 ? "" : "s", human(o.duration.toMillis()),
+                o.warmup.isZero() ? "" : " after " + human(o.warmup.toMillis()) + " of warm-up", Transport.name());
     }
 
     private static String human(long millis) {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
-    private static void progress(Options o, PrintStream err, Stats.Sample s) {
+    private static void progress(Options o, PrintStream err, Stats.Sample s, String label) {
         if (o.quiet) {
             return;
         }
@@ -115,7 +132,7 @@ final class Runner {
             case IDLE -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
         };
         String opening = s.opening() > 0 ? String.format(Locale.ROOT, " (+%d opening)", s.opening()) : "";
-        err.print(String.format(Locale.ROOT, "\r%6.1fs | tunnels open %6d%s | %s | errors %d   ", s.t(), s.open(), opening,
+        err.print(String.format(Locale.ROOT, "\r%s%6.1fs | tunnels open %6d%s | %s | errors %d   ", label, s.t(), s.open(), opening,
                 rate, s.errors()));
         err.flush();
     }

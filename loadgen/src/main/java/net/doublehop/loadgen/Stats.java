@@ -39,13 +39,25 @@ final class Stats {
     private double lastT;
 
     void error(Throwable t) {
+        error(describe(t));
+    }
+
+    /** The exception's class and message, and the innermost cause's message where it says more. */
+    static String describe(Throwable t) {
         String m = t.getMessage();
         if (t instanceof ClosedChannelException || m == null) {
             m = t.getClass().getSimpleName();
-        } else if (!(t instanceof IOException) || t.getClass() != IOException.class) {
+        } else if (t.getClass() != IOException.class) {
             m = t.getClass().getSimpleName() + ": " + m;
         }
-        error(m);
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != t && root.getMessage() != null && !m.contains(root.getMessage())) {
+            m += " (" + root.getMessage() + ")";
+        }
+        return m;
     }
 
     void error(String kind) {
@@ -66,17 +78,34 @@ final class Stats {
         return m;
     }
 
-    /** Takes a sample at t seconds since the start; called from one thread only. */
+    /** End of the warm-up: forgets throughput and operation counts; tunnel and error counts stay. */
+    void resetAfterWarmup() {
+        bytesIn.reset();
+        bytesOut.reset();
+        ops.reset();
+        series.clear();
+        lastBytes = 0;
+        lastOps = 0;
+        lastT = 0;
+    }
+
+    /** Takes a sample at t seconds since the start and adds it to the series; called from one thread only. */
     Sample sample(double t) {
+        Sample s = peek(t);
+        series.add(s);
+        lastBytes += s.bytes();
+        lastOps += s.ops();
+        lastT = t;
+        return s;
+    }
+
+    /** The sample at t without adding it to the series (the warm-up's progress line). */
+    Sample peek(double t) {
         long b = bytesIn.sum();
         long o = ops.sum();
         double dt = t - lastT;
         Sample s = new Sample(round(t, 3), round(dt, 3), b - lastBytes, dt > 0 ? round((b - lastBytes) / dt / 1e6, 3) : 0,
                 o - lastOps, dt > 0 ? round((o - lastOps) / dt, 1) : 0, open.get(), opening.get(), errors.sum());
-        series.add(s);
-        lastBytes = b;
-        lastOps = o;
-        lastT = t;
         return s;
     }
 

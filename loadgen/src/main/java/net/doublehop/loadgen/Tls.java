@@ -1,6 +1,7 @@
 package net.doublehop.loadgen;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -10,12 +11,19 @@ import javax.net.ssl.SSLException;
 /** The client TLS context for the proxy connection. */
 final class Tls {
 
+    /** BoringSSL (netty-tcnative) where it loads: AES-GCM in C with AES-NI. Otherwise the JDK's engine. */
+    static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
     private Tls() { }
+
+    static String providerName() {
+        return PROVIDER == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ", netty-tcnative)" : "JDK";
+    }
 
     /** alpn: "http/1.1" or "h2". The proxy's name is verified (HTTPS rules) unless --proxy-insecure. */
     static SslContext client(Options o, String alpn) throws UsageException {
         SslContextBuilder b = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(PROVIDER)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(
                         ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

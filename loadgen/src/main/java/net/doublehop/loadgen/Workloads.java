@@ -58,6 +58,8 @@ final class Workloads {
         /** The CONNECT answer alone, microseconds (proxied runs only). */
         final LogLinearHistogram connectTime = new LogLinearHistogram();
         volatile boolean stopping;
+        /** During --warmup: operations are not counted against --count. */
+        volatile boolean warmingUp;
         private final AtomicInteger activeSlots;
 
         Workload(Options o, Connector c, EventLoopGroup group, Stats s) {
@@ -66,6 +68,7 @@ final class Workloads {
             this.group = group;
             this.s = s;
             this.activeSlots = new AtomicInteger(o.tunnels);
+            this.warmingUp = !o.warmup.isZero();
         }
 
         abstract void start();
@@ -108,8 +111,27 @@ final class Workloads {
 
         /** Claims one operation of --count; false when the count is used up. */
         boolean claim(AtomicLong issued) {
-            return o.count < 0 || issued.incrementAndGet() <= o.count;
+            return o.count < 0 || warmingUp || issued.incrementAndGet() <= o.count;
         }
+
+        /**
+         * End of the warm-up: what was measured so far is forgotten; --count counts from here. The last three steps
+         * follow each other closely so that operations under way are counted once.
+         */
+        final void measureFromNow() {
+            openTime.reset();
+            connectTime.reset();
+            forgetMeasures();
+            warmingUp = false;
+            restartCount();
+            s.resetAfterWarmup();
+        }
+
+        /** Clears the workload's own histograms and per-tunnel figures. */
+        void forgetMeasures() { }
+
+        /** Sets the --count claim counter to the operations under way. */
+        void restartCount() { }
 
         /** What the chart of the report shows over time. */
         abstract String seriesKey();
@@ -135,10 +157,11 @@ final class Workloads {
             int stillOpening = s.stillOpeningAtEnd;
             totals.put("tunnelsStillOpening", stillOpening);
             totals.put("errors", s.errors.sum());
-            summary.add(String.format(Locale.ROOT, "  tunnels      %d opened, %d failed to open%s; open time p50 %s p99 %s",
+            summary.add(String.format(Locale.ROOT, "  tunnels      %d opened, %d failed to open%s%s",
                     s.opened.sum(), s.failedOpens.sum(),
                     stillOpening > 0 ? ", " + stillOpening + " still opening when the run ended" : "",
-                    Report.ms(openTime.percentile(50)), Report.ms(openTime.percentile(99))));
+                    openTime.count() == 0 ? "" : "; open time p50 " + Report.ms(openTime.percentile(50)) + " p99 "
+                            + Report.ms(openTime.percentile(99))));
             if (connectTime.count() > 0) {
                 summary.add(String.format(Locale.ROOT, "  CONNECT      answer p50 %s p90 %s p99 %s max %s",
                         Report.ms(connectTime.percentile(50)), Report.ms(connectTime.percentile(90)),
@@ -154,6 +177,20 @@ final class Workloads {
 
         Bulk(Options o, Connector c, EventLoopGroup group, Stats s) {
             super(o, c, group, s);
+        }
+
+        @Override
+        void forgetMeasures() {
+            long now = System.nanoTime();
+            for (Download d : downloads) {
+                d.baseBytes = d.bytes;
+                d.baseTime = now;
+            }
+        }
+
+        @Override
+        void restartCount() {
+            launched.set(s.open.get() + s.opening.get()); // downloads under way count toward --count
         }
 
         @Override
@@ -185,10 +222,13 @@ final class Workloads {
         }
 
         final class Download extends ChannelInboundHandlerAdapter {
-            long bytes;
-            long start;
-            long end;
-            boolean opened;
+            /** Written by the tunnel's event loop, read at the end of the warm-up. */
+            volatile long bytes;
+            volatile long start;
+            volatile long end;
+            volatile boolean opened;
+            long baseBytes;
+            long baseTime;
             private boolean errored;
 
             @Override
@@ -249,10 +289,10 @@ final class Workloads {
             List<Double> perTunnel = new ArrayList<>();
             long stopAt = System.nanoTime();
             for (Download d : downloads) {
-                if (d.opened) {
-                    long end = d.end == 0 ? stopAt : d.end;
-                    double secs = (end - d.start) / 1e9;
-                    perTunnel.add(secs > 0 ? d.bytes / secs / 1e6 : 0);
+                long end = d.end == 0 ? stopAt : d.end;
+                if (d.opened && end > d.baseTime) {
+                    double secs = (end - Math.max(d.start, d.baseTime)) / 1e9;
+                    perTunnel.add(secs > 0 ? (d.bytes - d.baseBytes) / secs / 1e6 : 0);
                 }
             }
             double mean = perTunnel.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -269,8 +309,24 @@ final class Workloads {
             pt.put("each", perTunnel.stream().map(v -> Stats.round(v, 3)).toList());
             totals.put("mbpsPerTunnel", pt);
             totals.put("downloadsCompleted", s.ops.sum());
+            // The first second includes JIT warm-up and tunnel opening; the rest is the steady rate.
+            List<Stats.Sample> series = s.series;
+            double steady = -1;
+            if (series.size() > 1) {
+                long b = 0;
+                double t = 0;
+                for (Stats.Sample x : series.subList(1, series.size())) {
+                    b += x.bytes();
+                    t += x.interval();
+                }
+                steady = t > 0 ? b / t / 1e6 : -1;
+            }
+            totals.put("mbpsAfterFirstSecond", steady < 0 ? null : Stats.round(steady, 3));
             summary.add(String.format(Locale.ROOT, "  received     %.1f MB in %.2f s = %.1f MB/s (%.2f Gbit/s)",
                     total / 1e6, seconds, mbps, mbps * 8 / 1000));
+            if (steady >= 0) {
+                summary.add(String.format(Locale.ROOT, "  steady       %.1f MB/s after the first second", steady));
+            }
             summary.add(String.format(Locale.ROOT, "  per tunnel   mean %.1f MB/s, min %.1f, max %.1f (%d tunnels)",
                     mean, min, max, perTunnel.size()));
             if (o.bytes > 0) {
@@ -288,6 +344,16 @@ final class Workloads {
 
         Setup(Options o, Connector c, EventLoopGroup group, Stats s) {
             super(o, c, group, s);
+        }
+
+        @Override
+        void forgetMeasures() {
+            full.reset();
+        }
+
+        @Override
+        void restartCount() {
+            issued.set(s.open.get() + s.opening.get()); // setups under way
         }
 
         @Override
@@ -412,6 +478,16 @@ final class Workloads {
 
         Rps(Options o, Connector c, EventLoopGroup group, Stats s) {
             super(o, c, group, s);
+        }
+
+        @Override
+        void forgetMeasures() {
+            latency.reset();
+        }
+
+        @Override
+        void restartCount() {
+            issued.set(s.open.get()); // each open tunnel has one round trip under way
         }
 
         @Override

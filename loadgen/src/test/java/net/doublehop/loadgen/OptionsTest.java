@@ -82,6 +82,7 @@ class OptionsTest {
         "--direct --target 127.0.0.1:9000 --frobnicate 1              | unknown option --frobnicate",
         "--direct --target 127.0.0.1:9000 --tunnels                   | --tunnels needs a value",
         "--direct --target 127.0.0.1:9000 extra                       | unexpected argument 'extra'",
+        "--direct --target 127.0.0.1:9000 --workload idle --warmup 1s | --warmup is for bulk, setup and rps",
     })
     void badValuesGiveAClearErrorAndExitCode2(String args, String message) {
         String[] argv = args.trim().split("\\s+");
@@ -105,7 +106,7 @@ class OptionsTest {
             "--proxy-cert", "--proxy-key", "--proxy-header", "--proxy-user", "--target", "--method", "--workload",
             "--tunnels", "--duration", "--count", "--bytes", "--request-size", "--response-size", "--pids", "--direct",
             "--allow-remote", "--json", "--html", "--concurrency", "--timeout", "--threads", "--h2-connections",
-            "--quiet", "serve", "Examples", "default"}) {
+            "--quiet", "--warmup", "serve", "Examples", "default"}) {
             assertThat(help).as(opt).contains(opt);
         }
     }

@@ -158,6 +158,19 @@ class WorkloadsTest {
     }
 
     @Test
+    void warmupIsRunButNotMeasured() throws Exception {
+        Run r = run("--direct", "--target", target, "--workload", "rps", "--tunnels", "2", "--warmup", "500ms",
+                "--count", "1000", "--duration", "10s");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.err()).contains("warm-up");
+        assertThat(r.out()).contains("after 500 ms of warm-up");
+        assertThat(r.json().getJsonObject("options").getLong("warmupMs")).isEqualTo(500);
+        // Round trips under way when the warm-up ends are counted once: the count is met to within them.
+        assertThat(r.json().getJsonObject("totals").getLong("requests")).isBetween(995L, 1005L);
+        assertThat(r.json().getJsonObject("latency").getJsonObject("roundTrip").getLong("count")).isBetween(995L, 1005L);
+    }
+
+    @Test
     void directIdleHoldsTunnelsAndReadsRss() throws Exception {
         long self = ProcessHandle.current().pid();
         Run r = run("--direct", "--target", target, "--workload", "idle", "--tunnels", "50", "--concurrency", "8",
