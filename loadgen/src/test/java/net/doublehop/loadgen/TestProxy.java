@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny CONNECT proxy written with Vert.x as the real proxies are: accepts CONNECT (HTTP/1.1, or HTTP/2 over
@@ -29,10 +30,13 @@ final class TestProxy implements AutoCloseable {
     private final String requiredAuth;
     /** Protocol version and the x-loadgen-test header of every CONNECT seen. */
     final List<String> seen = new CopyOnWriteArrayList<>();
+    /** Connections accepted. */
+    final AtomicInteger connections = new AtomicInteger();
 
     private TestProxy(HttpServerOptions options, String requiredAuth) throws Exception {
         this.requiredAuth = requiredAuth;
-        server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0)).requestHandler(this::handle);
+        server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0)).requestHandler(this::handle)
+                .connectionHandler(c -> connections.incrementAndGet());
         server.listen().await(10, TimeUnit.SECONDS);
     }
 

@@ -225,9 +225,12 @@ class WorkloadsTest {
         assertThat(setup.json().getJsonObject("latency").getJsonObject("connectAnswer").getLong("count")).isEqualTo(5);
         assertThat(setup.out()).contains("CONNECT      answer p50");
 
-        Run idle = run(concat(tlsArgs("h2"), "--workload", "idle", "--tunnels", "20", "--duration", "800ms"));
+        int connectionsBefore = tlsProxy.connections.get();
+        Run idle = run(concat(tlsArgs("h2"), "--workload", "idle", "--tunnels", "20", "--h2-connections", "2",
+                "--duration", "800ms"));
         assertThat(idle.code()).as(idle.out() + idle.err()).isZero();
         assertThat(idle.json().getJsonObject("totals").getInteger("tunnelsHeld")).isEqualTo(20);
+        assertThat(tlsProxy.connections.get() - connectionsBefore).as("20 streams on 2 connections").isEqualTo(2);
     }
 
     @Test
