@@ -593,8 +593,12 @@ final class Connectors {
                     CharSequence status = h.headers().status();
                     boolean ok = status != null && status.length() == 3 && status.charAt(0) == '2';
                     if (!ok || h.isEndStream()) {
-                        fail(ctx, new IOException("the proxy answered CONNECT with :status " + status
-                                + (h.isEndStream() ? " and ended the stream" : "")));
+                        if (h.isEndStream() && promise.tryFailure(new IOException("the proxy answered CONNECT with "
+                                + ":status " + status + " and ended the stream"))) {
+                            endStream(ctx);
+                        } else {
+                            fail(ctx, new IOException("the proxy answered CONNECT with :status " + status));
+                        }
                         return;
                     }
                     long answered = System.nanoTime();
@@ -631,6 +635,16 @@ final class Connectors {
         }
     }
 
+    /**
+     * The proxy ended the stream: end ours too (an empty DATA frame with END_STREAM) and close, so the stream
+     * closes cleanly. Closing a half-open stream would send RST_STREAM, and a server that sees many resets may take
+     * them for an attack (CVE-2023-44487 mitigations) and drop the whole connection with every tunnel on it.
+     */
+    static void endStream(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true))
+                .addListener(f -> ctx.channel().close());
+    }
+
     /** DATA frames in and out as plain ByteBufs; the peer's END_STREAM or RST_STREAM ends the tunnel. */
     static final class H2Bytes extends ChannelDuplexHandler {
         @Override
@@ -642,7 +656,7 @@ final class Connectors {
                 }
                 d.release();
                 if (end) {
-                    ctx.close();
+                    endStream(ctx);
                 }
             } else {
                 boolean reset = msg instanceof Http2ResetFrame;
