@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 JAR=loadgen/target/loadgen.jar
 if [[ ! -f "$JAR" ]]; then
   echo "loadtest: building $JAR (mvn -q -pl loadgen -am package -DskipTests)..." >&2
-  mvn -q -pl loadgen -am package -DskipTests >&2
+  mvn -B -q -pl loadgen -am package -DskipTests >&2
 fi
 exec java ${LOADGEN_JAVA_OPTS:-} -jar "$JAR" "$@"

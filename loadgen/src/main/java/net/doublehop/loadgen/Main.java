@@ -21,20 +21,24 @@ public final class Main {
                 code = 1;
             }
         } else {
-            code = run(args, System.out, System.err);
+            code = run(args, System.out, System.err, true);
         }
         System.exit(code);
     }
 
     /** Runs a load test; returns the exit code (0 no errors, 1 errors, 2 bad usage / not supported yet). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, false);
+    }
+
+    private static int run(String[] args, PrintStream out, PrintStream err, boolean ctrlC) {
         try {
             Options o = Options.parse(args);
             if (o.help) {
                 out.print(Options.HELP);
                 return 0;
             }
-            return Runner.run(o, out, err);
+            return Runner.run(o, out, err, ctrlC);
         } catch (UsageException e) {
             err.println("loadgen: " + e.getMessage());
             err.println("(loadgen --help explains every option)");

@@ -81,6 +81,7 @@ public final class Options {
               --quiet                  no live progress line on stderr
               --help                   this text
 
+            Ctrl-C (or SIGTERM) ends a run early; the summary and the reports then cover the time it ran.
             Sizes take k, m, g suffixes (powers of 1024: 64k = 65536). MB/s means 10^6 bytes per second.
             Exit codes: 0 run without errors, 1 run with errors (or nothing could be opened), 2 bad usage or not
             supported yet.

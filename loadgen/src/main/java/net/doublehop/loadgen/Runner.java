@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Runs one load test: sets up the connector and workload, samples once a second, stops, reports. */
 final class Runner {
@@ -21,6 +23,12 @@ final class Runner {
     private Runner() { }
 
     static int run(Options o, PrintStream out, PrintStream err) throws UsageException, InterruptedException {
+        return run(o, out, err, false);
+    }
+
+    /** ctrlC: on SIGINT/SIGTERM, end the run early and still print the summary and write the reports. */
+    static int run(Options o, PrintStream out, PrintStream err, boolean ctrlC)
+            throws UsageException, InterruptedException {
         LoopbackGuard.check(o);
         SslContext ssl = o.direct || !o.proxyTls ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1");
         String title = title(o);
@@ -29,6 +37,37 @@ final class Runner {
         Stats stats = new Stats();
         Connector connector = Connectors.create(o, group, ssl);
         Workloads.Workload w = Workloads.create(o, connector, group, stats);
+        CountDownLatch reported = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            w.finished.countDown();
+            try {
+                reported.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "loadgen-interrupt");
+        if (ctrlC) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            return run(o, out, err, group, stats, connector, w, title, startedAt, interrupted);
+        } finally {
+            reported.countDown();
+            if (ctrlC) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down (Ctrl-C): the hook has waited for this report
+                }
+            }
+        }
+    }
+
+    private static int run(Options o, PrintStream out, PrintStream err, EventLoopGroup group, Stats stats,
+                           Connector connector, Workloads.Workload w, String title, String startedAt,
+                           AtomicBoolean interrupted) throws InterruptedException {
         double elapsed;
         try {
             w.start();
@@ -56,6 +95,10 @@ final class Runner {
         Map<String, LogLinearHistogram> latencies = new LinkedHashMap<>();
         List<String> summary = new ArrayList<>();
         w.results(elapsed, totals, latencies, summary);
+        if (interrupted.get()) {
+            summary.add(0, String.format(Locale.ROOT, "  interrupted  after %.1f s (the figures cover that time)", elapsed));
+            totals.put("interrupted", true);
+        }
         Report r = new Report(o.describe(), title, startedAt, stats, w.seriesKey(), w.seriesLabel(), totals, latencies,
                 summary);
         out.print(r.text());
