@@ -8,8 +8,8 @@ public interface Connector extends AutoCloseable {
 
     /**
      * Opens one tunnel. Once the tunnel carries raw bytes, {@code handler} is the last handler of its pipeline
-     * (it sees ByteBufs; writes ByteBufs) and the future succeeds, on the tunnel's event loop. Bytes that arrive
-     * before the handler has written anything cannot exist: the target speaks only when spoken to.
+     * (it sees ByteBufs; writes ByteBufs) and the future succeeds, on the tunnel's event loop. Tunnel bytes that
+     * came in with the CONNECT answer are passed to the handler right after the future's listeners ran.
      */
     Future<Tunnel> open(ChannelHandler handler);
 
