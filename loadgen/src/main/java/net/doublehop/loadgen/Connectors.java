@@ -1,0 +1,679 @@
+package net.doublehop.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The three ways to open a tunnel: straight to the target, HTTP/1.1 CONNECT, HTTP/2 CONNECT streams. */
+final class Connectors {
+
+    /** HTTP/2 receive window per stream; the connection window is this times the number of tunnels. */
+    static final int H2_STREAM_WINDOW = 1 << 20;
+
+    private Connectors() { }
+
+    static Connector create(Options o, EventLoopGroup group, SslContext ssl) {
+        if (o.direct) {
+            return new Direct(o, group);
+        }
+        return o.proxyVersion.equals("h2")
+                ? new H2(o, group, ssl, o.workload == Options.Workload.SETUP)
+                : new H1(o, group, ssl);
+    }
+
+    /** What every connector shares: the bootstrap template, deadlines, and the channels to close at the end. */
+    abstract static class Base implements Connector {
+        final Options o;
+        final EventLoopGroup group;
+        final Bootstrap base;
+        final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        final long timeoutMillis;
+
+        Base(Options o, EventLoopGroup group) {
+            this.o = o;
+            this.group = group;
+            this.timeoutMillis = o.timeout.toMillis();
+            this.base = new Bootstrap()
+                    .channel(Transport.socket())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024))
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        }
+
+        /** Fails the promise and closes the channel if it is not done within --timeout. */
+        void deadline(EventLoop loop, Promise<?> p, Channel ch, String what) {
+            var task = loop.schedule(() -> {
+                if (p.tryFailure(new TimeoutException("timed out after " + o.timeout.toMillis() + " ms " + what))) {
+                    ch.close();
+                }
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
+            p.addListener(f -> task.cancel(false));
+        }
+
+        InetSocketAddress proxyAddress() {
+            return new InetSocketAddress(o.proxyHost, o.proxyPort);
+        }
+
+        /** The TLS handlers, first in the pipeline. */
+        void addTls(SslContext ssl, Channel ch) {
+            if (Tls.PROVIDER == SslProvider.JDK) {
+                ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
+            }
+            ch.pipeline().addLast("ssl", sslHandler(ssl, ch));
+        }
+
+        SslHandler sslHandler(SslContext ssl, Channel ch) {
+            SslHandler h = ssl.newHandler(ch.alloc(), o.proxyHost, o.proxyPort);
+            h.setHandshakeTimeoutMillis(timeoutMillis);
+            return h;
+        }
+
+        String basicAuth() {
+            return "Basic " + Base64.getEncoder().encodeToString(o.proxyUser.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public boolean proxied() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** --direct: a TCP connection to the target is the tunnel. */
+    static final class Direct extends Base {
+        private final InetSocketAddress target;
+
+        Direct(Options o, EventLoopGroup group) {
+            super(o, group);
+            target = new InetSocketAddress(o.targetHost, o.targetPort);
+        }
+
+        @Override
+        public Future<Tunnel> open(ChannelHandler handler) {
+            long start = System.nanoTime();
+            EventLoop loop = group.next();
+            Promise<Tunnel> p = loop.newPromise();
+            var cf = base.clone(loop).handler(handler).connect(target);
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (f.isSuccess()) {
+                    long now = System.nanoTime();
+                    p.trySuccess(new Tunnel(cf.channel(), start, now, now));
+                } else {
+                    p.tryFailure(f.cause());
+                }
+            });
+            return p;
+        }
+
+        @Override
+        public boolean proxied() {
+            return false;
+        }
+    }
+
+    /**
+     * Copies received bytes from the socket's direct buffers into heap buffers before the JDK's TLS engine sees
+     * them: JDK 17 decrypts AES-GCM from a direct ByteBuffer without its GHASH intrinsic (GHASH.processBlocksDirect),
+     * about ten times slower; one memory copy is nothing next to that.
+     */
+    @ChannelHandler.Sharable
+    static final class HeapInbound extends ChannelInboundHandlerAdapter {
+        static final HeapInbound INSTANCE = new HeapInbound();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b && b.isDirect()) {
+                ByteBuf h = ctx.alloc().heapBuffer(b.readableBytes());
+                h.writeBytes(b);
+                b.release();
+                ctx.fireChannelRead(h);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
+        }
+    }
+
+    /** HTTP/1.1: one connection (TLS or plain) per tunnel, CONNECT, then raw bytes. */
+    static final class H1 extends Base {
+        private final SslContext ssl;
+        private final byte[] request;
+
+        H1(Options o, EventLoopGroup group, SslContext ssl) {
+            super(o, group);
+            this.ssl = ssl;
+            String authority = HostPort.format(o.targetHost, o.targetPort);
+            StringBuilder r = new StringBuilder()
+                    .append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(authority).append("\r\n");
+            if (o.proxyUser != null) {
+                r.append("Proxy-Authorization: ").append(basicAuth()).append("\r\n");
+            }
+            for (String[] h : o.proxyHeaders) {
+                r.append(h[0]).append(": ").append(h[1]).append("\r\n");
+            }
+            request = r.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public Future<Tunnel> open(ChannelHandler handler) {
+            long start = System.nanoTime();
+            EventLoop loop = group.next();
+            Promise<Tunnel> p = loop.newPromise();
+            var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                        addTls(ssl, ch);
+                    }
+                    ch.pipeline().addLast("connect", new H1ConnectHandler(p, handler, request, ssl != null, start));
+                }
+            }).connect(proxyAddress());
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (!f.isSuccess()) {
+                    p.tryFailure(f.cause());
+                }
+            });
+            deadline(loop, p, cf.channel(), "opening the tunnel (connect, TLS, CONNECT answer)");
+            return p;
+        }
+    }
+
+    /** Sends the CONNECT request once the connection (and TLS) is up; parses the answer head. */
+    static final class H1ConnectHandler extends ChannelInboundHandlerAdapter {
+        private static final int MAX_HEAD = 16 * 1024;
+        private final Promise<Tunnel> promise;
+        private final ChannelHandler tunnelHandler;
+        private final byte[] request;
+        private final boolean tls;
+        private final long start;
+        private long sent;
+        private ByteBuf head;
+
+        H1ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, byte[] request, boolean tls, long start) {
+            this.promise = promise;
+            this.tunnelHandler = tunnelHandler;
+            this.request = request;
+            this.tls = tls;
+            this.start = start;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (!tls) {
+                send(ctx);
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                if (e.isSuccess()) {
+                    send(ctx);
+                } else {
+                    fail(ctx, e.cause());
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        private void send(ChannelHandlerContext ctx) {
+            sent = System.nanoTime();
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(request)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    fail(ctx, f.cause());
+                }
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            if (promise.isDone()) {
+                in.release();
+                return;
+            }
+            if (head == null) {
+                head = ctx.alloc().heapBuffer(512);
+            }
+            head.writeBytes(in);
+            in.release();
+            int end = endOfHead(head);
+            if (end < 0) {
+                if (head.readableBytes() > MAX_HEAD) {
+                    fail(ctx, new IOException("the proxy's answer head is longer than " + MAX_HEAD + " bytes"));
+                }
+                return;
+            }
+            String text = head.toString(head.readerIndex(), end - head.readerIndex(), StandardCharsets.ISO_8859_1);
+            int eol = text.indexOf('\r');
+            String statusLine = eol < 0 ? text : text.substring(0, eol);
+            int status = parseStatus(statusLine);
+            if (status < 200 || status > 299) {
+                fail(ctx, new IOException("the proxy answered CONNECT with '" + statusLine + "'"));
+                return;
+            }
+            head.readerIndex(end + 4);
+            long answered = System.nanoTime();
+            ChannelPipeline p = ctx.pipeline();
+            p.addAfter(ctx.name(), "tunnel", tunnelHandler);
+            promise.trySuccess(new Tunnel(ctx.channel(), start, sent, answered));
+            ByteBuf rest = head;
+            head = null;
+            if (rest.isReadable()) {
+                ctx.fireChannelRead(rest);
+            } else {
+                rest.release();
+            }
+            p.remove(this);
+        }
+
+        private static int endOfHead(ByteBuf b) {
+            for (int i = b.readerIndex(); i + 3 < b.writerIndex(); i++) {
+                if (b.getByte(i) == '\r' && b.getByte(i + 1) == '\n' && b.getByte(i + 2) == '\r' && b.getByte(i + 3) == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static int parseStatus(String statusLine) {
+            String[] w = statusLine.split(" ");
+            if (w.length < 2 || !w[0].startsWith("HTTP/1.")) {
+                return -1;
+            }
+            try {
+                return Integer.parseInt(w[1]);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(ctx, new IOException("the proxy closed the connection before answering CONNECT"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(ctx, cause);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (head != null) {
+                head.release();
+                head = null;
+            }
+        }
+
+        private void fail(ChannelHandlerContext ctx, Throwable cause) {
+            if (promise.tryFailure(cause)) {
+                ctx.close();
+            }
+        }
+    }
+
+    /**
+     * HTTP/2: CONNECT streams (RFC 9113 §8.5: :method CONNECT, :authority host:port, no :scheme nor :path),
+     * multiplexed on --h2-connections connections; for the setup workload, one new connection per tunnel.
+     */
+    static final class H2 extends Base {
+        private final SslContext ssl;
+        private final boolean connectionPerTunnel;
+        private final Http2Headers headers;
+        private final Parent[] parents;
+        private final AtomicInteger next = new AtomicInteger();
+        private final int connectionWindow;
+
+        H2(Options o, EventLoopGroup group, SslContext ssl, boolean connectionPerTunnel) {
+            super(o, group);
+            this.ssl = ssl;
+            this.connectionPerTunnel = connectionPerTunnel;
+            this.parents = new Parent[o.h2Connections];
+            int perConnection = connectionPerTunnel ? 1 : (o.tunnels + o.h2Connections - 1) / o.h2Connections;
+            this.connectionWindow = (int) Math.min(Integer.MAX_VALUE, (long) H2_STREAM_WINDOW * Math.max(1, perConnection));
+            headers = new DefaultHttp2Headers()
+                    .method("CONNECT")
+                    .authority(HostPort.format(o.targetHost, o.targetPort));
+            if (o.proxyUser != null) {
+                headers.add("proxy-authorization", basicAuth());
+            }
+            for (String[] h : o.proxyHeaders) {
+                headers.add(h[0].toLowerCase(Locale.ROOT), h[1]);
+            }
+        }
+
+        /** One HTTP/2 connection: ready once the proxy's SETTINGS arrived. */
+        private record Parent(EventLoop loop, Promise<Channel> ready) { }
+
+        private synchronized Parent parent() {
+            int i = Math.floorMod(next.getAndIncrement(), parents.length);
+            Parent p = parents[i];
+            if (p == null || (p.ready.isDone() && (!p.ready.isSuccess() || !p.ready.getNow().isActive()))) {
+                p = connect();
+                parents[i] = p;
+            }
+            return p;
+        }
+
+        private Parent connect() {
+            EventLoop loop = group.next();
+            Promise<Channel> ready = loop.newPromise();
+            var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                        addTls(ssl, ch);
+                    }
+                    ch.pipeline().addLast("h2setup", new H2Setup(ready, ssl != null, connectionWindow));
+                }
+            }).connect(proxyAddress());
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (!f.isSuccess()) {
+                    ready.tryFailure(f.cause());
+                }
+            });
+            deadline(loop, ready, cf.channel(), "opening the HTTP/2 connection (connect, TLS, SETTINGS)");
+            return new Parent(loop, ready);
+        }
+
+        @Override
+        public Future<Tunnel> open(ChannelHandler handler) {
+            long start = System.nanoTime();
+            Parent parent = connectionPerTunnel ? connect() : parent();
+            Promise<Tunnel> p = parent.loop.newPromise();
+            parent.ready.addListener(f -> {
+                if (!f.isSuccess()) {
+                    p.tryFailure(f.cause());
+                    return;
+                }
+                Channel conn = parent.ready.getNow();
+                new Http2StreamChannelBootstrap(conn).open().addListener(sf -> {
+                    if (!sf.isSuccess()) {
+                        p.tryFailure(sf.cause());
+                        if (connectionPerTunnel) {
+                            conn.close();
+                        }
+                        return;
+                    }
+                    Http2StreamChannel stream = (Http2StreamChannel) sf.getNow();
+                    if (connectionPerTunnel) {
+                        stream.closeFuture().addListener(c -> conn.close());
+                    }
+                    long sent = System.nanoTime();
+                    stream.pipeline().addLast("connect", new H2ConnectHandler(p, handler, start, sent));
+                    stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(wf -> {
+                        if (!wf.isSuccess() && p.tryFailure(wf.cause())) {
+                            stream.close();
+                        }
+                    });
+                    deadline(parent.loop, p, stream, "waiting for the CONNECT answer");
+                });
+            });
+            return p;
+        }
+    }
+
+    /** After TLS (ALPN h2) or at once (h2c): installs the frame codec and multiplexer; waits for SETTINGS. */
+    static final class H2Setup extends ChannelInboundHandlerAdapter {
+        private final Promise<Channel> ready;
+        private final boolean tls;
+        private final int connectionWindow;
+
+        H2Setup(Promise<Channel> ready, boolean tls, int connectionWindow) {
+            this.ready = ready;
+            this.tls = tls;
+            this.connectionWindow = connectionWindow;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.fireChannelActive();
+            if (!tls) {
+                install(ctx);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                if (!e.isSuccess()) {
+                    fail(ctx, e.cause());
+                } else {
+                    String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
+                    if (!"h2".equals(alpn)) {
+                        fail(ctx, new IOException("the proxy did not agree to HTTP/2 in ALPN (it chose "
+                                + (alpn == null ? "nothing" : alpn) + ")"));
+                    } else {
+                        install(ctx);
+                    }
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        private void install(ChannelHandlerContext ctx) {
+            Http2Settings settings = Http2Settings.defaultSettings()
+                    .initialWindowSize(H2_STREAM_WINDOW)
+                    .pushEnabled(false);
+            ChannelPipeline p = ctx.pipeline();
+            p.addAfter(ctx.name(), "h2codec", Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
+            p.addAfter("h2codec", "h2mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+            p.addAfter("h2mux", "h2conn", new H2ConnectionHandler(ready));
+            if (connectionWindow > 65_535) {
+                ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(connectionWindow - 65_535));
+            }
+            p.remove(this);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(ctx, new IOException("the proxy closed the connection before HTTP/2 was set up"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(ctx, cause);
+        }
+
+        private void fail(ChannelHandlerContext ctx, Throwable cause) {
+            if (ready.tryFailure(cause)) {
+                ctx.close();
+            }
+        }
+    }
+
+    /** Connection-level frames: the proxy's first SETTINGS makes the connection ready. */
+    static final class H2ConnectionHandler extends ChannelInboundHandlerAdapter {
+        private final Promise<Channel> ready;
+
+        H2ConnectionHandler(Promise<Channel> ready) {
+            this.ready = ready;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2SettingsFrame) {
+                ready.trySuccess(ctx.channel());
+            } else if (msg instanceof Http2GoAwayFrame g && !ready.isDone()) {
+                ready.tryFailure(new IOException("the proxy sent GOAWAY (error " + g.errorCode() + ")"));
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ready.tryFailure(new IOException("the proxy closed the connection before its HTTP/2 SETTINGS"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ready.tryFailure(cause)) {
+                ctx.close();
+            }
+        }
+    }
+
+    /** On a CONNECT stream: waits for the :status answer, then turns the stream into a byte pipe. */
+    static final class H2ConnectHandler extends ChannelInboundHandlerAdapter {
+        private final Promise<Tunnel> promise;
+        private final ChannelHandler tunnelHandler;
+        private final long start;
+        private final long sent;
+
+        H2ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, long sent) {
+            this.promise = promise;
+            this.tunnelHandler = tunnelHandler;
+            this.start = start;
+            this.sent = sent;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof Http2HeadersFrame h) {
+                    CharSequence status = h.headers().status();
+                    boolean ok = status != null && status.length() == 3 && status.charAt(0) == '2';
+                    if (!ok || h.isEndStream()) {
+                        if (h.isEndStream() && promise.tryFailure(new IOException("the proxy answered CONNECT with "
+                                + ":status " + status + " and ended the stream"))) {
+                            endStream(ctx);
+                        } else {
+                            fail(ctx, new IOException("the proxy answered CONNECT with :status " + status));
+                        }
+                        return;
+                    }
+                    long answered = System.nanoTime();
+                    ChannelPipeline p = ctx.pipeline();
+                    p.addAfter(ctx.name(), "h2bytes", new H2Bytes());
+                    p.addAfter("h2bytes", "tunnel", tunnelHandler);
+                    p.remove(this);
+                    promise.trySuccess(new Tunnel(ctx.channel(), start, sent, answered));
+                } else if (msg instanceof Http2ResetFrame r) {
+                    fail(ctx, new IOException("the proxy reset the CONNECT stream (error " + r.errorCode() + ")"));
+                } else if (msg instanceof Http2DataFrame) {
+                    fail(ctx, new IOException("the proxy sent DATA before answering CONNECT"));
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(ctx, new IOException("the CONNECT stream closed before its answer"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(ctx, cause);
+        }
+
+        private void fail(ChannelHandlerContext ctx, Throwable cause) {
+            if (promise.tryFailure(cause)) {
+                ctx.close();
+            }
+        }
+    }
+
+    /**
+     * The proxy ended the stream: end ours too (an empty DATA frame with END_STREAM) and close, so the stream
+     * closes cleanly. Closing a half-open stream would send RST_STREAM, and a server that sees many resets may take
+     * them for an attack (CVE-2023-44487 mitigations) and drop the whole connection with every tunnel on it.
+     */
+    static void endStream(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true))
+                .addListener(f -> ctx.channel().close());
+    }
+
+    /** DATA frames in and out as plain ByteBufs; the peer's END_STREAM or RST_STREAM ends the tunnel. */
+    static final class H2Bytes extends ChannelDuplexHandler {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2DataFrame d) {
+                boolean end = d.isEndStream();
+                if (d.content().isReadable()) {
+                    ctx.fireChannelRead(d.content().retain());
+                }
+                d.release();
+                if (end) {
+                    endStream(ctx);
+                }
+            } else {
+                boolean reset = msg instanceof Http2ResetFrame;
+                ReferenceCountUtil.release(msg);
+                if (reset) {
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof ByteBuf b) {
+                ctx.write(new DefaultHttp2DataFrame(b), promise);
+            } else {
+                ctx.write(msg, promise);
+            }
+        }
+    }
+}

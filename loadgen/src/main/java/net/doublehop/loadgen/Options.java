@@ -1,0 +1,446 @@
+package net.doublehop.loadgen;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The command line of a load run. {@link #parse} throws {@link UsageException} (exit code 2) on anything wrong. */
+public final class Options {
+
+    public enum Workload { BULK, SETUP, RPS, IDLE }
+
+    public static final String HELP = """
+            usage: loadgen [options]            run a load test (see workloads below)
+                   loadgen serve [--listen HOST:PORT] [--threads N]
+                                                start the destination server the workloads talk to
+
+            Load test of an HTTP CONNECT proxy (HTTP/1.1 or HTTP/2, TLS or plain). Every tunnel is opened to
+            --target, which must run `loadgen serve`: the first line a tunnel sends tells it what to do
+            (SOURCE <bytes|inf> | SINK | ECHO | RR <reqsize> <respsize>).
+
+            Proxy
+              --proxy URL              the proxy, https://HOST:PORT (TLS) or http://HOST:PORT (plain; h2 is then h2c
+                                       with prior knowledge). Required unless --direct.
+              --proxy-version V        h1 | h2 (default h1). h1: one TCP+TLS connection per tunnel. h2: CONNECT
+                                       streams (RFC 9113 §8.5) multiplexed on --h2-connections connections. h3 is
+                                       not supported yet (exit 2).
+              --proxy-insecure         do not verify the proxy's certificate (nor its name)
+              --proxy-cacert FILE      PEM CA certificate(s) to verify the proxy with (default: the JDK's trust store)
+              --proxy-cert FILE        PEM client certificate for mTLS (with --proxy-key)
+              --proxy-key FILE         PEM PKCS#8 private key of --proxy-cert
+              --proxy-user USER:PASS   send Proxy-Authorization: Basic base64(USER:PASS)
+              --proxy-header 'N: V'    add a header to every CONNECT request; repeatable
+                                       (e.g. 'Proxy-Authorization: Bearer xyz', 'sec-ch-geohash: u4pruy')
+              --h2-connections K       h2 only: spread the tunnels over K connections (default 1)
+              --direct                 no proxy: connect straight to --target (shows what the generator itself
+                                       reaches; the proxy options are then ignored)
+
+            Target and method
+              --target HOST:PORT       the CONNECT destination (a `loadgen serve`). Required.
+              --method M               CONNECT (default). CONNECT-UDP is not supported yet (exit 2).
+              --allow-remote           allow a --proxy or --target that is not a loopback address. Without it every
+                                       address the names resolve to must be loopback (127.0.0.0/8, ::1).
+
+            Workload
+              --workload W             bulk | setup | rps | idle (default bulk)
+                bulk   each tunnel downloads (target -> client) as fast as it can: MB/s total and per tunnel
+                setup  open a NEW connection to the proxy, CONNECT, one 1-byte round trip, close; repeat.
+                       Latency percentiles of the whole setup and of the CONNECT answer alone
+                rps    keep-alive tunnels doing request/response round trips: requests/s and latency percentiles
+                idle   open --tunnels tunnels (at most --concurrency handshakes at a time) and hold them for the
+                       duration; with --pids, RSS growth per tunnel of those processes
+              --tunnels N              concurrent tunnels (default 1; setup: N parallel sequential loops)
+              --duration D             how long to measure, e.g. 500ms, 10s, 2m (default 10s)
+              --warmup D               run the workload this long first and discard what it measured (default 0).
+                                       The JVM (the generator's and a Java proxy's) compiles its TLS and I/O
+                                       paths during the first seconds; 3s to 5s gives steady numbers
+              --count N                stop after N operations (default unlimited): bulk = downloads (tunnels),
+                                       setup = setups, rps = round trips; idle ignores it. The run stops at
+                                       --count or --duration, whichever comes first; the warm-up does not
+                                       count
+              --bytes N                bulk: bytes each tunnel downloads, e.g. 100M (default unlimited within the
+                                       duration). With --count, finished downloads are replaced by new tunnels
+              --request-size N         rps: request bytes (default 64)
+              --response-size N        rps: response bytes (default 64)
+              --pids PID,PID           idle: processes whose /proc/PID/status VmRSS is read before and after
+                                       opening the tunnels
+              --concurrency N          idle: at most N tunnel openings in flight (default 64)
+              --timeout D              connect + TLS + CONNECT answer deadline per tunnel (default 10s)
+              --threads N              client event-loop threads (default: number of CPUs)
+
+            Output
+              --json FILE              write options, per-second series, totals, histograms and percentiles
+              --html FILE              write a self-contained HTML report with SVG charts
+              --quiet                  no live progress line on stderr
+              --help                   this text
+
+            Ctrl-C (or SIGTERM) ends a run early; the summary and the reports then cover the time it ran.
+            Sizes take k, m, g suffixes (powers of 1024: 64k = 65536). MB/s means 10^6 bytes per second.
+            Exit codes: 0 run without errors, 1 run with errors (or nothing could be opened), 2 bad usage or not
+            supported yet.
+
+            Examples
+              loadgen serve --listen 127.0.0.1:9000 &
+              loadgen --direct --target 127.0.0.1:9000 --workload bulk --tunnels 4 --duration 5s
+              loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
+                      --target 127.0.0.1:9000 --workload bulk --tunnels 4 --duration 10s --html bulk.html
+              loadgen --proxy https://127.0.0.1:8443 --proxy-version h2 --proxy-cacert run/dev/ca.crt \\
+                      --proxy-cert run/dev/a-client.crt --proxy-key run/dev/a-client.key \\
+                      --target 127.0.0.1:9000 --workload rps --tunnels 32 --duration 10s --json rps.json
+              loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
+                      --target 127.0.0.1:9000 --workload setup --count 2000
+              loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
+                      --target 127.0.0.1:9000 --workload idle --tunnels 5000 --duration 30s --pids 1234,5678
+            """;
+
+    public boolean help;
+
+    public String proxyUrl;
+    public boolean proxyTls;
+    public String proxyHost;
+    public int proxyPort;
+    public String proxyVersion = "h1";
+    public boolean proxyInsecure;
+    public Path proxyCacert;
+    public Path proxyCert;
+    public Path proxyKey;
+    public String proxyUser;
+    /** Extra CONNECT headers, name and value, in the order given. */
+    public final List<String[]> proxyHeaders = new ArrayList<>();
+    public int h2Connections = 1;
+    public boolean direct;
+
+    public String targetHost;
+    public int targetPort;
+    public String method = "CONNECT";
+    public boolean allowRemote;
+
+    public Workload workload = Workload.BULK;
+    public int tunnels = 1;
+    public Duration duration = Duration.ofSeconds(10);
+    public Duration warmup = Duration.ZERO;
+    /** -1: unlimited. */
+    public long count = -1;
+    /** -1: unlimited. */
+    public long bytes = -1;
+    public int requestSize = 64;
+    public int responseSize = 64;
+    public final List<Long> pids = new ArrayList<>();
+    public int concurrency = 64;
+    public Duration timeout = Duration.ofSeconds(10);
+    public int threads = Runtime.getRuntime().availableProcessors();
+
+    public Path json;
+    public Path html;
+    public boolean quiet;
+
+    public static Options parse(String... args) throws UsageException {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String inline = null;
+            if (a.startsWith("--") && a.contains("=")) {
+                inline = a.substring(a.indexOf('=') + 1);
+                a = a.substring(0, a.indexOf('='));
+            }
+            switch (a) {
+                case "--help", "-h" -> o.help = true;
+                case "--proxy-insecure" -> o.proxyInsecure = true;
+                case "--direct" -> o.direct = true;
+                case "--allow-remote" -> o.allowRemote = true;
+                case "--quiet" -> o.quiet = true;
+                default -> {
+                    if (!a.startsWith("--")) {
+                        throw new UsageException("unexpected argument '" + a + "'");
+                    }
+                    String v;
+                    if (inline != null) {
+                        v = inline;
+                    } else if (i + 1 < args.length) {
+                        v = args[++i];
+                    } else {
+                        throw new UsageException(a + " needs a value");
+                    }
+                    o.set(a, v);
+                }
+            }
+        }
+        if (!o.help) {
+            o.validate();
+        }
+        return o;
+    }
+
+    private void set(String name, String v) throws UsageException {
+        switch (name) {
+            case "--proxy" -> proxyUrl = v;
+            case "--proxy-version" -> {
+                proxyVersion = v.toLowerCase(Locale.ROOT);
+                if (proxyVersion.equals("h3")) {
+                    throw new UsageException("--proxy-version h3: not supported yet (use h1 or h2)");
+                }
+                if (!proxyVersion.equals("h1") && !proxyVersion.equals("h2")) {
+                    throw new UsageException("--proxy-version must be h1 or h2, not '" + v + "'");
+                }
+            }
+            case "--proxy-cacert" -> proxyCacert = existingFile(name, v);
+            case "--proxy-cert" -> proxyCert = existingFile(name, v);
+            case "--proxy-key" -> proxyKey = existingFile(name, v);
+            case "--proxy-user" -> {
+                if (v.indexOf(':') < 1) {
+                    throw new UsageException("--proxy-user must be USER:PASSWORD");
+                }
+                proxyUser = v;
+            }
+            case "--proxy-header" -> {
+                int c = v.indexOf(':');
+                String n = c < 0 ? "" : v.substring(0, c).trim();
+                if (c < 0 || !n.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw new UsageException("--proxy-header must be 'Name: value', not '" + v + "'");
+                }
+                proxyHeaders.add(new String[] {n, v.substring(c + 1).trim()});
+            }
+            case "--h2-connections" -> h2Connections = (int) positive(name, v, 10_000);
+            case "--target" -> {
+                HostPort hp = HostPort.parse(name, v);
+                targetHost = hp.host();
+                targetPort = hp.port();
+            }
+            case "--method" -> {
+                String m = v.toUpperCase(Locale.ROOT);
+                if (m.equals("CONNECT-UDP")) {
+                    throw new UsageException("--method CONNECT-UDP: not supported yet (only CONNECT)");
+                }
+                if (!m.equals("CONNECT")) {
+                    throw new UsageException("--method must be CONNECT, not '" + v + "'");
+                }
+                method = m;
+            }
+            case "--workload" -> {
+                try {
+                    workload = Workload.valueOf(v.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--workload must be bulk, setup, rps or idle, not '" + v + "'");
+                }
+            }
+            case "--tunnels" -> tunnels = (int) positive(name, v, 1_000_000);
+            case "--duration" -> duration = duration(name, v);
+            case "--warmup" -> warmup = v.trim().matches("0+(ms|s)?") ? Duration.ZERO : duration(name, v);
+            case "--count" -> count = positive(name, v, Long.MAX_VALUE);
+            case "--bytes" -> bytes = size(name, v, Long.MAX_VALUE);
+            case "--request-size" -> requestSize = (int) size(name, v, 64L << 20);
+            case "--response-size" -> responseSize = (int) size(name, v, 64L << 20);
+            case "--pids" -> {
+                pids.clear();
+                for (String p : v.split(",")) {
+                    try {
+                        long pid = Long.parseLong(p.trim());
+                        if (pid <= 0) {
+                            throw new NumberFormatException();
+                        }
+                        pids.add(pid);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--pids must be process ids separated by commas, not '" + v + "'");
+                    }
+                }
+            }
+            case "--concurrency" -> concurrency = (int) positive(name, v, 1_000_000);
+            case "--timeout" -> timeout = duration(name, v);
+            case "--threads" -> threads = (int) positive(name, v, 1024);
+            case "--json" -> json = Path.of(v);
+            case "--html" -> html = Path.of(v);
+            default -> throw new UsageException("unknown option " + name);
+        }
+    }
+
+    private void validate() throws UsageException {
+        if (targetHost == null) {
+            throw new UsageException("--target HOST:PORT is required");
+        }
+        if (!direct) {
+            if (proxyUrl == null) {
+                throw new UsageException("--proxy URL is required (or --direct to connect straight to the target)");
+            }
+            parseProxyUrl();
+            boolean tlsOptions = proxyInsecure || proxyCacert != null || proxyCert != null || proxyKey != null;
+            if (!proxyTls && tlsOptions) {
+                throw new UsageException("--proxy-insecure/--proxy-cacert/--proxy-cert/--proxy-key need an https:// proxy");
+            }
+            if (proxyInsecure && proxyCacert != null) {
+                throw new UsageException("--proxy-insecure and --proxy-cacert exclude each other");
+            }
+            if ((proxyCert == null) != (proxyKey == null)) {
+                throw new UsageException("--proxy-cert and --proxy-key go together");
+            }
+        }
+        if (!pids.isEmpty() && workload != Workload.IDLE) {
+            throw new UsageException("--pids is for --workload idle");
+        }
+        if (bytes > 0 && workload != Workload.BULK) {
+            throw new UsageException("--bytes is for --workload bulk");
+        }
+        if (!warmup.isZero() && workload == Workload.IDLE) {
+            throw new UsageException("--warmup is for bulk, setup and rps (idle measures from the first tunnel)");
+        }
+        if (requestSize < 1) {
+            throw new UsageException("--request-size must be at least 1");
+        }
+    }
+
+    private void parseProxyUrl() throws UsageException {
+        URI u;
+        try {
+            u = new URI(proxyUrl);
+        } catch (URISyntaxException e) {
+            throw new UsageException("--proxy must be a URL like https://127.0.0.1:7443, not '" + proxyUrl + "'");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new UsageException("--proxy must start with https:// or http://, not '" + proxyUrl + "'");
+        }
+        if (u.getHost() == null || (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/"))
+                || u.getQuery() != null || u.getUserInfo() != null) {
+            throw new UsageException("--proxy must be scheme://HOST:PORT (credentials go in --proxy-user), not '"
+                    + proxyUrl + "'");
+        }
+        proxyTls = scheme.equals("https");
+        String h = u.getHost();
+        proxyHost = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        proxyPort = u.getPort() > 0 ? u.getPort() : (proxyTls ? 443 : 80);
+    }
+
+    private static Path existingFile(String name, String v) throws UsageException {
+        Path p = Path.of(v);
+        if (!Files.isReadable(p) || Files.isDirectory(p)) {
+            throw new UsageException(name + ": cannot read file '" + v + "'");
+        }
+        return p;
+    }
+
+    static long positive(String name, String v, long max) throws UsageException {
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 1 || n > max) {
+                throw new UsageException(name + " must be between 1 and " + max + ", not " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a whole number, not '" + v + "'");
+        }
+    }
+
+    /** 123, 64k, 10M, 2g (powers of 1024); "inf"/"unlimited" gives -1. */
+    static long size(String name, String v, long max) throws UsageException {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("inf") || s.equals("unlimited")) {
+            if (max != Long.MAX_VALUE) {
+                throw new UsageException(name + " cannot be unlimited");
+            }
+            return -1;
+        }
+        if (s.endsWith("ib")) {
+            s = s.substring(0, s.length() - 2);
+        } else if (s.endsWith("b")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        long mult = 1;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'k' -> mult = 1L << 10;
+                case 'm' -> mult = 1L << 20;
+                case 'g' -> mult = 1L << 30;
+                case 't' -> mult = 1L << 40;
+                default -> mult = 1;
+            }
+        }
+        if (mult > 1) {
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n < 0 || n > max / mult) {
+                throw new UsageException(name + " is out of range: " + v);
+            }
+            long r = n * mult;
+            if (r < 1) {
+                throw new UsageException(name + " must be at least 1 byte");
+            }
+            return r;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a size like 4096, 64k, 10M or 1G, not '" + v + "'");
+        }
+    }
+
+    /** 500ms, 10s, 2m, 1h; a bare number is seconds. */
+    static Duration duration(String name, String v) throws UsageException {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        try {
+            Duration d;
+            if (s.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+            } else if (s.endsWith("m")) {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 60_000));
+            } else if (s.endsWith("h")) {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 3_600_000));
+            } else {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new UsageException(name + " must be more than zero, not '" + v + "'");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " must be a duration like 500ms, 10s or 2m, not '" + v + "'");
+        }
+    }
+
+    /** What the run was asked to do, for the reports. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workload", workload.name().toLowerCase(Locale.ROOT));
+        m.put("direct", direct);
+        if (!direct) {
+            m.put("proxy", proxyUrl);
+            m.put("proxyVersion", proxyVersion);
+            m.put("proxyInsecure", proxyInsecure);
+            m.put("proxyCacert", proxyCacert == null ? null : proxyCacert.toString());
+            m.put("proxyCert", proxyCert == null ? null : proxyCert.toString());
+            m.put("proxyUser", proxyUser == null ? null : proxyUser.substring(0, proxyUser.indexOf(':')) + ":***");
+            List<String> names = new ArrayList<>();
+            proxyHeaders.forEach(h -> names.add(h[0]));
+            m.put("proxyHeaders", names);
+            if (proxyVersion.equals("h2")) {
+                m.put("h2Connections", h2Connections);
+            }
+        }
+        m.put("target", HostPort.format(targetHost, targetPort));
+        m.put("method", method);
+        m.put("tunnels", tunnels);
+        m.put("durationMs", duration.toMillis());
+        m.put("warmupMs", warmup.toMillis());
+        m.put("count", count < 0 ? null : count);
+        if (workload == Workload.BULK) {
+            m.put("bytesPerTunnel", bytes < 0 ? null : bytes);
+        }
+        if (workload == Workload.RPS) {
+            m.put("requestSize", requestSize);
+            m.put("responseSize", responseSize);
+        }
+        if (workload == Workload.IDLE) {
+            m.put("pids", new ArrayList<>(pids));
+            m.put("concurrency", concurrency);
+        }
+        m.put("timeoutMs", timeout.toMillis());
+        m.put("threads", threads);
+        return m;
+    }
+}

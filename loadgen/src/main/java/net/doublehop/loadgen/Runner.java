@@ -1,0 +1,182 @@
+package net.doublehop.loadgen;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Runs one load test: sets up the connector and workload, samples once a second, stops, reports. */
+final class Runner {
+
+    private Runner() { }
+
+    static int run(Options o, PrintStream out, PrintStream err) throws UsageException, InterruptedException {
+        return run(o, out, err, false);
+    }
+
+    /** ctrlC: on SIGINT/SIGTERM, end the run early and still print the summary and write the reports. */
+    static int run(Options o, PrintStream out, PrintStream err, boolean ctrlC)
+            throws UsageException, InterruptedException {
+        LoopbackGuard.check(o);
+        SslContext ssl = o.direct || !o.proxyTls ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1");
+        String title = title(o);
+        String startedAt = Instant.now().toString();
+        EventLoopGroup group = Transport.group(o.threads, "loadgen");
+        Stats stats = new Stats();
+        Connector connector = Connectors.create(o, group, ssl);
+        Workloads.Workload w = Workloads.create(o, connector, group, stats);
+        CountDownLatch reported = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            w.finished.countDown();
+            try {
+                reported.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "loadgen-interrupt");
+        if (ctrlC) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        try {
+            return run(o, out, err, group, stats, connector, w, title, startedAt, interrupted);
+        } finally {
+            reported.countDown();
+            if (ctrlC) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down (Ctrl-C): the hook has waited for this report
+                }
+            }
+        }
+    }
+
+    private static int run(Options o, PrintStream out, PrintStream err, EventLoopGroup group, Stats stats,
+                           Connector connector, Workloads.Workload w, String title, String startedAt,
+                           AtomicBoolean interrupted) throws InterruptedException {
+        double elapsed;
+        try {
+            w.start();
+            if (!o.warmup.isZero()) {
+                double warm = phase(o, err, w, stats, o.warmup.toNanos(), "warm-up ");
+                progress(o, err, stats.peek(warm), "warm-up ");
+                w.measureFromNow();
+                if (!o.quiet) {
+                    err.println();
+                }
+            }
+            elapsed = phase(o, err, w, stats, o.duration.toNanos(), "");
+            stats.stillOpeningAtEnd = stats.opening.get();
+            w.stop();
+        } finally {
+            connector.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        Stats.Sample last = stats.sample(elapsed);
+        if (!o.quiet) {
+            progress(o, err, last, "");
+            err.println();
+        }
+        Map<String, Object> totals = new LinkedHashMap<>();
+        Map<String, LogLinearHistogram> latencies = new LinkedHashMap<>();
+        List<String> summary = new ArrayList<>();
+        w.results(elapsed, totals, latencies, summary);
+        if (interrupted.get()) {
+            summary.add(0, String.format(Locale.ROOT, "  interrupted  after %.1f s (the figures cover that time)", elapsed));
+            totals.put("interrupted", true);
+        }
+        Report r = new Report(o.describe(), title, startedAt, stats, w.seriesKey(), w.seriesLabel(), totals, latencies,
+                summary);
+        out.print(r.text());
+        out.flush();
+        try {
+            if (o.json != null) {
+                write(o.json, Json.write(r.toJson()));
+                out.println("  json         " + o.json);
+            }
+            if (o.html != null) {
+                write(o.html, Html.render(r));
+                out.println("  html         " + o.html);
+            }
+        } catch (IOException e) {
+            err.println("loadgen: cannot write the report: " + e);
+            return 1;
+        }
+        boolean nothing = stats.opened.sum() == 0;
+        return stats.errors.sum() > 0 || nothing ? 1 : 0;
+    }
+
+    /** Runs until the workload finishes or nanos pass, sampling once a second; returns the seconds it lasted. */
+    private static double phase(Options o, PrintStream err, Workloads.Workload w, Stats stats, long nanos, String label)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + nanos;
+        long tick = t0;
+        while (true) {
+            tick += 1_000_000_000L;
+            long until = Math.min(tick, deadline);
+            long wait = until - System.nanoTime();
+            boolean finished = wait > 0 ? w.finished.await(wait, TimeUnit.NANOSECONDS) : w.finished.getCount() == 0;
+            long now = System.nanoTime();
+            if (finished || now >= deadline) {
+                return (now - t0) / 1e9;
+            }
+            if (label.isEmpty()) {
+                progress(o, err, stats.sample((now - t0) / 1e9), label);
+            } else {
+                progress(o, err, stats.peek((now - t0) / 1e9), label);
+            }
+        }
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    static String title(Options o) {
+        String via = o.direct ? "direct (no proxy)"
+                : "via " + o.proxyVersion + " " + o.proxyUrl;
+        return String.format(Locale.ROOT, "loadgen %s %s -> %s, %d tunnel%s, %s%s [%s]",
+                o.workload.name().toLowerCase(Locale.ROOT), via, HostPort.format(o.targetHost, o.targetPort), o.tunnels,
+                o.tunnels == 1 ? "" : "s", human(o.duration.toMillis()),
+                o.warmup.isZero() ? "" : " after " + human(o.warmup.toMillis()) + " of warm-up", Transport.name());
+    }
+
+    private static String human(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    private static void progress(Options o, PrintStream err, Stats.Sample s, String label) {
+        if (o.quiet) {
+            return;
+        }
+        String rate = switch (o.workload) {
+            case BULK -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
+            case RPS -> String.format(Locale.ROOT, "%9.0f req/s", s.opsPerSec());
+            case SETUP -> String.format(Locale.ROOT, "%7.1f setups/s", s.opsPerSec());
+            case IDLE -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
+        };
+        String opening = s.opening() > 0 ? String.format(Locale.ROOT, " (+%d opening)", s.opening()) : "";
+        err.print(String.format(Locale.ROOT, "\r%s%6.1fs | tunnels open %6d%s | %s | errors %d   ", label, s.t(), s.open(), opening,
+                rate, s.errors()));
+        err.flush();
+    }
+}

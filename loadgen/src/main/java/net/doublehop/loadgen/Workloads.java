@@ -1,0 +1,724 @@
+package net.doublehop.loadgen;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The four workloads. Each runs on the connector's event loops; the runner samples {@link Stats} and stops it. */
+final class Workloads {
+
+    private Workloads() { }
+
+    static Workload create(Options o, Connector c, EventLoopGroup group, Stats s) {
+        return switch (o.workload) {
+            case BULK -> new Bulk(o, c, group, s);
+            case SETUP -> new Setup(o, c, group, s);
+            case RPS -> new Rps(o, c, group, s);
+            case IDLE -> new Idle(o, c, group, s);
+        };
+    }
+
+    static ByteBuf ascii(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+    }
+
+    /** Writes n payload bytes as views of the shared pre-filled buffer. */
+    static void writePayload(Channel ch, long n) {
+        while (n > 0) {
+            int c = (int) Math.min(n, SourceServer.CHUNK);
+            ch.write(SourceServer.payload(c), ch.voidPromise());
+            n -= c;
+        }
+    }
+
+    abstract static class Workload {
+        final Options o;
+        final Connector c;
+        final EventLoopGroup group;
+        final Stats s;
+        final CountDownLatch finished = new CountDownLatch(1);
+        /** Time to open each tunnel (connect, TLS, CONNECT answer), microseconds. */
+        final LogLinearHistogram openTime = new LogLinearHistogram();
+        /** The CONNECT answer alone, microseconds (proxied runs only). */
+        final LogLinearHistogram connectTime = new LogLinearHistogram();
+        volatile boolean stopping;
+        /** During --warmup: operations are not counted against --count. */
+        volatile boolean warmingUp;
+        private final AtomicInteger activeSlots;
+
+        Workload(Options o, Connector c, EventLoopGroup group, Stats s) {
+            this.o = o;
+            this.c = c;
+            this.group = group;
+            this.s = s;
+            this.activeSlots = new AtomicInteger(o.tunnels);
+            this.warmingUp = !o.warmup.isZero();
+        }
+
+        abstract void start();
+
+        /** Called by the runner at the end, before the connector closes every channel. */
+        void stop() {
+            stopping = true;
+        }
+
+        /** One of the --tunnels slots can do no more; the run ends early when none can. */
+        void slotEnded() {
+            if (activeSlots.decrementAndGet() == 0) {
+                finished.countDown();
+            }
+        }
+
+        /** Opens a tunnel through the connector, counting it as opening until it is open or failed. */
+        Future<Tunnel> open(io.netty.channel.ChannelHandler handler) {
+            s.opening.incrementAndGet();
+            Future<Tunnel> f = c.open(handler);
+            f.addListener(x -> s.opening.decrementAndGet());
+            return f;
+        }
+
+        void opened(Tunnel t) {
+            s.opened.increment();
+            s.open.incrementAndGet();
+            openTime.record((t.answeredNanos() - t.startNanos()) / 1000);
+            if (c.proxied()) {
+                connectTime.record(t.connectAnswerMicros());
+            }
+        }
+
+        void openFailed(Throwable cause) {
+            if (!stopping) {
+                s.failedOpens.increment();
+                s.error(cause);
+            }
+        }
+
+        /** Claims one operation of --count; false when the count is used up. */
+        boolean claim(AtomicLong issued) {
+            return o.count < 0 || warmingUp || issued.incrementAndGet() <= o.count;
+        }
+
+        /**
+         * End of the warm-up: what was measured so far is forgotten; --count counts from here. The last three steps
+         * follow each other closely so that operations under way are counted once.
+         */
+        final void measureFromNow() {
+            openTime.reset();
+            connectTime.reset();
+            forgetMeasures();
+            warmingUp = false;
+            restartCount();
+            s.resetAfterWarmup();
+        }
+
+        /** Clears the workload's own histograms and per-tunnel figures. */
+        void forgetMeasures() { }
+
+        /** Sets the --count claim counter to the operations under way. */
+        void restartCount() { }
+
+        /** What the chart of the report shows over time. */
+        abstract String seriesKey();
+
+        abstract String seriesLabel();
+
+        /** Totals for the JSON report and the summary lines for stdout; called after the event loops stopped. */
+        abstract void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
+                              List<String> summary);
+
+        void openLatencies(Map<String, LogLinearHistogram> latencies) {
+            if (openTime.count() > 0) {
+                latencies.put("tunnelOpen", openTime);
+            }
+            if (connectTime.count() > 0) {
+                latencies.put("connectAnswer", connectTime);
+            }
+        }
+
+        void tunnelTotals(Map<String, Object> totals, List<String> summary) {
+            totals.put("tunnelsOpened", s.opened.sum());
+            totals.put("tunnelsFailed", s.failedOpens.sum());
+            int stillOpening = s.stillOpeningAtEnd;
+            totals.put("tunnelsStillOpening", stillOpening);
+            totals.put("errors", s.errors.sum());
+            summary.add(String.format(Locale.ROOT, "  tunnels      %d opened, %d failed to open%s%s",
+                    s.opened.sum(), s.failedOpens.sum(),
+                    stillOpening > 0 ? ", " + stillOpening + " still opening when the run ended" : "",
+                    openTime.count() == 0 ? "" : "; open time p50 " + Report.ms(openTime.percentile(50)) + " p99 "
+                            + Report.ms(openTime.percentile(99))));
+            if (connectTime.count() > 0) {
+                summary.add(String.format(Locale.ROOT, "  CONNECT      answer p50 %s p90 %s p99 %s max %s",
+                        Report.ms(connectTime.percentile(50)), Report.ms(connectTime.percentile(90)),
+                        Report.ms(connectTime.percentile(99)), Report.ms(connectTime.max())));
+            }
+        }
+    }
+
+    /** Each tunnel downloads from a SOURCE as fast as it can. */
+    static final class Bulk extends Workload {
+        private final AtomicLong launched = new AtomicLong();
+        private final Queue<Download> downloads = new ConcurrentLinkedQueue<>();
+
+        Bulk(Options o, Connector c, EventLoopGroup group, Stats s) {
+            super(o, c, group, s);
+        }
+
+        @Override
+        void forgetMeasures() {
+            long now = System.nanoTime();
+            for (Download d : downloads) {
+                d.baseBytes = d.bytes;
+                d.baseTime = now;
+            }
+        }
+
+        @Override
+        void restartCount() {
+            launched.set(s.open.get() + s.opening.get()); // downloads under way count toward --count
+        }
+
+        @Override
+        void start() {
+            for (int i = 0; i < o.tunnels; i++) {
+                launch();
+            }
+        }
+
+        private void launch() {
+            if (stopping || !claim(launched)) {
+                slotEnded();
+                return;
+            }
+            Download d = new Download();
+            downloads.add(d);
+            open(d).addListener((Future<Tunnel> f) -> {
+                if (!f.isSuccess()) {
+                    openFailed(f.cause());
+                    slotEnded();
+                    return;
+                }
+                Tunnel t = f.getNow();
+                opened(t);
+                d.start = t.answeredNanos();
+                d.opened = true;
+                t.channel().writeAndFlush(ascii("SOURCE " + (o.bytes > 0 ? o.bytes : "inf") + "\n"));
+            });
+        }
+
+        final class Download extends ChannelInboundHandlerAdapter {
+            /** Written by the tunnel's event loop, read at the end of the warm-up. */
+            volatile long bytes;
+            volatile long start;
+            volatile long end;
+            volatile boolean opened;
+            long baseBytes;
+            long baseTime;
+            private boolean errored;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                int n = b.readableBytes();
+                bytes += n;
+                s.bytesIn.add(n);
+                b.release();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                end = System.nanoTime();
+                if (opened) {
+                    s.open.decrementAndGet();
+                }
+                if (stopping) {
+                    return;
+                }
+                if (o.bytes > 0 && bytes >= o.bytes) {
+                    s.ops.increment();
+                    launch();
+                } else {
+                    if (!errored) {
+                        s.error("tunnel closed early (after " + (o.bytes > 0 ? "fewer bytes than --bytes" : "some bytes")
+                                + ")");
+                    }
+                    slotEnded();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (!stopping && !errored) {
+                    errored = true;
+                    s.error(cause);
+                }
+                ctx.close();
+            }
+        }
+
+        @Override
+        String seriesKey() {
+            return "mbps";
+        }
+
+        @Override
+        String seriesLabel() {
+            return "MB/s received";
+        }
+
+        @Override
+        void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
+                     List<String> summary) {
+            long total = s.bytesIn.sum();
+            double mbps = seconds > 0 ? total / seconds / 1e6 : 0;
+            List<Double> perTunnel = new ArrayList<>();
+            long stopAt = System.nanoTime();
+            for (Download d : downloads) {
+                long end = d.end == 0 ? stopAt : d.end;
+                if (d.opened && end > d.baseTime) {
+                    double secs = (end - Math.max(d.start, d.baseTime)) / 1e9;
+                    perTunnel.add(secs > 0 ? (d.bytes - d.baseBytes) / secs / 1e6 : 0);
+                }
+            }
+            double mean = perTunnel.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double min = perTunnel.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            double max = perTunnel.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            totals.put("bytesReceived", total);
+            totals.put("seconds", Stats.round(seconds, 3));
+            totals.put("mbps", Stats.round(mbps, 3));
+            totals.put("gbitps", Stats.round(mbps * 8 / 1000, 3));
+            Map<String, Object> pt = new LinkedHashMap<>();
+            pt.put("mean", Stats.round(mean, 3));
+            pt.put("min", Stats.round(min, 3));
+            pt.put("max", Stats.round(max, 3));
+            pt.put("each", perTunnel.stream().map(v -> Stats.round(v, 3)).toList());
+            totals.put("mbpsPerTunnel", pt);
+            totals.put("downloadsCompleted", s.ops.sum());
+            // The first second includes JIT warm-up and tunnel opening; the rest is the steady rate.
+            List<Stats.Sample> series = s.series;
+            double steady = -1;
+            if (series.size() > 1) {
+                long b = 0;
+                double t = 0;
+                for (Stats.Sample x : series.subList(1, series.size())) {
+                    b += x.bytes();
+                    t += x.interval();
+                }
+                steady = t > 0 ? b / t / 1e6 : -1;
+            }
+            totals.put("mbpsAfterFirstSecond", steady < 0 ? null : Stats.round(steady, 3));
+            summary.add(String.format(Locale.ROOT, "  received     %.1f MB in %.2f s = %.1f MB/s (%.2f Gbit/s)",
+                    total / 1e6, seconds, mbps, mbps * 8 / 1000));
+            if (steady >= 0) {
+                summary.add(String.format(Locale.ROOT, "  steady       %.1f MB/s after the first second", steady));
+            }
+            summary.add(String.format(Locale.ROOT, "  per tunnel   mean %.1f MB/s, min %.1f, max %.1f (%d tunnels)",
+                    mean, min, max, perTunnel.size()));
+            if (o.bytes > 0) {
+                summary.add("  downloads    " + s.ops.sum() + " completed of " + o.bytes + " bytes each");
+            }
+            tunnelTotals(totals, summary);
+            openLatencies(latencies);
+        }
+    }
+
+    /** New connection, CONNECT, one 1-byte round trip, close; repeated by each of --tunnels loops. */
+    static final class Setup extends Workload {
+        private final AtomicLong issued = new AtomicLong();
+        final LogLinearHistogram full = new LogLinearHistogram();
+
+        Setup(Options o, Connector c, EventLoopGroup group, Stats s) {
+            super(o, c, group, s);
+        }
+
+        @Override
+        void forgetMeasures() {
+            full.reset();
+        }
+
+        @Override
+        void restartCount() {
+            issued.set(s.open.get() + s.opening.get()); // setups under way
+        }
+
+        @Override
+        void start() {
+            for (int i = 0; i < o.tunnels; i++) {
+                next();
+            }
+        }
+
+        private void next() {
+            if (stopping || !claim(issued)) {
+                slotEnded();
+                return;
+            }
+            Probe p = new Probe();
+            open(p).addListener((Future<Tunnel> f) -> {
+                if (!f.isSuccess()) {
+                    openFailed(f.cause());
+                    retryLater(); // no tight loop on a dead proxy
+                    return;
+                }
+                p.tunnel = f.getNow();
+                opened(p.tunnel);
+                ByteBuf req = ascii("RR 1 1\nx");
+                s.bytesOut.add(1);
+                p.tunnel.channel().writeAndFlush(req);
+            });
+        }
+
+        private void retryLater() {
+            if (stopping) {
+                slotEnded();
+                return;
+            }
+            try {
+                group.schedule(this::next, 100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                slotEnded();
+            }
+        }
+
+        final class Probe extends ChannelInboundHandlerAdapter {
+            Tunnel tunnel;
+            private boolean answered;
+            private boolean errored;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                s.bytesIn.add(b.readableBytes());
+                b.release();
+                if (!answered) {
+                    answered = true;
+                    full.record((System.nanoTime() - tunnel.startNanos()) / 1000);
+                    s.ops.increment();
+                    ctx.close();
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (tunnel != null) {
+                    s.open.decrementAndGet();
+                }
+                if (stopping) {
+                    return;
+                }
+                if (!answered && !errored) {
+                    s.error("tunnel closed before the 1-byte answer");
+                }
+                if (answered) {
+                    next();
+                } else {
+                    retryLater();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (!stopping && !answered && !errored) {
+                    errored = true;
+                    s.error(cause);
+                }
+                ctx.close();
+            }
+        }
+
+        @Override
+        String seriesKey() {
+            return "opsPerSec";
+        }
+
+        @Override
+        String seriesLabel() {
+            return "setups/s";
+        }
+
+        @Override
+        void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
+                     List<String> summary) {
+            long n = s.ops.sum();
+            totals.put("setups", n);
+            totals.put("seconds", Stats.round(seconds, 3));
+            totals.put("setupsPerSec", Stats.round(seconds > 0 ? n / seconds : 0, 1));
+            summary.add(String.format(Locale.ROOT, "  setups       %d in %.2f s = %.1f/s (%d loop%s)", n, seconds,
+                    seconds > 0 ? n / seconds : 0, o.tunnels, o.tunnels == 1 ? "" : "s"));
+            summary.add(String.format(Locale.ROOT, "  full setup   p50 %s p90 %s p99 %s max %s",
+                    Report.ms(full.percentile(50)), Report.ms(full.percentile(90)), Report.ms(full.percentile(99)),
+                    Report.ms(full.max())));
+            tunnelTotals(totals, summary);
+            latencies.put("setup", full);
+            if (connectTime.count() > 0) {
+                latencies.put("connectAnswer", connectTime);
+            }
+        }
+    }
+
+    /** Keep-alive tunnels doing RR round trips, closed loop. */
+    static final class Rps extends Workload {
+        private final AtomicLong issued = new AtomicLong();
+        final LogLinearHistogram latency = new LogLinearHistogram();
+
+        Rps(Options o, Connector c, EventLoopGroup group, Stats s) {
+            super(o, c, group, s);
+        }
+
+        @Override
+        void forgetMeasures() {
+            latency.reset();
+        }
+
+        @Override
+        void restartCount() {
+            issued.set(s.open.get()); // each open tunnel has one round trip under way
+        }
+
+        @Override
+        void start() {
+            for (int i = 0; i < o.tunnels; i++) {
+                Client cl = new Client();
+                open(cl).addListener((Future<Tunnel> f) -> {
+                    if (!f.isSuccess()) {
+                        openFailed(f.cause());
+                        slotEnded();
+                        return;
+                    }
+                    opened(f.getNow());
+                    cl.opened = true;
+                    Channel ch = f.getNow().channel();
+                    ch.write(ascii("RR " + o.requestSize + " " + o.responseSize + "\n"), ch.voidPromise());
+                    cl.request(ch);
+                });
+            }
+        }
+
+        final class Client extends ChannelInboundHandlerAdapter {
+            boolean opened;
+            private long sentAt;
+            private long received;
+            private boolean done;
+            private boolean errored;
+
+            void request(Channel ch) {
+                if (stopping || !claim(issued)) {
+                    done = true;
+                    ch.flush();
+                    ch.close();
+                    return;
+                }
+                received = 0;
+                sentAt = System.nanoTime();
+                writePayload(ch, o.requestSize);
+                s.bytesOut.add(o.requestSize);
+                ch.flush();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                received += b.readableBytes();
+                s.bytesIn.add(b.readableBytes());
+                b.release();
+                if (received >= o.responseSize && !done) {
+                    latency.record((System.nanoTime() - sentAt) / 1000);
+                    s.ops.increment();
+                    request(ctx.channel());
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (opened) {
+                    s.open.decrementAndGet();
+                }
+                if (!stopping && !done && !errored) {
+                    s.error("tunnel closed during a round trip");
+                }
+                slotEnded();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (!stopping && !done && !errored) {
+                    errored = true;
+                    s.error(cause);
+                }
+                ctx.close();
+            }
+        }
+
+        @Override
+        String seriesKey() {
+            return "opsPerSec";
+        }
+
+        @Override
+        String seriesLabel() {
+            return "requests/s";
+        }
+
+        @Override
+        void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
+                     List<String> summary) {
+            long n = s.ops.sum();
+            double rps = seconds > 0 ? n / seconds : 0;
+            totals.put("requests", n);
+            totals.put("seconds", Stats.round(seconds, 3));
+            totals.put("requestsPerSec", Stats.round(rps, 1));
+            totals.put("bytesSent", s.bytesOut.sum());
+            totals.put("bytesReceived", s.bytesIn.sum());
+            summary.add(String.format(Locale.ROOT, "  requests     %d in %.2f s = %.1f req/s (%d B -> %d B, %d tunnels)",
+                    n, seconds, rps, o.requestSize, o.responseSize, o.tunnels));
+            summary.add(String.format(Locale.ROOT, "  latency      p50 %s p90 %s p99 %s max %s",
+                    Report.ms(latency.percentile(50)), Report.ms(latency.percentile(90)),
+                    Report.ms(latency.percentile(99)), Report.ms(latency.max())));
+            tunnelTotals(totals, summary);
+            latencies.put("roundTrip", latency);
+            openLatencies(latencies);
+        }
+    }
+
+    /** Opens --tunnels tunnels (at most --concurrency at a time) and holds them; RSS of --pids before and after. */
+    static final class Idle extends Workload {
+        private final AtomicInteger launched = new AtomicInteger();
+        private final AtomicInteger settled = new AtomicInteger();
+        private final AtomicInteger ok = new AtomicInteger();
+        private final Map<Long, Long> rssBefore;
+        private volatile Map<Long, Long> rssAfterOpen;
+        private volatile Map<Long, Long> rssAtEnd;
+        private volatile double openSeconds = -1;
+        private long startNanos;
+
+        Idle(Options o, Connector c, EventLoopGroup group, Stats s) {
+            super(o, c, group, s);
+            rssBefore = ProcRss.read(o.pids);
+        }
+
+        @Override
+        void start() {
+            startNanos = System.nanoTime();
+            for (int i = 0; i < Math.min(o.concurrency, o.tunnels); i++) {
+                launchNext();
+            }
+        }
+
+        private void launchNext() {
+            if (stopping || launched.getAndIncrement() >= o.tunnels) {
+                return;
+            }
+            Holder h = new Holder();
+            open(h).addListener((Future<Tunnel> f) -> {
+                if (f.isSuccess()) {
+                    opened(f.getNow());
+                    ok.incrementAndGet();
+                    h.opened = true;
+                    f.getNow().channel().writeAndFlush(ascii("SINK\n"));
+                } else {
+                    openFailed(f.cause());
+                }
+                if (settled.incrementAndGet() == o.tunnels) {
+                    openSeconds = (System.nanoTime() - startNanos) / 1e9;
+                    rssAfterOpen = ProcRss.read(o.pids);
+                    if (ok.get() == 0) {
+                        finished.countDown();
+                    }
+                } else {
+                    launchNext();
+                }
+            });
+        }
+
+        final class Holder extends ChannelInboundHandlerAdapter {
+            boolean opened;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((ByteBuf) msg).release();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (opened) {
+                    s.open.decrementAndGet();
+                    if (!stopping) {
+                        s.error("tunnel closed while held");
+                    }
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        }
+
+        @Override
+        void stop() {
+            rssAtEnd = ProcRss.read(o.pids);
+            super.stop();
+        }
+
+        @Override
+        String seriesKey() {
+            return "tunnelsOpen";
+        }
+
+        @Override
+        String seriesLabel() {
+            return "tunnels open";
+        }
+
+        @Override
+        void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
+                     List<String> summary) {
+            int opened = ok.get();
+            totals.put("tunnelsRequested", o.tunnels);
+            totals.put("tunnelsHeld", opened);
+            totals.put("secondsToOpen", openSeconds < 0 ? null : Stats.round(openSeconds, 3));
+            totals.put("seconds", Stats.round(seconds, 3));
+            summary.add(String.format(Locale.ROOT, "  held         %d of %d tunnels%s, for %.1f s", opened, o.tunnels,
+                    openSeconds < 0 ? " (not all opened before the end)"
+                            : String.format(Locale.ROOT, " (all settled after %.2f s)", openSeconds),
+                    seconds));
+            Map<Long, Long> after = rssAfterOpen != null ? rssAfterOpen : rssAtEnd;
+            List<Object> procs = new ArrayList<>();
+            for (long pid : o.pids) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                Long before = rssBefore.get(pid);
+                Long a = after == null ? null : after.get(pid);
+                Long end = rssAtEnd == null ? null : rssAtEnd.get(pid);
+                p.put("pid", pid);
+                p.put("rssKiBBefore", before);
+                p.put("rssKiBAfterOpen", a);
+                p.put("rssKiBAtEnd", end);
+                Double per = before != null && a != null && opened > 0 ? Stats.round((a - before) / (double) opened, 2) : null;
+                p.put("growthKiBPerTunnel", per);
+                procs.add(p);
+                summary.add(before == null || a == null
+                        ? "  pid " + pid + "    VmRSS unreadable (no such process, or not Linux)"
+                        : String.format(Locale.ROOT, "  pid %-8d RSS %d -> %d KiB = %s KiB per tunnel", pid, before, a,
+                                per == null ? "n/a" : String.format(Locale.ROOT, "%.1f", per)));
+            }
+            totals.put("processes", procs);
+            tunnelTotals(totals, summary);
+            openLatencies(latencies);
+        }
+    }
+}
