@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import net.doublehop.protocol.masque.MasqueUriTemplate;
+import net.doublehop.proxyb.flow.ConnectUdpFlow;
 import net.doublehop.runtime.auth.InMemorySpentTokenStore;
 import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,7 +91,8 @@ public final class ProxyB {
         }
     }
 
-    private ConnectFlow buildFlow() {
+    /** Both request flows: CONNECT-UDP (an HTTP/1.1 upgrade) and CONNECT, on the same listener. */
+    private Handler<HttpServerRequest> buildFlow() {
         if (config.bindCheck()) {
             try {
                 EgressBindCheck.check(config.pools());
@@ -127,22 +132,32 @@ public final class ProxyB {
         if (!config.auth().presharedKeys().isEmpty() || privacyPass.isEmpty()) {
             challenges.add("Preshared realm=\"" + config.proxyName() + "\"");
         }
-        return new ConnectFlow(
-                new RequestParser(),
-                new CallerAuthenticator(config.auth().presharedKeys(), mtls, config.auth().allowUnauthenticated(),
-                        privacyPass),
-                new GeohashCheck(verifier, config.geohash().requireSignature(), config.geohash().maxPrecision()),
-                new EgressSelection(new PoolSelector(config.pools(), config.defaultPool())),
-                new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
-                new DestinationResolver(vertx, resolver, new DestinationPolicy(config.destinationAllow()),
-                        config.dns().timeout()),
+        CallerAuthenticator authenticator = new CallerAuthenticator(config.auth().presharedKeys(), mtls,
+                config.auth().allowUnauthenticated(), privacyPass);
+        GeohashCheck geohash = new GeohashCheck(verifier, config.geohash().requireSignature(),
+                config.geohash().maxPrecision());
+        EgressSelection egress = new EgressSelection(new PoolSelector(config.pools(), config.defaultPool()));
+        TunnelLimiter limiter = new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection());
+        DestinationResolver destinations = new DestinationResolver(vertx, resolver,
+                new DestinationPolicy(config.destinationAllow()), config.dns().timeout());
+        FailureResponder responder = new FailureResponder(config.proxyName(), challenges);
+        TunnelSummary summary = new TunnelSummary(metrics, config.logSensitive());
+        ConnectFlow connect = new ConnectFlow(new RequestParser(), authenticator, geohash, egress, limiter, destinations,
                 new EgressDialer(vertx, new EgressClients(vertx, config.pools(), config.limits().connectTimeout())),
-                new FailureResponder(config.proxyName(), challenges),
-                tunnels,
-                new TunnelSummary(metrics, config.logSensitive()));
+                responder, tunnels, summary);
+        ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx,
+                MasqueUriTemplate.defaultFor(config.listen().host(), Math.max(1, config.listen().port())),
+                authenticator, geohash, egress, limiter, destinations, responder, summary, config.limits().idleTimeout());
+        return req -> {
+            if (ConnectUdpFlow.isConnectUdp(req)) {
+                connectUdp.handle(req);
+            } else {
+                connect.handle(req);
+            }
+        };
     }
 
-    private Future<Void> startListeners(ConnectFlow flow, int instances) {
+    private Future<Void> startListeners(Handler<HttpServerRequest> flow, int instances) {
         TlsSettings tls = config.tls();
         KeyCertOptions selfSignedOptions = null;
         if (tls.mode() == TlsSettings.Mode.SELF_SIGNED) {
@@ -186,7 +201,7 @@ public final class ProxyB {
         }).compose(v -> startAdmin()).onSuccess(v -> ready.set(true));
     }
 
-    private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, ConnectFlow flow) {
+    private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, Handler<HttpServerRequest> flow) {
         ProxyListenerVerticle verticle = new ProxyListenerVerticle(options, flow, metrics, config.proxyName(),
                 config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty());
         listeners.add(verticle);

@@ -32,11 +32,21 @@ public final class TunnelContext {
     private InetAddress egressAddress;
     private long connectedNanos;
 
+    private final String method;
+
     public TunnelContext(HttpServerRequest request, String protocol, long startNanos) {
+        this(request, protocol, "connect", startNanos);
+    }
+
+    /** @param method the metrics label: {@code connect} or {@code connect-udp} */
+    public TunnelContext(HttpServerRequest request, String protocol, String method, long startNanos) {
         this.request = request;
         this.protocol = protocol;
+        this.method = method;
         this.startNanos = startNanos;
     }
+
+    public String method() { return method; }
 
     public HttpServerRequest request() { return request; }
     public String protocol() { return protocol; }
@@ -66,6 +76,11 @@ public final class TunnelContext {
     public NetSocket destination() { return destination; }
     public InetAddress egressAddress() { return egressAddress; }
     public long connectedNanos() { return connectedNanos; }
+    void udpBound(InetAddress egress, long nanos) {
+        this.egressAddress = egress;
+        this.connectedNanos = nanos;
+    }
+
     void connected(NetSocket socket, InetAddress egress, long nanos) {
         this.destination = socket;
         this.egressAddress = egress;

@@ -14,7 +14,6 @@ import net.doublehop.runtime.relay.Tunnel;
 public final class TunnelSummary {
 
     private static final Logger LOG = System.getLogger("proxy-b.tunnels");
-    private static final String METHOD = "connect";
 
     private final ProxyMetrics metrics;
     private final boolean sensitive;
@@ -26,7 +25,7 @@ public final class TunnelSummary {
 
     void opened(TunnelContext ctx) {
         metrics.tunnelOpened();
-        metrics.requestAnswered(ctx.protocol(), METHOD, 200, ctx.poolLabel());
+        metrics.requestAnswered(ctx.protocol(), ctx.method(), 200, ctx.poolLabel());
         metrics.connectLatency(ctx.poolLabel(), ctx.connectedNanos() - ctx.startNanos());
     }
 
@@ -35,7 +34,7 @@ public final class TunnelSummary {
     }
 
     void closed(TunnelContext ctx, Tunnel.Summary s) {
-        metrics.tunnelClosed(ctx.protocol(), METHOD, s.bytesFromClient(), s.bytesToClient());
+        metrics.tunnelClosed(ctx.protocol(), ctx.method(), s.bytesFromClient(), s.bytesToClient());
         // DEBUG, not INFO: one synchronous console line per tunnel costs more than the tunnel at high rates.
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "tunnel closed protocol={0} pool={1} signed={2} duration_ms={3} "
@@ -47,7 +46,7 @@ public final class TunnelSummary {
     }
 
     void refused(TunnelContext ctx, ProxyFailure f) {
-        metrics.requestAnswered(ctx.protocol(), METHOD, f.status(), ctx.poolLabel());
+        metrics.requestAnswered(ctx.protocol(), ctx.method(), f.status(), ctx.poolLabel());
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "tunnel refused protocol={0} status={1} error={2}{3}", ctx.protocol(),
                     f.status(), f.type().token(), sensitiveSuffix(ctx));

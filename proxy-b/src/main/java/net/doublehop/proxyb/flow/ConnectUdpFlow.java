@@ -1,0 +1,154 @@
+package net.doublehop.proxyb.flow;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.net.Inet6Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import net.doublehop.protocol.ConnectTarget;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.ServerTiming;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.protocol.masque.MasqueUriTemplate;
+import net.doublehop.proxyb.udp.UdpRelay;
+
+/**
+ * CONNECT-UDP (RFC 9298) over HTTP/1.1: {@code GET <template path>} with {@code Upgrade: connect-udp}. The same
+ * stages as {@link ConnectFlow} (authenticate, geohash, egress pool, limit, spend a token, resolve + destination
+ * policy), then a UDP socket bound to the chosen egress address instead of a TCP dial, a 101 with
+ * {@code Capsule-Protocol: ?1}, and a {@link UdpRelay} between the capsule stream and the socket.
+ */
+public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
+
+    static final ProxyFailure NOT_A_TARGET = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 404,
+            "not a CONNECT-UDP URI of this proxy");
+    static final ProxyFailure BAD_TARGET = ProxyFailure.badRequest("malformed CONNECT-UDP target");
+    static final ProxyFailure NO_ROUTE = ProxyFailure.of(ProxyErrorType.DESTINATION_IP_UNROUTABLE,
+            "egress pool has no address of the destination's family");
+    static final ProxyFailure BIND_FAILED = ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR,
+            "could not open a UDP socket on the egress address");
+
+    private final Vertx vertx;
+    private final MasqueUriTemplate template;
+    private final CallerAuthenticator authenticator;
+    private final GeohashCheck geohash;
+    private final EgressSelection egress;
+    private final TunnelLimiter limiter;
+    private final DestinationResolver resolver;
+    private final FailureResponder responder;
+    private final TunnelSummary summary;
+    private final Duration idleTimeout;
+
+    public ConnectUdpFlow(Vertx vertx, MasqueUriTemplate template, CallerAuthenticator authenticator,
+            GeohashCheck geohash, EgressSelection egress, TunnelLimiter limiter, DestinationResolver resolver,
+            FailureResponder responder, TunnelSummary summary, Duration idleTimeout) {
+        this.vertx = vertx;
+        this.template = template;
+        this.authenticator = authenticator;
+        this.geohash = geohash;
+        this.egress = egress;
+        this.limiter = limiter;
+        this.resolver = resolver;
+        this.responder = responder;
+        this.summary = summary;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** An HTTP/1.1 upgrade to connect-udp (RFC 9298 §3.2); everything else is for {@link ConnectFlow}. */
+    public static boolean isConnectUdp(HttpServerRequest req) {
+        if (req.version() != HttpVersion.HTTP_1_1 || req.method() != HttpMethod.GET) {
+            return false;
+        }
+        String upgrade = req.getHeader("upgrade");
+        return upgrade != null && List.of(upgrade.toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains("connect-udp");
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        TunnelContext ctx = new TunnelContext(req, "h1", "connect-udp", System.nanoTime());
+        HttpConnection connection = req.connection();
+        boolean[] slot = new boolean[1];
+        DatagramSocket[] socket = new DatagramSocket[1];
+        String[] destination = new String[1];
+        Future.<Void>succeededFuture()
+                .<Void>map(v -> {
+                    ctx.target(target(req.uri()));
+                    authenticator.apply(ctx);
+                    geohash.apply(ctx);
+                    egress.apply(ctx);
+                    limiter.acquire(connection);
+                    slot[0] = true;
+                    return null;
+                })
+                .compose(v -> authenticator.spendToken(ctx))
+                .compose(v -> resolver.apply(ctx))
+                .compose(v -> {
+                    List<EgressDialer.Attempt> plan = EgressDialer.plan(
+                            net.doublehop.proxyb.egress.RendezvousPicker.rank(ctx.pool(),
+                                    ctx.hint() == null ? "" : ctx.hint().geohash(), ctx.target().host()),
+                            ctx.destinationAddresses());
+                    if (plan.isEmpty()) {
+                        return Future.failedFuture(NO_ROUTE);
+                    }
+                    EgressDialer.Attempt first = plan.get(0);
+                    destination[0] = first.destination().getHostAddress();
+                    return vertx.createDatagramSocket(new DatagramSocketOptions()
+                                    .setIpV6(first.egress() instanceof Inet6Address))
+                            .listen(0, first.egress().getHostAddress())
+                            .recover(e -> Future.failedFuture(BIND_FAILED))
+                            .map(s -> {
+                                socket[0] = s;
+                                ctx.udpBound(first.egress(), System.nanoTime());
+                                return s;
+                            });
+                })
+                .compose(s -> {
+                    req.response()
+                            .putHeader("upgrade", "connect-udp")
+                            .putHeader("connection", "Upgrade")
+                            .putHeader("capsule-protocol", "?1")
+                            .putHeader(HeaderNames.SERVER_TIMING,
+                                    ServerTiming.entry("proxy", System.nanoTime() - ctx.startNanos()));
+                    return req.toNetSocket();
+                })
+                .onSuccess(client -> {
+                    summary.opened(ctx);
+                    new UdpRelay(vertx, client, socket[0], destination[0], ctx.target().port(), idleTimeout,
+                            result -> {
+                                limiter.release(connection);
+                                summary.closed(ctx, result);
+                            }).start();
+                })
+                .onFailure(t -> {
+                    if (slot[0]) {
+                        limiter.release(connection);
+                    }
+                    if (socket[0] != null) {
+                        socket[0].close();
+                    }
+                    ProxyFailure failure = t instanceof ProxyFailure f ? f : ConnectFlow.INTERNAL;
+                    if (failure == ConnectFlow.INTERNAL) {
+                        summary.internalError(t);
+                    }
+                    responder.respond(ctx, failure);
+                    summary.refused(ctx, failure);
+                });
+    }
+
+    private ConnectTarget target(String requestTarget) {
+        MasqueUriTemplate.Match m = template.match(requestTarget);
+        if (m instanceof MasqueUriTemplate.Matched matched) {
+            return new ConnectTarget(matched.target().host(), matched.target().port());
+        }
+        throw m instanceof MasqueUriTemplate.NoMatch ? NOT_A_TARGET : BAD_TARGET;
+    }
+}
