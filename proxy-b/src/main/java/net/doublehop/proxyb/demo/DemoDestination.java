@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.config.HostPort;
 
 /**
- * A demo destination for the quick start: answers every HTTP request with the source address it saw,
- * which is the egress address Proxy B chose. {@code java -cp proxy-b.jar
+ * A demo destination for the quick start: answers every HTTP request, and every UDP datagram on the same port
+ * number (for CONNECT-UDP), with the source address it saw, which is the egress address Proxy B chose. {@code java -cp proxy-b.jar
  * net.doublehop.proxyb.demo.DemoDestination 127.0.0.1:8080}
  */
 public final class DemoDestination {
@@ -26,7 +26,12 @@ public final class DemoDestination {
                         .end("Hello from the demo destination. You reached me from "
                                 + req.remoteAddress().hostAddress() + "\n"))
                 .listen(at.port(), at.host()).await(10, TimeUnit.SECONDS).actualPort();
-        System.out.println("demo destination listening on " + at.host() + ":" + port);
+        io.vertx.core.datagram.DatagramSocket udp = vertx.createDatagramSocket();
+        udp.handler(packet -> udp.send(io.vertx.core.buffer.Buffer.buffer("Hello from the demo destination over UDP. "
+                + "You reached me from " + packet.sender().hostAddress() + "\n"), packet.sender().port(),
+                packet.sender().hostAddress()));
+        udp.listen(port, at.host()).await(10, TimeUnit.SECONDS);
+        System.out.println("demo destination listening on " + at.host() + ":" + port + " (TCP: HTTP, and UDP)");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 vertx.close().await(5, TimeUnit.SECONDS);
