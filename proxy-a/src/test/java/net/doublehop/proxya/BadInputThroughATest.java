@@ -223,6 +223,47 @@ class BadInputThroughATest {
         assertStillServes();
     }
 
+    /**
+     * 300 users who open a tunnel and leave at once make A reset 300 streams on the shared A→B connection. B's
+     * Rapid Reset defence must not take that for an attack (Vert.x's default sends GOAWAY after 200 resets in 30 s,
+     * which would cut every other user's tunnel): the connection survives and serves on.
+     */
+    @Test
+    void manyAbandonedTunnelsDoNotCostTheSharedConnection() throws Exception {
+        // A destination that holds every connection open (it never closes, even after EOF), so each tunnel is
+        // still open at B when its user leaves and A must reset the stream.
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket holder = new ServerSocket(0, 400, InetAddress.getByName("127.0.0.1"))) {
+            Thread acceptor = new Thread(() -> {
+                while (!holder.isClosed()) {
+                    try {
+                        held.add(holder.accept());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            assertStillServes(); // the A→B connection exists
+            double connectionsBefore = DoubleHopFixture.metric(fx.b.adminPort(), "privacy_proxy_connections_total");
+            for (int i = 0; i < 300; i++) {
+                try (RawProxyClient c = new RawProxyClient(fx.a.port(), true)) {
+                    c.send("CONNECT 127.0.0.1:" + holder.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
+                    assertThat(c.readHead().status()).isEqualTo(200);
+                } // and gone: A resets its stream to B
+            }
+            assertStillServes();
+            // still the same A→B connection: B did not send GOAWAY and A did not have to open another
+            assertThat(DoubleHopFixture.metric(fx.b.adminPort(), "privacy_proxy_connections_total"))
+                    .isEqualTo(connectionsBefore);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "credential [{0}] -> {1}")
     @CsvSource(delimiter = '|', nullValues = "none", value = {
         "none|407",

@@ -139,14 +139,16 @@ public final class ProxyAConfigLoader {
         Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
         JsonNode l = object(root, "limits");
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
-                "max-tunnels", "max-tunnels-per-user", "tunnels-per-second-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace"));
+                "max-tunnels", "max-tunnels-per-user", "tunnels-per-second-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace",
+                "max-stream-resets-per-30s"));
         Limits d = Limits.defaults();
         Limits limits = new Limits(integer(l, "max-header-size", d.maxHeaderSize()),
                 integer(l, "max-concurrent-streams", d.maxConcurrentStreams()),
                 integer(l, "max-tunnels-per-connection", d.maxTunnelsPerConnection()),
                 integer(l, "max-tunnels", d.maxTunnels()), upstream.connectTimeout(),
                 duration(l, "idle-timeout", d.idleTimeout()), duration(l, "handshake-timeout", d.handshakeTimeout()),
-                duration(l, "shutdown-grace", d.shutdownGrace()));
+                duration(l, "shutdown-grace", d.shutdownGrace()),
+                integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()));
         int perUser = integer(l, "max-tunnels-per-user", 256);
         JsonNode logging = object(root, "logging");
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));

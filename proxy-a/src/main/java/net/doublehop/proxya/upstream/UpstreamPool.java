@@ -129,6 +129,9 @@ public final class UpstreamPool {
             }
             live.add(conn);
             conn.closeHandler(v -> drop(conn));
+            // After GOAWAY (B shutting down, or its reset-flood defence) B refuses new streams on this
+            // connection: take it out of rotation at once, its open streams go on.
+            conn.goAwayHandler(ga -> drop(conn));
             conn.exceptionHandler(ConnectionTracker::logQuietly);
         }
         List<Promise<HttpClientConnection>> ready = new ArrayList<>(waiting);

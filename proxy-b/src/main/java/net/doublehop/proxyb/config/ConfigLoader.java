@@ -204,7 +204,8 @@ public final class ConfigLoader {
     private Limits readLimits(JsonNode node) {
         JsonNode l = node == null ? EMPTY : node;
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
-                "max-tunnels", "connect-timeout", "idle-timeout", "handshake-timeout", "shutdown-grace"));
+                "max-tunnels", "connect-timeout", "idle-timeout", "handshake-timeout", "shutdown-grace",
+                "max-stream-resets-per-30s"));
         Limits d = Limits.defaults();
         return new Limits(
                 integer(l, "max-header-size", d.maxHeaderSize()),
@@ -214,7 +215,8 @@ public final class ConfigLoader {
                 duration(l, "connect-timeout", d.connectTimeout()),
                 duration(l, "idle-timeout", d.idleTimeout()),
                 duration(l, "handshake-timeout", d.handshakeTimeout()),
-                duration(l, "shutdown-grace", d.shutdownGrace()));
+                duration(l, "shutdown-grace", d.shutdownGrace()),
+                integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()));
     }
 
     // --- small typed accessors; each names the key in its error ---

@@ -11,11 +11,19 @@ public record Limits(
         Duration connectTimeout,
         Duration idleTimeout,
         Duration handshakeTimeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int maxStreamResetsPer30s) {
+
+    /**
+     * Stream resets a client may send on one HTTP/2 connection per 30 s before it is sent GOAWAY (the Rapid Reset
+     * defence, CVE-2023-44487). Vert.x's default, 200, is a browser's budget; one A→B connection carries many
+     * users' tunnels and resets one for every user who leaves mid-transfer, so B needs more.
+     */
+    public static final int DEFAULT_MAX_STREAM_RESETS_PER_30S = 2000;
 
     public static Limits defaults() {
         return new Limits(8192, 1000, 1000, 10_000, Duration.ofSeconds(10), Duration.ofMinutes(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_STREAM_RESETS_PER_30S);
     }
 
     public Limits {
@@ -23,6 +31,7 @@ public record Limits(
         positive("limits.max-concurrent-streams", maxConcurrentStreams);
         positive("limits.max-tunnels-per-connection", maxTunnelsPerConnection);
         positive("limits.max-tunnels", maxTunnels);
+        positive("limits.max-stream-resets-per-30s", maxStreamResetsPer30s);
         if (maxHeaderSize < 1024) {
             throw new IllegalArgumentException("limits.max-header-size must be at least 1024");
         }

@@ -66,7 +66,10 @@ public final class ListenerOptions {
                         // Tunnels carry bulk data: a larger frame size cuts per-frame overhead (DESIGN.md §4).
                         .setMaxFrameSize(64 * 1024)
                         .setInitialWindowSize(Http2Windows.STREAM))
-                .setHttp2ConnectionWindowSize(Http2Windows.connection(limits.maxConcurrentStreams()));
+                .setHttp2ConnectionWindowSize(Http2Windows.connection(limits.maxConcurrentStreams()))
+                .setHttp2RstFloodMaxRstFramePerWindow(limits.maxStreamResetsPer30s())
+                .setHttp2RstFloodWindowDuration(30)
+                .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
         if (!tls.enabled()) {
             // Explicit `tls: none`, for tests behind a TLS terminator: HTTP/1.1 and h2c (prior knowledge).
             return o.setHttp2ClearTextEnabled(true);
