@@ -41,8 +41,8 @@ Workloads (each with warm-up, except idle)
   idle          N tunnels held open: RSS growth per tunnel of the path's proxy processes (--pids)
 
 Options
-  --quick            ~2-minute smoke run: 1 s warm-up, 3 s per measurement, 500 idle tunnels
-                     (default: 3 s warm-up, 8 s per measurement, 2000 idle tunnels; about 6-7 minutes)
+  --quick            ~2.5-minute smoke run: 1 s warm-up, 3 s per measurement, 500 idle tunnels held 6 s
+                     (default: 3 s warm-up, 8 s per measurement, 2000 idle tunnels held 15 s; about 7 minutes)
   --idle-tunnels N   tunnels the idle workload opens (default 2000, --quick 500)
   --base-port P      first of the loopback ports used (P .. P+12; default 18000)
   --no-doc           do not touch docs/performance.md
@@ -69,9 +69,9 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ $QUICK == 1 ]]; then
-  WARMUP=1s; DURATION=3s; IDLE_HOLD=3s; PRIME=2s; : "${IDLE_TUNNELS:=500}"
+  WARMUP=1s; DURATION=3s; IDLE_HOLD=6s; PRIME=2s; : "${IDLE_TUNNELS:=500}"
 else
-  WARMUP=3s; DURATION=8s; IDLE_HOLD=5s; PRIME=5s; : "${IDLE_TUNNELS:=2000}"
+  WARMUP=3s; DURATION=8s; IDLE_HOLD=15s; PRIME=5s; : "${IDLE_TUNNELS:=2000}"
 fi
 [[ "$IDLE_TUNNELS" =~ ^[0-9]+$ && "$IDLE_TUNNELS" -gt 0 ]] || { echo "--idle-tunnels must be a number" >&2; exit 2; }
 
@@ -163,10 +163,14 @@ sed -i -e "s/^listen: 127.0.0.1:8443/listen: 127.0.0.1:$P_B/" -e "s/^admin: 127.
 cat >>"$DEV/proxy-b.yaml" <<EOF
 limits: {max-tunnels: 100000, max-tunnels-per-connection: 100000, max-concurrent-streams: 100000}
 EOF
-# Proxy A: own ports, upstream to this B; per-user limits (abuse controls: 256 tunnels, 50/s) out of the way
+# Proxy A: own ports, upstream to this B; per-user limits (abuse controls: 256 tunnels, 50/s) out of the way.
+# The load authenticates with a preshared key: HAProxy and squid check no credentials, and alice's bcrypt
+# (cost 10) would be paid again by every connection opened concurrently after A's 60 s cache expires.
+BENCH_KEY=bench-peers-$RANDOM$RANDOM
 sed -i -e "s/^listen: 127.0.0.1:7443/listen: 127.0.0.1:$P_A/" -e "s/^admin: 127.0.0.1:9091/admin: 127.0.0.1:$P_A_ADMIN/" \
        -e "s#url: https://127.0.0.1:8443#url: https://127.0.0.1:$P_B#" -e "s/listen: 127.0.0.1:7444/listen: 127.0.0.1:$P_A_ISSUER/" \
-       "$DEV/proxy-a.yaml"
+       -e "s/^  file: users.txt/  file: users.txt\n  preshared-keys: [$BENCH_KEY]/" "$DEV/proxy-a.yaml"
+grep -q "preshared-keys: \[$BENCH_KEY\]" "$DEV/proxy-a.yaml" || { log "could not add the preshared key to proxy-a.yaml"; exit 1; }
 cat >>"$DEV/proxy-a.yaml" <<EOF
 limits: {max-tunnels-per-user: 100000, tunnels-per-second-per-user: 100000, max-tunnels: 100000, max-tunnels-per-connection: 100000, max-concurrent-streams: 100000}
 EOF
@@ -263,8 +267,8 @@ declare -A VIA=(
   [direct_tls]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_TLS"
   [haproxy]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_HP1"
   [squid]="--proxy http://127.0.0.1:$P_SQ1 --target 127.0.0.1:$P_DEST"
-  [ours_h1]="--proxy https://127.0.0.1:$P_A --proxy-cacert $DEV/ca.crt --proxy-user alice:wonderland --target 127.0.0.1:$P_DEST"
-  [ours_h2]="--proxy https://127.0.0.1:$P_A --proxy-version h2 --proxy-cacert $DEV/ca.crt --proxy-user alice:wonderland --target 127.0.0.1:$P_DEST"
+  [ours_h1]="--proxy https://127.0.0.1:$P_A --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
+  [ours_h2]="--proxy https://127.0.0.1:$P_A --proxy-version h2 --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
 )
 declare -A PIDS_OF=(
   [direct]="" [direct_tls]="$PID_hp_tls" [haproxy]="$PID_hp1,$PID_hp2"
@@ -278,14 +282,21 @@ declare -A WL_ARGS=(
   [idle]="--workload idle --tunnels $IDLE_TUNNELS --duration $IDLE_HOLD"
 )
 RESULTS=$TMP/results; mkdir -p "$RESULTS"
+# loadgen with the words of $1 (the placeholder Preshared_KEY becomes the header value "Preshared <key>"), then "$@"
+lg() {
+  local words=() w
+  for w in $1; do words+=("${w//Preshared_KEY/Preshared $BENCH_KEY}"); done
+  shift
+  # shellcheck disable=SC2086
+  java ${LOADGEN_JAVA_OPTS:-} -jar "$LG_JAR" "${words[@]}" "$@"
+}
 COMMANDS=()
 # The JVMs of Proxy A and B compile their TLS and relay paths during the first seconds: prime them once (bulk and
 # rps through both client protocols, not recorded) so that the first measured workload does not pay for it.
 for p in ours_h1 ours_h2; do
   for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64"; do
     log "priming Proxy A and B: ${TITLE[$p]}, $wl, $PRIME"
-    # shellcheck disable=SC2086
-    java ${LOADGEN_JAVA_OPTS:-} -jar "$LG_JAR" ${VIA[$p]} $wl --duration "$PRIME" --quiet >"$RESULTS/prime.txt" 2>&1 \
+    lg "${VIA[$p]} $wl" --duration "$PRIME" --quiet >"$RESULTS/prime.txt" 2>&1 \
       || { log "  (priming run had errors:)"; grep -i -m3 "error\|tunnels" "$RESULTS/prime.txt" >&2 || true; }
   done
 done
@@ -298,8 +309,7 @@ for wl in "${WORKLOADS[@]}"; do
     fi
     COMMANDS+=("loadgen $args")
     log "$wl via ${TITLE[$p]}"
-    # shellcheck disable=SC2086
-    java ${LOADGEN_JAVA_OPTS:-} -jar "$LG_JAR" $args --quiet --json "$RESULTS/$wl-$p.json" \
+    lg "$args" --quiet --json "$RESULTS/$wl-$p.json" \
       >"$RESULTS/$wl-$p.txt" 2>&1 || log "  (exit $?: errors during the run, see below)"
     grep -i -m3 "error" "$RESULTS/$wl-$p.txt" >&2 || true
   done
@@ -353,7 +363,10 @@ for wl, label in rows:
         j = load(wl, p)
         v, err = figure(wl, j)
         if v is None:
-            cells.append("n/a" if (wl == "idle" and p == "direct") else "—")
+            if wl == "idle" and p == "direct":
+                cells.append("n/a (no proxy)")
+            else:
+                cells.append("—" + (f" [{err} errors]" if err else " (no result)"))
             continue
         fmt = "{:.0f}" if v >= 100 else ("{:.1f}" if v >= 10 else "{:.2f}")
         c = fmt.format(v)
@@ -402,11 +415,23 @@ if [[ $DOC == 1 ]]; then
     echo "squid -N -f squid1.conf     # http_port $P_SQ1, cache_peer 127.0.0.1 parent $P_SQ2 0 no-query default, never_direct"
     echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
     echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
-    for c in "${COMMANDS[@]}"; do echo "${c//$DEV/DEV}"; done
+    for c in "${COMMANDS[@]}"; do c=${c//$DEV/DEV}; echo "${c//Proxy-Authorization:Preshared_KEY/\'Proxy-Authorization: Preshared KEY\'}"; done
     echo '```'
     echo
     echo "Before the table, Proxy A and B were primed (not recorded): bulk and rps, $PRIME each, with h1 and h2 to A."
-    echo "Config changes from DevSetup's: ports; A's per-user limits (256 tunnels, 50/s) and both proxies'"
+    for n in proxy_a proxy_b; do
+      c=$(grep -c -E "WARNING|SEVERE" "$TMP/$n.log" || true)
+      if [[ "$c" != 0 ]]; then
+        echo "$n logged $c warnings/errors during the run; the most frequent:"
+        echo
+        echo '```'
+        grep -E "WARNING|SEVERE" "$TMP/$n.log" | sed -E 's/^[0-9T:.-]+Z //' | sort | uniq -c | sort -rn | head -5 | cut -c1-160
+        echo '```'
+        echo
+      fi
+    done
+    echo "Config changes from DevSetup's: ports; a preshared key for the load (\`users.preshared-keys\`: HAProxy and"
+    echo "squid check no credentials either); A's per-user limits (256 tunnels, 50/s) and both proxies'"
     echo "tunnel limits raised above what the workloads open."
   } >"$SECTION"
   DOCF=docs/performance.md
