@@ -41,7 +41,7 @@ Workloads (each with warm-up, except idle)
   idle          N tunnels held open: RSS growth per tunnel of the path's proxy processes (--pids)
 
 Options
-  --quick            ~2.5-minute smoke run: 1 s warm-up, 3 s per measurement, 500 idle tunnels held 6 s
+  --quick            ~2-minute smoke run: 1 s warm-up, 2 s per measurement, 500 idle tunnels held 4 s
                      (default: 3 s warm-up, 8 s per measurement, 2000 idle tunnels held 15 s; about 7 minutes)
   --idle-tunnels N   tunnels the idle workload opens (default 2000, --quick 500)
   --base-port P      first of the loopback ports used (P .. P+12; default 18000)
@@ -69,7 +69,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ $QUICK == 1 ]]; then
-  WARMUP=1s; DURATION=3s; IDLE_HOLD=6s; PRIME=2s; : "${IDLE_TUNNELS:=500}"
+  WARMUP=1s; DURATION=2s; IDLE_HOLD=4s; PRIME=2s; : "${IDLE_TUNNELS:=500}"
 else
   WARMUP=3s; DURATION=8s; IDLE_HOLD=15s; PRIME=5s; : "${IDLE_TUNNELS:=2000}"
 fi
