@@ -60,7 +60,7 @@ final class Connectors {
 
     static Connector create(Options o, EventLoopGroup group, SslContext ssl) {
         if (o.direct) {
-            return new Direct(o, group);
+            return new Direct(o, group, ssl);
         }
         return o.proxyVersion.equals("h2")
                 ? new H2(o, group, ssl, o.workload == Options.Workload.SETUP)
@@ -130,17 +130,23 @@ final class Connectors {
         }
     }
 
-    /** --direct: a TCP connection to the target is the tunnel. */
+    /** --direct: a TCP connection to the target is the tunnel; --direct-tls: a TLS connection to it. */
     static final class Direct extends Base {
         private final InetSocketAddress target;
+        private final SslContext ssl;
 
-        Direct(Options o, EventLoopGroup group) {
+        Direct(Options o, EventLoopGroup group, SslContext ssl) {
             super(o, group);
+            this.ssl = ssl;
             target = new InetSocketAddress(o.targetHost, o.targetPort);
         }
 
         @Override
         public Future<Tunnel> open(ChannelHandler handler) {
+            return ssl == null ? openPlain(handler) : openTls(handler);
+        }
+
+        private Future<Tunnel> openPlain(ChannelHandler handler) {
             long start = System.nanoTime();
             EventLoop loop = group.next();
             Promise<Tunnel> p = loop.newPromise();
@@ -154,6 +160,61 @@ final class Connectors {
                     p.tryFailure(f.cause());
                 }
             });
+            return p;
+        }
+
+        /** Connect, TLS handshake (the target's name verified as --proxy-cacert/--proxy-insecure say), then bytes. */
+        private Future<Tunnel> openTls(ChannelHandler handler) {
+            long start = System.nanoTime();
+            EventLoop loop = group.next();
+            Promise<Tunnel> p = loop.newPromise();
+            var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    if (Tls.PROVIDER == SslProvider.JDK) {
+                        ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
+                    }
+                    SslHandler h = ssl.newHandler(ch.alloc(), o.targetHost, o.targetPort);
+                    h.setHandshakeTimeoutMillis(timeoutMillis);
+                    ch.pipeline().addLast("ssl", h);
+                    ch.pipeline().addLast("tlsready", new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                            if (evt instanceof SslHandshakeCompletionEvent e) {
+                                if (e.isSuccess()) {
+                                    long now = System.nanoTime();
+                                    ctx.pipeline().addAfter(ctx.name(), "tunnel", handler);
+                                    ctx.pipeline().remove(this);
+                                    p.trySuccess(new Tunnel(ch, start, now, now));
+                                } else if (p.tryFailure(e.cause())) {
+                                    ctx.close();
+                                }
+                            }
+                            ctx.fireUserEventTriggered(evt);
+                        }
+
+                        @Override
+                        public void channelInactive(ChannelHandlerContext ctx) {
+                            p.tryFailure(new IOException("the target closed the connection during the TLS handshake"));
+                            ctx.fireChannelInactive();
+                        }
+
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            if (p.tryFailure(cause)) {
+                                ctx.close();
+                            }
+                        }
+                    });
+                }
+            }).connect(target);
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (!f.isSuccess()) {
+                    p.tryFailure(f.cause());
+                }
+            });
+            deadline(loop, p, cf.channel(), "connecting and TLS handshake with the target");
             return p;
         }
 

@@ -41,6 +41,9 @@ public final class Options {
               --h2-connections K       h2 only: spread the tunnels over K connections (default 1)
               --direct                 no proxy: connect straight to --target (shows what the generator itself
                                        reaches; the proxy options are then ignored)
+              --direct-tls             like --direct, but over TLS: the target is a TLS endpoint in front of a
+                                       `loadgen serve` (e.g. a TLS-terminating TCP relay such as HAProxy, no
+                                       CONNECT). --proxy-cacert or --proxy-insecure then verify the target
 
             Target and method
               --target HOST:PORT       the CONNECT destination (a `loadgen serve`). Required.
@@ -116,6 +119,8 @@ public final class Options {
     public final List<String[]> proxyHeaders = new ArrayList<>();
     public int h2Connections = 1;
     public boolean direct;
+    /** --direct-tls: straight to the target, over TLS (no CONNECT); the TLS options verify the target. */
+    public boolean directTls;
 
     public String targetHost;
     public int targetPort;
@@ -154,6 +159,10 @@ public final class Options {
                 case "--help", "-h" -> o.help = true;
                 case "--proxy-insecure" -> o.proxyInsecure = true;
                 case "--direct" -> o.direct = true;
+                case "--direct-tls" -> {
+                    o.direct = true;
+                    o.directTls = true;
+                }
                 case "--allow-remote" -> o.allowRemote = true;
                 case "--quiet" -> o.quiet = true;
                 default -> {
@@ -263,6 +272,14 @@ public final class Options {
     private void validate() throws UsageException {
         if (targetHost == null) {
             throw new UsageException("--target HOST:PORT is required");
+        }
+        if (directTls) {
+            if (proxyInsecure && proxyCacert != null) {
+                throw new UsageException("--proxy-insecure and --proxy-cacert exclude each other");
+            }
+            if ((proxyCert == null) != (proxyKey == null)) {
+                throw new UsageException("--proxy-cert and --proxy-key go together");
+            }
         }
         if (!direct) {
             if (proxyUrl == null) {
@@ -408,6 +425,9 @@ public final class Options {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("workload", workload.name().toLowerCase(Locale.ROOT));
         m.put("direct", direct);
+        if (directTls) {
+            m.put("directTls", true);
+        }
         if (!direct) {
             m.put("proxy", proxyUrl);
             m.put("proxyVersion", proxyVersion);

@@ -30,7 +30,9 @@ final class Runner {
     static int run(Options o, PrintStream out, PrintStream err, boolean ctrlC)
             throws UsageException, InterruptedException {
         LoopbackGuard.check(o);
-        SslContext ssl = o.direct || !o.proxyTls ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1");
+        SslContext ssl = o.direct
+                ? (o.directTls ? Tls.client(o, "http/1.1") : null)
+                : (!o.proxyTls ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1"));
         String title = title(o);
         String startedAt = Instant.now().toString();
         EventLoopGroup group = Transport.group(o.threads, "loadgen");
@@ -152,7 +154,7 @@ final class Runner {
     }
 
     static String title(Options o) {
-        String via = o.direct ? "direct (no proxy)"
+        String via = o.direct ? (o.directTls ? "direct over TLS (no proxy)" : "direct (no proxy)")
                 : "via " + o.proxyVersion + " " + o.proxyUrl;
         return String.format(Locale.ROOT, "loadgen %s %s -> %s, %d tunnel%s, %s%s [%s]",
                 o.workload.name().toLowerCase(Locale.ROOT), via, HostPort.format(o.targetHost, o.targetPort), o.tunnels,

@@ -63,6 +63,10 @@ class WorkloadsTest {
     record Run(int code, String out, String err, JsonObject json, Path html) { }
 
     static Run run(String... args) throws Exception {
+        return runIn(dir, args);
+    }
+
+    static Run runIn(Path dir, String... args) throws Exception {
         Path json = Files.createTempFile(dir, "report", ".json");
         Path html = Files.createTempFile(dir, "report", ".html");
         List<String> argv = new ArrayList<>(List.of(args));

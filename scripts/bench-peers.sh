@@ -1,0 +1,450 @@
+#!/usr/bin/env bash
+# Peer benchmark (issue 6): the same loadgen workloads, in one run, through
+#   direct          no proxy (loadgen --direct)
+#   direct TLS      HAProxy (mode tcp) terminating TLS in front of the destination (loadgen --direct-tls)
+#   haproxy chain   TLS -> HAProxy #1 -(TLS)-> HAProxy #2 -> destination, no CONNECT (loadgen --direct-tls)
+#                   -- the baseline every ratio is computed against
+#   squid chain     HTTP CONNECT -> squid #1 -(cache_peer parent)-> squid #2 -> destination
+#   our pair h1     HTTPS CONNECT (HTTP/1.1, one TLS connection per tunnel) -> Proxy A -(pooled h2, TLS)-> Proxy B
+#   our pair h2     the same with HTTP/2 CONNECT streams to A
+# and writes the table to docs/performance.md. `scripts/bench-peers.sh --help` explains the options.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+QUICK=0
+IDLE_TUNNELS=""
+BASE_PORT=18000
+KEEP=0
+usage() {
+  cat <<'USAGE'
+usage: scripts/bench-peers.sh [--quick] [--idle-tunnels N] [--base-port P] [--no-doc] [--keep-tmp]
+
+Runs the same loadgen workloads through every path below, one after the other, on loopback, and prints a
+markdown table (one row per workload, one column per path; each cell the figure and its ratio to the HAProxy
+TLS->TLS chain). The table, the date, nproc, the load average before the run and the exact commands are
+written to docs/performance.md (its "Peer benchmark" section is replaced on each run).
+
+Paths
+  direct        no proxy (loadgen --direct)
+  direct TLS    HAProxy in mode tcp terminating TLS in front of the destination (loadgen --direct-tls)
+  haproxy       baseline: TLS to HAProxy #1 (mode tcp), TLS to HAProxy #2, TCP to the destination. HAProxy is
+                not a forward proxy: the client sends no CONNECT (loadgen --direct-tls at HAProxy #1)
+  squid         HTTP CONNECT to squid #1, which relays through its cache_peer parent squid #2
+  ours h1       HTTPS CONNECT over HTTP/1.1 to Proxy A, pooled HTTP/2 over TLS (mTLS) from A to B
+  ours h2       the same with HTTP/2 CONNECT streams from the client to A
+
+Workloads (each with warm-up, except idle)
+  bulk          one tunnel downloading as fast as it can: MB/s
+  setup         new client connection (TCP + TLS + CONNECT) each time, one 1-byte round trip: p50 latency
+  rps           64 keep-alive tunnels doing 64-byte request/response round trips: requests/s
+  idle          N tunnels held open: RSS growth per tunnel of the path's proxy processes (--pids)
+
+Options
+  --quick            ~2-minute smoke run: 1 s warm-up, 2 s per measurement, 500 idle tunnels held 4 s
+                     (default: 3 s warm-up, 8 s per measurement, 2000 idle tunnels held 15 s; about 7 minutes)
+  --idle-tunnels N   tunnels the idle workload opens (default 2000, --quick 500)
+  --base-port P      first of the loopback ports used (P .. P+12; default 18000)
+  --no-doc           do not touch docs/performance.md
+  --keep-tmp         keep the temporary directory (configs, logs, JSON reports) and print its path
+  --help             this text
+
+Installs haproxy and squid with apt-get if missing (sudo when not root), builds the jars if missing
+(mvn -B -q -DskipTests package). Every process it starts is recorded and killed by PID on exit.
+USAGE
+}
+DOC=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --help|-h) usage; exit 0 ;;
+    --quick) QUICK=1 ;;
+    --idle-tunnels) IDLE_TUNNELS="$2"; shift ;;
+    --idle-tunnels=*) IDLE_TUNNELS="${1#*=}" ;;
+    --base-port) BASE_PORT="$2"; shift ;;
+    --base-port=*) BASE_PORT="${1#*=}" ;;
+    --no-doc) DOC=0 ;;
+    --keep-tmp) KEEP=1 ;;
+    *) echo "bench-peers: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ $QUICK == 1 ]]; then
+  WARMUP=1s; DURATION=2s; IDLE_HOLD=4s; PRIME=2s; : "${IDLE_TUNNELS:=500}"
+else
+  WARMUP=3s; DURATION=8s; IDLE_HOLD=15s; PRIME=5s; : "${IDLE_TUNNELS:=2000}"
+fi
+[[ "$IDLE_TUNNELS" =~ ^[0-9]+$ && "$IDLE_TUNNELS" -gt 0 ]] || { echo "--idle-tunnels must be a number" >&2; exit 2; }
+
+log() { echo "bench-peers: $*" >&2; }
+
+# ---- 1. what it needs -------------------------------------------------------------------------------------------
+need_pkgs=()
+command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || need_pkgs+=(haproxy)
+command -v squid >/dev/null 2>&1 || [[ -x /usr/sbin/squid ]] || need_pkgs+=(squid)
+if [[ ${#need_pkgs[@]} -gt 0 ]]; then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  log "installing ${need_pkgs[*]} (apt-get)..."
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null 2>&1 \
+    || { $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; }
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+command -v python3 >/dev/null || { log "python3 is needed to read loadgen's JSON"; exit 1; }
+
+A_JAR=proxy-a/target/proxy-a.jar
+B_JAR=proxy-b/target/proxy-b.jar
+LG_JAR=loadgen/target/loadgen.jar
+if [[ ! -f $A_JAR || ! -f $B_JAR || ! -f $LG_JAR ]]; then
+  log "building (mvn -B -q -DskipTests package)..."
+  mvn -B -q -DskipTests package
+fi
+
+# ---- 2. processes, recorded by PID -----------------------------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-peers.XXXXXX")
+pids=()
+cleanup() {
+  local rc=$?
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  if [[ $KEEP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+P_DEST=$BASE_PORT
+P_TLS=$((BASE_PORT + 1))      # HAProxy terminating TLS in front of the destination (direct TLS)
+P_HP1=$((BASE_PORT + 2))      # HAProxy #1
+P_HP2=$((BASE_PORT + 3))      # HAProxy #2
+P_SQ1=$((BASE_PORT + 4))      # squid #1
+P_SQ2=$((BASE_PORT + 5))      # squid #2 (parent)
+P_A=$((BASE_PORT + 6)); P_A_ADMIN=$((BASE_PORT + 7)); P_A_ISSUER=$((BASE_PORT + 8))
+P_B=$((BASE_PORT + 9)); P_B_ADMIN=$((BASE_PORT + 10))
+for p in $(seq "$BASE_PORT" $((BASE_PORT + 10))); do
+  if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.3); sys.exit(0 if s.connect_ex(('127.0.0.1',$p))==0 else 1)"; then
+    log "port $p is in use on 127.0.0.1: choose another --base-port"; exit 1
+  fi
+done
+
+wait_port() { # port what pid
+  for _ in $(seq 1 120); do
+    if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.3); sys.exit(0 if s.connect_ex(('127.0.0.1',$1))==0 else 1)"; then return 0; fi
+    kill -0 "$3" 2>/dev/null || { log "$2 exited; its log:"; cat "$TMP/$2.log" >&2 || true; exit 1; }
+    sleep 0.25
+  done
+  log "$2 did not listen on $1"; exit 1
+}
+start() { # name cmd...   (output to $TMP/name.log; PID recorded)
+  local name=$1; shift
+  "$@" >"$TMP/$name.log" 2>&1 &
+  pids+=($!)
+  eval "PID_${name//-/_}=$!"
+}
+
+LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+NPROC=$(nproc)
+STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+# dev PKI and configs for our pair; the same certificates serve HAProxy
+DEV=$TMP/dev
+java -cp "$A_JAR" net.doublehop.proxya.DevSetup "$DEV" >/dev/null
+cat "$DEV/a.crt" "$DEV/a.key" >"$DEV/a.pem"
+cat "$DEV/b.crt" "$DEV/b.key" >"$DEV/b.pem"
+
+# Proxy B: own ports; the per-connection and total tunnel limits above what the idle workload opens
+sed -i -e "s/^listen: 127.0.0.1:8443/listen: 127.0.0.1:$P_B/" -e "s/^admin: 127.0.0.1:9090/admin: 127.0.0.1:$P_B_ADMIN/" "$DEV/proxy-b.yaml"
+cat >>"$DEV/proxy-b.yaml" <<EOF
+limits: {max-tunnels: 100000, max-tunnels-per-connection: 100000, max-concurrent-streams: 100000}
+EOF
+# Proxy A: own ports, upstream to this B; per-user limits (abuse controls: 256 tunnels, 50/s) out of the way.
+# The load authenticates with a preshared key: HAProxy and squid check no credentials, and alice's bcrypt
+# (cost 10) would be paid again by every connection opened concurrently after A's 60 s cache expires.
+BENCH_KEY=bench-peers-$RANDOM$RANDOM
+sed -i -e "s/^listen: 127.0.0.1:7443/listen: 127.0.0.1:$P_A/" -e "s/^admin: 127.0.0.1:9091/admin: 127.0.0.1:$P_A_ADMIN/" \
+       -e "s#url: https://127.0.0.1:8443#url: https://127.0.0.1:$P_B#" -e "s/listen: 127.0.0.1:7444/listen: 127.0.0.1:$P_A_ISSUER/" \
+       -e "s/^  file: users.txt/  file: users.txt\n  preshared-keys: [$BENCH_KEY]/" "$DEV/proxy-a.yaml"
+grep -q "preshared-keys: \[$BENCH_KEY\]" "$DEV/proxy-a.yaml" || { log "could not add the preshared key to proxy-a.yaml"; exit 1; }
+cat >>"$DEV/proxy-a.yaml" <<EOF
+limits: {max-tunnels-per-user: 100000, tunnels-per-second-per-user: 100000, max-tunnels: 100000, max-tunnels-per-connection: 100000, max-concurrent-streams: 100000}
+EOF
+
+# HAProxy: three processes, mode tcp
+HP=$(command -v haproxy)
+hp_conf() { # file frontend-bind backend-server
+  cat >"$1" <<EOF
+global
+  maxconn 8000
+  nbthread 1
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 10m
+  timeout server 10m
+frontend in
+  bind $2
+  default_backend out
+backend out
+  server s1 $3
+EOF
+}
+hp_conf "$TMP/hp-tls.cfg" "127.0.0.1:$P_TLS ssl crt $DEV/b.pem" "127.0.0.1:$P_DEST"
+hp_conf "$TMP/hp1.cfg" "127.0.0.1:$P_HP1 ssl crt $DEV/a.pem" "127.0.0.1:$P_HP2 ssl verify required ca-file $DEV/ca.crt"
+hp_conf "$TMP/hp2.cfg" "127.0.0.1:$P_HP2 ssl crt $DEV/b.pem" "127.0.0.1:$P_DEST"
+for f in hp-tls hp1 hp2; do "$HP" -c -q -f "$TMP/$f.cfg" || { log "haproxy rejects $f.cfg"; exit 1; }; done
+
+# squid: two processes in the foreground (-N), own dirs; as root squid drops to cache_effective_user
+SQ=$(command -v squid)
+SQUID_USER=$(id -un)
+if [[ $(id -u) -eq 0 ]]; then SQUID_USER=proxy; id proxy >/dev/null 2>&1 || SQUID_USER=nobody; fi
+sq_conf() { # name port [parent-port]
+  local d=$TMP/$1
+  mkdir -p "$d"
+  {
+    echo "http_port 127.0.0.1:$2"
+    echo "pid_filename $d/squid.pid"
+    echo "cache_log $d/cache.log"
+    echo "access_log none"
+    echo "cache_store_log none"
+    echo "coredump_dir $d"
+    echo "netdb_filename none"
+    echo "cache deny all"
+    echo "cache_mem 8 MB"
+    echo "max_filedescriptors $(ulimit -n)"
+    echo "shutdown_lifetime 1 seconds"
+    echo "dns_nameservers 127.0.0.1"
+    echo "acl lo src 127.0.0.0/8"
+    echo "acl dest_port port $P_DEST"
+    echo "acl CONNECT method CONNECT"
+    echo "http_access deny CONNECT !dest_port"
+    echo "http_access allow lo"
+    echo "http_access deny all"
+    [[ $(id -u) -eq 0 ]] && echo "cache_effective_user $SQUID_USER"
+    if [[ -n "${3:-}" ]]; then
+      echo "cache_peer 127.0.0.1 parent $3 0 no-query no-digest default"
+      echo "never_direct allow all"
+    fi
+  } >"$d/squid.conf"
+  [[ $(id -u) -eq 0 ]] && chown -R "$SQUID_USER" "$d"
+  "$SQ" -k parse -f "$d/squid.conf" >"$d/parse.log" 2>&1 || { log "squid rejects $d/squid.conf:"; cat "$d/parse.log" >&2; exit 1; }
+}
+sq_conf squid2 "$P_SQ2"
+sq_conf squid1 "$P_SQ1" "$P_SQ2"
+
+log "starting the destination, HAProxy x3, squid x2, Proxy B, Proxy A (logs in $TMP)"
+start dest java -jar "$LG_JAR" serve --listen "127.0.0.1:$P_DEST"
+start hp_tls "$HP" -db -f "$TMP/hp-tls.cfg"
+start hp2 "$HP" -db -f "$TMP/hp2.cfg"
+start hp1 "$HP" -db -f "$TMP/hp1.cfg"
+start squid2 "$SQ" -N -f "$TMP/squid2/squid.conf"
+start squid1 "$SQ" -N -f "$TMP/squid1/squid.conf"
+start proxy_b java -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b.yaml"
+wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
+start proxy_a java -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a.yaml"
+wait_port "$P_DEST" dest "$PID_dest"
+wait_port "$P_TLS" hp_tls "$PID_hp_tls"
+wait_port "$P_HP1" hp1 "$PID_hp1"
+wait_port "$P_HP2" hp2 "$PID_hp2"
+wait_port "$P_SQ2" squid2 "$PID_squid2"
+wait_port "$P_SQ1" squid1 "$PID_squid1"
+wait_port "$P_A_ADMIN" proxy_a "$PID_proxy_a"
+for port in "$P_B_ADMIN" "$P_A_ADMIN"; do
+  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+done
+
+# ---- 3. the workloads -------------------------------------------------------------------------------------------
+PATHS=(direct direct_tls haproxy squid ours_h1 ours_h2)
+declare -A TITLE=([direct]="direct" [direct_tls]="direct TLS (HAProxy)" [haproxy]="HAProxy TLS→TLS chain"
+                  [squid]="squid → squid parent" [ours_h1]="A→B, h1 to A" [ours_h2]="A→B, h2 to A")
+declare -A VIA=(
+  [direct]="--direct --target 127.0.0.1:$P_DEST"
+  [direct_tls]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_TLS"
+  [haproxy]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_HP1"
+  [squid]="--proxy http://127.0.0.1:$P_SQ1 --target 127.0.0.1:$P_DEST"
+  [ours_h1]="--proxy https://127.0.0.1:$P_A --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
+  [ours_h2]="--proxy https://127.0.0.1:$P_A --proxy-version h2 --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
+)
+declare -A PIDS_OF=(
+  [direct]="" [direct_tls]="$PID_hp_tls" [haproxy]="$PID_hp1,$PID_hp2"
+  [squid]="$PID_squid1,$PID_squid2" [ours_h1]="$PID_proxy_a,$PID_proxy_b" [ours_h2]="$PID_proxy_a,$PID_proxy_b"
+)
+WORKLOADS=(bulk setup rps idle)
+declare -A WL_ARGS=(
+  [bulk]="--workload bulk --tunnels 1 --warmup $WARMUP --duration $DURATION"
+  [setup]="--workload setup --tunnels 1 --warmup $WARMUP --duration $DURATION"
+  [rps]="--workload rps --tunnels 64 --warmup $WARMUP --duration $DURATION"
+  [idle]="--workload idle --tunnels $IDLE_TUNNELS --duration $IDLE_HOLD"
+)
+RESULTS=$TMP/results; mkdir -p "$RESULTS"
+# loadgen with the words of $1 (the placeholder Preshared_KEY becomes the header value "Preshared <key>"), then "$@"
+lg() {
+  local words=() w
+  for w in $1; do words+=("${w//Preshared_KEY/Preshared $BENCH_KEY}"); done
+  shift
+  # shellcheck disable=SC2086
+  java ${LOADGEN_JAVA_OPTS:-} -jar "$LG_JAR" "${words[@]}" "$@"
+}
+COMMANDS=()
+# The JVMs of Proxy A and B compile their TLS and relay paths during the first seconds: prime them once (bulk and
+# rps through both client protocols, not recorded) so that the first measured workload does not pay for it.
+for p in ours_h1 ours_h2; do
+  for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64"; do
+    log "priming Proxy A and B: ${TITLE[$p]}, $wl, $PRIME"
+    lg "${VIA[$p]} $wl" --duration "$PRIME" --quiet >"$RESULTS/prime.txt" 2>&1 \
+      || { log "  (priming run had errors:)"; grep -i -m3 "error\|tunnels" "$RESULTS/prime.txt" >&2 || true; }
+  done
+done
+for wl in "${WORKLOADS[@]}"; do
+  for p in "${PATHS[@]}"; do
+    args="${VIA[$p]} ${WL_ARGS[$wl]}"
+    if [[ $wl == idle ]]; then
+      [[ -n "${PIDS_OF[$p]}" ]] && args="$args --pids ${PIDS_OF[$p]}"
+      [[ $p == ours_h2 ]] && args="$args --h2-connections 4"
+    fi
+    COMMANDS+=("loadgen $args")
+    log "$wl via ${TITLE[$p]}"
+    lg "$args" --quiet --json "$RESULTS/$wl-$p.json" \
+      >"$RESULTS/$wl-$p.txt" 2>&1 || log "  (exit $?: errors during the run, see below)"
+    grep -i -m3 "error" "$RESULTS/$wl-$p.txt" >&2 || true
+  done
+done
+
+# ---- 4. the table -----------------------------------------------------------------------------------------------
+TABLE=$TMP/table.md
+python3 - "$RESULTS" "$TABLE" "${PATHS[@]}" <<'PY'
+import json, os, sys
+res, out, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+titles = {"direct": "direct", "direct_tls": "direct TLS (HAProxy)", "haproxy": "HAProxy TLS→TLS chain",
+          "squid": "squid → squid parent", "ours_h1": "A→B, h1 to A", "ours_h2": "A→B, h2 to A"}
+def load(wl, p):
+    f = os.path.join(res, f"{wl}-{p}.json")
+    try:
+        with open(f) as fh:
+            return json.load(fh)
+    except Exception:
+        return None
+def pct(j, *names):
+    for n in names:
+        h = (j.get("latency") or {}).get(n)
+        if h and (h.get("percentiles") or {}).get("p50") is not None:
+            return h["percentiles"]["p50"] / 1000.0
+    return None
+def figure(wl, j):
+    if j is None:
+        return None, None
+    t = j.get("totals", {})
+    err = t.get("errors", 0) or 0
+    if wl == "bulk":
+        v = t.get("mbps")
+    elif wl == "setup":
+        v = pct(j, "setup")
+    elif wl == "rps":
+        v = t.get("requestsPerSec")
+    else:
+        per = [q.get("growthKiBPerTunnel") for q in t.get("processes") or []]
+        v = sum(per) if per and all(x is not None for x in per) else None
+    return v, err
+rows = [("bulk", "bulk, 1 tunnel (MB/s, higher is better)"),
+        ("setup", "setup p50 (ms, new client TLS connection each time; lower is better)"),
+        ("rps", "rps, 64 tunnels (req/s, higher is better)"),
+        ("idle", "idle: RSS growth per tunnel of the path's proxies (KiB, lower is better)")]
+lines = ["| workload | " + " | ".join(titles[p] for p in paths) + " |",
+         "|---|" + "---|" * len(paths)]
+for wl, label in rows:
+    base, _ = figure(wl, load(wl, "haproxy"))
+    cells = []
+    for p in paths:
+        j = load(wl, p)
+        v, err = figure(wl, j)
+        if v is None:
+            if wl == "idle" and p == "direct":
+                cells.append("n/a (no proxy)")
+            else:
+                cells.append("—" + (f" [{err} errors]" if err else " (no result)"))
+            continue
+        fmt = "{:.0f}" if v >= 100 else ("{:.1f}" if v >= 10 else "{:.2f}")
+        c = fmt.format(v)
+        if base:
+            c += " (×{:.2f})".format(v / base)
+        if err:
+            c += f" [{err} errors]"
+        if wl == "idle":
+            held = (j.get("totals") or {}).get("tunnelsHeld")
+            if held is not None and held != (j.get("totals") or {}).get("tunnelsRequested"):
+                c += f" [{held} held]"
+        cells.append(c)
+    lines.append(f"| {label} | " + " | ".join(cells) + " |")
+open(out, "w").write("\n".join(lines) + "\n")
+PY
+LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+echo
+cat "$TABLE"
+echo
+echo "nproc $NPROC; load average before $LOADAVG_BEFORE, after $LOADAVG_AFTER"
+
+# ---- docs/performance.md: the "Peer benchmark" section is replaced ------------------------------------------------
+if [[ $DOC == 1 ]]; then
+  SECTION=$TMP/section.md
+  {
+    echo "## Peer benchmark"
+    echo
+    echo "Written by \`scripts/bench-peers.sh$([[ $QUICK == 1 ]] && echo " --quick")\` on $STARTED: $NPROC CPUs"
+    echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))," \
+         "load average before the run $LOADAVG_BEFORE (after: $LOADAVG_AFTER); $(haproxy -v | head -1 | cut -d' ' -f1-3)," \
+         "$(squid -v | head -1), $(java -version 2>&1 | head -1)."
+    echo "Everything runs on this one machine (generator, destination and proxies share its CPUs), so the figures compare"
+    echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain."
+    echo
+    cat "$TABLE"
+    echo
+    echo "Commands (loadgen = \`java -jar loadgen/target/loadgen.jar\`, each with \`--quiet --json FILE\`; ports from"
+    echo "\`--base-port $BASE_PORT\`; DEV = the DevSetup directory in the run's temp dir):"
+    echo
+    echo '```'
+    echo "loadgen serve --listen 127.0.0.1:$P_DEST"
+    echo "haproxy -db -f hp-tls.cfg   # :$P_TLS ssl crt b.pem -> 127.0.0.1:$P_DEST (mode tcp)"
+    echo "haproxy -db -f hp2.cfg      # :$P_HP2 ssl crt b.pem -> 127.0.0.1:$P_DEST (mode tcp)"
+    echo "haproxy -db -f hp1.cfg      # :$P_HP1 ssl crt a.pem -> 127.0.0.1:$P_HP2 ssl verify required (mode tcp)"
+    echo "squid -N -f squid2.conf     # http_port $P_SQ2, CONNECT to port $P_DEST allowed, no cache"
+    echo "squid -N -f squid1.conf     # http_port $P_SQ1, cache_peer 127.0.0.1 parent $P_SQ2 0 no-query default, never_direct"
+    echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
+    echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
+    for c in "${COMMANDS[@]}"; do c=${c//$DEV/DEV}; echo "${c//Proxy-Authorization:Preshared_KEY/\'Proxy-Authorization: Preshared KEY\'}"; done
+    echo '```'
+    echo
+    echo "Before the table, Proxy A and B were primed (not recorded): bulk and rps, $PRIME each, with h1 and h2 to A."
+    for n in proxy_a proxy_b; do
+      c=$(grep -c -E "WARNING|SEVERE" "$TMP/$n.log" || true)
+      if [[ "$c" != 0 ]]; then
+        echo "$n logged $c warnings/errors during the run; the most frequent:"
+        echo
+        echo '```'
+        grep -E "WARNING|SEVERE" "$TMP/$n.log" | sed -E 's/^[0-9T:.-]+Z //' | sort | uniq -c | sort -rn | head -5 | cut -c1-160
+        echo '```'
+        echo
+      fi
+    done
+    echo "Config changes from DevSetup's: ports; a preshared key for the load (\`users.preshared-keys\`: HAProxy and"
+    echo "squid check no credentials either); A's per-user limits (256 tunnels, 50/s) and both proxies'"
+    echo "tunnel limits raised above what the workloads open."
+  } >"$SECTION"
+  DOCF=docs/performance.md
+  if [[ ! -f $DOCF ]]; then
+    printf '# Performance\n\nMeasurements of the proxy pair. The section below is rewritten by `scripts/bench-peers.sh`.\n\n' >"$DOCF"
+  fi
+  python3 - "$DOCF" "$SECTION" <<'PY'
+import re, sys
+doc, sec = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+m = re.search(r"^## Peer benchmark\n.*?(?=^## |\Z)", text, flags=re.S | re.M)
+text = text[:m.start()] + sec + "\n" + text[m.end():] if m else text.rstrip("\n") + "\n\n" + sec
+open(doc, "w").write(text.rstrip("\n") + "\n")
+PY
+  log "wrote the table to $DOCF"
+fi
