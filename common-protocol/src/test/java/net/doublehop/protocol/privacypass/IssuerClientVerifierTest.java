@@ -69,7 +69,14 @@ class IssuerClientVerifierTest {
     @Test
     void clientRefusesAResponseFromAnotherKey() {
         Client client = new Client(ISSUER.publicKey(), RANDOM);
-        PendingToken pending = client.request(CHALLENGE);
+        // The blinded message is uniform below ISSUER's modulus; the other key may have the smaller modulus, and
+        // then its issuer rightly refuses a message not below it. Draw until the message fits both.
+        java.math.BigInteger otherModulus = otherIssuer.publicKey().key().getModulus();
+        PendingToken drawn;
+        do {
+            drawn = client.request(CHALLENGE);
+        } while (new java.math.BigInteger(1, drawn.request().blindedMsg()).compareTo(otherModulus) >= 0);
+        PendingToken pending = drawn;
         TokenRequest readdressed = new TokenRequest(otherIssuer.publicKey().truncatedTokenKeyId(),
                 pending.request().blindedMsg());
         TokenResponse wrong = otherIssuer.issue(readdressed);

@@ -59,6 +59,9 @@ public final class UpstreamPool {
                 // Both ends are ours: TLS 1.3 only on the A→B leg.
                 .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3"));
         o.getInitialSettings().setInitialWindowSize(Http2Windows.STREAM).setMaxFrameSize(64 * 1024);
+        if (!settings.http3()) {
+            net.doublehop.runtime.server.TlsEngine.apply(o); // QUIC brings its own BoringSSL
+        }
         if (settings.insecure()) {
             o.setTrustAll(true);
         }

@@ -74,6 +74,7 @@ public final class ListenerOptions {
             // Explicit `tls: none`, for tests behind a TLS terminator: HTTP/1.1 and h2c (prior knowledge).
             return o.setHttp2ClearTextEnabled(true);
         }
+        TlsEngine.apply(o);
         o.setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
