@@ -2,18 +2,15 @@ package net.doublehop.proxya;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import net.doublehop.proxyb.it.RawProxyClient;
+import net.doublehop.proxyb.it.StallingDestinations;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,28 +148,12 @@ class BadInputThroughATest {
     /** B's connect timeout (1 s in the fixture) answers 504 well before A's own patience runs out. */
     @Test
     void slowDestinationIs504FromB() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            List<Socket> fillers = new ArrayList<>();
-            try {
-                for (int i = 0; i < 4; i++) { // fill the accept queue so the next SYN is never answered
-                    Socket f = new Socket();
-                    try {
-                        f.connect(s.getLocalSocketAddress(), 200);
-                    } catch (java.io.IOException full) {
-                        // queue already full: that is the state we want
-                    }
-                    fillers.add(f);
-                }
-                RawProxyClient.Head h = exchange("CONNECT 127.0.0.1:" + s.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n"
-                        + AUTH + "\r\n");
-                assertThat(h.status()).as(h.headers().toString()).isEqualTo(504);
-                assertThat(h.header("proxy-status")).startsWith("proxy-b; error=connection_timeout")
-                        .endsWith("proxy-a; received-status=504");
-            } finally {
-                for (Socket f : fillers) {
-                    f.close();
-                }
-            }
+        try (StallingDestinations.FullAcceptQueue slow = new StallingDestinations.FullAcceptQueue()) {
+            RawProxyClient.Head h = exchange("CONNECT 127.0.0.1:" + slow.port() + " HTTP/1.1\r\nHost: x\r\n"
+                    + AUTH + "\r\n");
+            assertThat(h.status()).as(h.headers().toString()).isEqualTo(504);
+            assertThat(h.header("proxy-status")).startsWith("proxy-b; error=connection_timeout")
+                    .endsWith("proxy-a; received-status=504");
         }
         assertStillServes();
     }
@@ -183,35 +164,21 @@ class BadInputThroughATest {
      */
     @Test
     void clientThatNeverReadsHoldsBoundedMemory() throws Exception {
-        AtomicLong pushed = new AtomicLong();
-        Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
-        NetServer firehose = fx.vertx.createNetServer().connectHandler(socket -> {
-            Runnable[] pump = new Runnable[1];
-            pump[0] = () -> {
-                while (!socket.writeQueueFull()) {
-                    socket.write(chunk);
-                    pushed.addAndGet(chunk.length());
-                }
-                socket.drainHandler(v -> pump[0].run());
-            };
-            pump[0].run();
-        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-        try (RawProxyClient c = new RawProxyClient(fx.a.port(), true)) {
+        try (StallingDestinations.Firehose firehose = new StallingDestinations.Firehose(fx.vertx);
+                RawProxyClient c = new RawProxyClient(fx.a.port(), true)) {
             c.socket().setReceiveBufferSize(64 * 1024);
-            c.send("CONNECT 127.0.0.1:" + firehose.actualPort() + " HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
+            c.send("CONNECT 127.0.0.1:" + firehose.port() + " HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
             assertThat(c.readHead().status()).isEqualTo(200);
             Thread.sleep(2_000);
-            long first = pushed.get();
+            long first = firehose.pushed();
             Thread.sleep(2_000);
-            long second = pushed.get();
+            long second = firehose.pushed();
             // Buffers on five legs hold some MiB; without backpressure this would be GiBs by now.
             assertThat(second).isLessThan(64L * 1024 * 1024);
             assertThat(second - first).isLessThan(4L * 1024 * 1024);
             // The stalled tunnel holds only its own stream's window: other tunnels on the same A→B
             // connection (other users' among them) go on.
             assertStillServes();
-        } finally {
-            firehose.close().await(10, TimeUnit.SECONDS);
         }
         // The client left: A resets its stream to B, so B's tunnel ends too instead of waiting to drain.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

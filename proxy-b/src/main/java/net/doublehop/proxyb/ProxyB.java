@@ -38,6 +38,7 @@ import net.doublehop.proxyb.egress.DestinationPolicy;
 import net.doublehop.proxyb.egress.EgressBindCheck;
 import net.doublehop.proxyb.egress.Geofeed;
 import net.doublehop.proxyb.egress.PoolSelector;
+import net.doublehop.proxyb.flow.AdmissionStages;
 import net.doublehop.proxyb.flow.CallerAuthenticator;
 import net.doublehop.proxyb.flow.ConnectFlow;
 import net.doublehop.proxyb.flow.DestinationResolver;
@@ -140,14 +141,14 @@ public final class ProxyB {
         TunnelLimiter limiter = new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection());
         DestinationResolver destinations = new DestinationResolver(vertx, resolver,
                 new DestinationPolicy(config.destinationAllow()), config.dns().timeout());
-        FailureResponder responder = new FailureResponder(config.proxyName(), challenges);
-        TunnelSummary summary = new TunnelSummary(metrics, config.logSensitive());
-        ConnectFlow connect = new ConnectFlow(new RequestParser(), authenticator, geohash, egress, limiter, destinations,
+        AdmissionStages stages = new AdmissionStages(authenticator, geohash, egress, limiter, destinations,
+                new FailureResponder(config.proxyName(), challenges), new TunnelSummary(metrics, config.logSensitive()));
+        ConnectFlow connect = new ConnectFlow(new RequestParser(), stages,
                 new EgressDialer(vertx, new EgressClients(vertx, config.pools(), config.limits().connectTimeout())),
-                responder, tunnels, summary);
+                tunnels);
         ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx,
                 MasqueUriTemplate.defaultFor(config.listen().host(), Math.max(1, config.listen().port())),
-                authenticator, geohash, egress, limiter, destinations, responder, summary, config.limits().idleTimeout());
+                stages, config.limits().idleTimeout());
         return req -> {
             if (ConnectUdpFlow.isConnectUdp(req)) {
                 connectUdp.handle(req);

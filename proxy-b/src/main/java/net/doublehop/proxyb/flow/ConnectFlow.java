@@ -7,8 +7,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetSocket;
 import net.doublehop.protocol.HeaderNames;
-import net.doublehop.protocol.ProxyErrorType;
-import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
 import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelRegistry;
@@ -20,33 +18,21 @@ import net.doublehop.runtime.relay.TunnelRegistry;
  */
 public final class ConnectFlow implements Handler<HttpServerRequest> {
 
-    static final ProxyFailure INTERNAL =
-            ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "unexpected proxy error");
 
     private final RequestParser parser;
-    private final CallerAuthenticator authenticator;
-    private final GeohashCheck geohash;
-    private final EgressSelection egress;
+    private final AdmissionStages stages;
     private final TunnelLimiter limiter;
-    private final DestinationResolver resolver;
     private final EgressDialer dialer;
-    private final FailureResponder responder;
     private final TunnelRegistry tunnels;
     private final TunnelSummary summary;
 
-    public ConnectFlow(RequestParser parser, CallerAuthenticator authenticator, GeohashCheck geohash,
-            EgressSelection egress, TunnelLimiter limiter, DestinationResolver resolver, EgressDialer dialer,
-            FailureResponder responder, TunnelRegistry tunnels, TunnelSummary summary) {
+    public ConnectFlow(RequestParser parser, AdmissionStages stages, EgressDialer dialer, TunnelRegistry tunnels) {
         this.parser = parser;
-        this.authenticator = authenticator;
-        this.geohash = geohash;
-        this.egress = egress;
-        this.limiter = limiter;
-        this.resolver = resolver;
+        this.stages = stages;
+        this.limiter = stages.limiter();
         this.dialer = dialer;
-        this.responder = responder;
         this.tunnels = tunnels;
-        this.summary = summary;
+        this.summary = stages.summary();
     }
 
     @Override
@@ -57,15 +43,11 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
                     parser.apply(ctx);
-                    authenticator.apply(ctx);
-                    geohash.apply(ctx);
-                    egress.apply(ctx);
-                    limiter.acquire(connection);
+                    stages.admit(ctx, connection);
                     slot[0] = true;
                     return null;
                 })
-                .compose(v -> authenticator.spendToken(ctx))
-                .compose(v -> resolver.apply(ctx))
+                .compose(v -> stages.spendAndResolve(ctx))
                 .compose(v -> dialer.apply(ctx))
                 .compose(v -> confirm(ctx))
                 .onSuccess(client -> relay(ctx, client, connection))
@@ -76,12 +58,7 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
                     if (ctx.destination() != null) {
                         ctx.destination().close(); // the client left while we were dialling
                     }
-                    ProxyFailure failure = t instanceof ProxyFailure f ? f : INTERNAL;
-                    if (failure == INTERNAL) {
-                        summary.internalError(t);
-                    }
-                    responder.respond(ctx, failure);
-                    summary.refused(ctx, failure);
+                    stages.refuse(ctx, t);
                 });
     }
 

@@ -39,27 +39,17 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
 
     private final Vertx vertx;
     private final MasqueUriTemplate template;
-    private final CallerAuthenticator authenticator;
-    private final GeohashCheck geohash;
-    private final EgressSelection egress;
+    private final AdmissionStages stages;
     private final TunnelLimiter limiter;
-    private final DestinationResolver resolver;
-    private final FailureResponder responder;
     private final TunnelSummary summary;
     private final Duration idleTimeout;
 
-    public ConnectUdpFlow(Vertx vertx, MasqueUriTemplate template, CallerAuthenticator authenticator,
-            GeohashCheck geohash, EgressSelection egress, TunnelLimiter limiter, DestinationResolver resolver,
-            FailureResponder responder, TunnelSummary summary, Duration idleTimeout) {
+    public ConnectUdpFlow(Vertx vertx, MasqueUriTemplate template, AdmissionStages stages, Duration idleTimeout) {
         this.vertx = vertx;
         this.template = template;
-        this.authenticator = authenticator;
-        this.geohash = geohash;
-        this.egress = egress;
-        this.limiter = limiter;
-        this.resolver = resolver;
-        this.responder = responder;
-        this.summary = summary;
+        this.stages = stages;
+        this.limiter = stages.limiter();
+        this.summary = stages.summary();
         this.idleTimeout = idleTimeout;
     }
 
@@ -82,15 +72,11 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
                     ctx.target(target(req.uri()));
-                    authenticator.apply(ctx);
-                    geohash.apply(ctx);
-                    egress.apply(ctx);
-                    limiter.acquire(connection);
+                    stages.admit(ctx, connection);
                     slot[0] = true;
                     return null;
                 })
-                .compose(v -> authenticator.spendToken(ctx))
-                .compose(v -> resolver.apply(ctx))
+                .compose(v -> stages.spendAndResolve(ctx))
                 .compose(v -> {
                     List<EgressDialer.Attempt> plan = EgressDialer.plan(
                             net.doublehop.proxyb.egress.RendezvousPicker.rank(ctx.pool(),
@@ -135,12 +121,7 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
                     if (socket[0] != null) {
                         socket[0].close();
                     }
-                    ProxyFailure failure = t instanceof ProxyFailure f ? f : ConnectFlow.INTERNAL;
-                    if (failure == ConnectFlow.INTERNAL) {
-                        summary.internalError(t);
-                    }
-                    responder.respond(ctx, failure);
-                    summary.refused(ctx, failure);
+                    stages.refuse(ctx, t);
                 });
     }
 

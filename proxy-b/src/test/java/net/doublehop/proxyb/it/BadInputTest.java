@@ -2,9 +2,6 @@ package net.doublehop.proxyb.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetServer;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,10 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,27 +173,11 @@ class BadInputTest {
     /** A listener whose accept queue is full drops SYNs, so the connect attempt hangs until our timeout. */
     @Test
     void slowDestinationIs504() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            List<Socket> fillers = new ArrayList<>();
-            try {
-                for (int i = 0; i < 4; i++) {
-                    Socket f = new Socket();
-                    try {
-                        f.connect(s.getLocalSocketAddress(), 200);
-                    } catch (java.io.IOException full) {
-                        // queue already full: that is the state we want
-                    }
-                    fillers.add(f);
-                }
-                RawProxyClient.Head h = exchange("CONNECT 127.0.0.1:" + s.getLocalPort() + " HTTP/1.1\r\nHost: x\r\n"
-                        + AUTH + "\r\n");
-                assertThat(h.status()).isEqualTo(504);
-                assertThat(h.header("proxy-status")).contains("error=connection_timeout");
-            } finally {
-                for (Socket f : fillers) {
-                    f.close();
-                }
-            }
+        try (StallingDestinations.FullAcceptQueue slow = new StallingDestinations.FullAcceptQueue()) {
+            RawProxyClient.Head h = exchange("CONNECT 127.0.0.1:" + slow.port() + " HTTP/1.1\r\nHost: x\r\n"
+                    + AUTH + "\r\n");
+            assertThat(h.status()).isEqualTo(504);
+            assertThat(h.header("proxy-status")).contains("error=connection_timeout");
         }
         assertStillServes();
     }
@@ -237,33 +214,18 @@ class BadInputTest {
      */
     @Test
     void clientThatNeverReadsHoldsBoundedMemory() throws Exception {
-        Vertx vertx = fx.vertx;
-        AtomicLong pushed = new AtomicLong();
-        Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
-        NetServer firehose = vertx.createNetServer().connectHandler(socket -> {
-            Runnable[] pump = new Runnable[1];
-            pump[0] = () -> {
-                while (!socket.writeQueueFull()) {
-                    socket.write(chunk);
-                    pushed.addAndGet(chunk.length());
-                }
-                socket.drainHandler(v -> pump[0].run());
-            };
-            pump[0].run();
-        }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-        try (RawProxyClient c = new RawProxyClient(fx.port(), true)) {
+        try (StallingDestinations.Firehose firehose = new StallingDestinations.Firehose(fx.vertx);
+                RawProxyClient c = new RawProxyClient(fx.port(), true)) {
             c.socket().setReceiveBufferSize(64 * 1024);
-            c.send("CONNECT 127.0.0.1:" + firehose.actualPort() + " HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
+            c.send("CONNECT 127.0.0.1:" + firehose.port() + " HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
             assertThat(c.readHead().status()).isEqualTo(200);
             Thread.sleep(2_000);
-            long first = pushed.get();
+            long first = firehose.pushed();
             Thread.sleep(2_000);
-            long second = pushed.get();
+            long second = firehose.pushed();
             // Socket buffers on three hops hold a few MiB; without backpressure this would be GiBs by now.
             assertThat(second).isLessThan(64L * 1024 * 1024);
             assertThat(second - first).isLessThan(4L * 1024 * 1024);
-        } finally {
-            firehose.close().await(10, TimeUnit.SECONDS);
         }
         assertStillServes();
     }
