@@ -136,7 +136,9 @@ public final class ProxyA {
                 new ClientLocator(locator, config.geolocation()),
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),
-                upstream, config.upstream().presharedKey(), tunnels, metrics);
+                upstream, config.upstream().presharedKey(), tunnels, metrics,
+                net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(config.listen().host(),
+                        Math.max(1, config.listen().port())));
     }
 
     /**

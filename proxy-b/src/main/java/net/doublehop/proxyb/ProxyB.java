@@ -150,7 +150,7 @@ public final class ProxyB {
                 MasqueUriTemplate.defaultFor(config.listen().host(), Math.max(1, config.listen().port())),
                 stages, config.limits().idleTimeout());
         return req -> {
-            if (ConnectUdpFlow.isConnectUdp(req)) {
+            if (net.doublehop.runtime.server.ConnectTargets.isConnectUdp(req)) {
                 connectUdp.handle(req);
             } else {
                 connect.handle(req);

@@ -18,6 +18,7 @@ import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
+import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.protocol.signature.GeohashSigner;
 import net.doublehop.protocol.signature.SignedGeohash;
 import net.doublehop.proxya.upstream.UpstreamPool;
@@ -51,10 +52,12 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     private final FailureResponses failures;
     private final TunnelRegistry tunnels;
     private final ProxyMetrics metrics;
+    private final MasqueUriTemplate udpTemplate;
 
     public ForwardFlow(String proxyName, UserAuthenticator users, UserLimiter userLimits, ClientLocator locator,
             GeohashSigner signer, UpstreamPool upstream, Optional<String> upstreamPresharedKey, TunnelRegistry tunnels,
-            ProxyMetrics metrics) {
+            ProxyMetrics metrics, MasqueUriTemplate udpTemplate) {
+        this.udpTemplate = udpTemplate;
         this.proxyName = proxyName;
         this.users = users;
         this.userLimits = userLimits;
@@ -73,17 +76,21 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         String protocol = Protocols.label(req.version());
         String[] user = new String[1];
         ConnectTarget[] target = new ConnectTarget[1];
+        // CONNECT-UDP over HTTP/1.1 travels to B as CONNECT-UDP over HTTP/1.1: the capsules pass through A as bytes.
+        boolean udp = ConnectTargets.isConnectUdp(req);
+        String method = udp ? "connect-udp" : "connect";
         Future.<Void>succeededFuture()
-                .map(v -> target[0] = ConnectTargets.parse(req))
+                .map(v -> target[0] = udp ? ConnectTargets.parseUdp(req, udpTemplate) : ConnectTargets.parse(req))
                 .compose(t -> users.authenticate(req))
                 .compose(u -> {
                     Optional<GeohashHint> asked = clientRequestedHint(req);
                     userLimits.acquire(u);
                     user[0] = u;
-                    return upstream.open(target[0], upstreamHeaders(clientAddress(req), asked));
+                    MultiMap headers = upstreamHeaders(clientAddress(req), asked);
+                    return udp ? upstream.openUdp(target[0], headers) : upstream.open(target[0], headers);
                 })
-                .compose(answer -> answer(req, start, answer.response()))
-                .onSuccess(tunnel -> relay(req, protocol, tunnel, user[0]))
+                .compose(answer -> answer(req, start, answer.response(), udp))
+                .onSuccess(tunnel -> relay(req, protocol, method, tunnel, user[0]))
                 .onFailure(t -> {
                     if (user[0] != null) {
                         userLimits.release(user[0]);
@@ -95,7 +102,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                     if (!(t instanceof PassedThrough)) {
                         failures.respond(req.response(), start, f);
                     }
-                    metrics.requestAnswered(protocol, "connect", req.response().getStatusCode(), "none");
+                    metrics.requestAnswered(protocol, method, req.response().getStatusCode(), "none");
                 });
     }
 
@@ -116,11 +123,15 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     }
 
     /** B's 2xx becomes ours (with both Server-Timing entries); anything else is passed back as B said it. */
-    private Future<Tunnel.Legs> answer(HttpServerRequest req, long start, HttpClientResponse b) {
+    private Future<Tunnel.Legs> answer(HttpServerRequest req, long start, HttpClientResponse b, boolean udp) {
         HttpServerResponse resp = req.response();
         String bTiming = b.getHeader(HeaderNames.SERVER_TIMING);
         String ours = ServerTiming.entry(proxyName, System.nanoTime() - start);
-        if (b.statusCode() / 100 == 2) {
+        if (b.statusCode() / 100 == 2 || (udp && b.statusCode() == 101)) {
+            if (udp) {
+                resp.putHeader("upgrade", "connect-udp").putHeader("connection", "Upgrade")
+                        .putHeader("capsule-protocol", "?1");
+            }
             resp.putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
             NetSocket toB = b.netSocket();
             // The tunnel learns of a failed B leg through toB; without a handler here Vert.x would also log
@@ -128,7 +139,9 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
             b.request().exceptionHandler(t -> { });
             return req.toNetSocket()
                     .map(client -> {
-                        Tunnel.Legs legs = new Tunnel.Legs(client, toB).withResetDestination(() -> b.request().reset());
+                        // An HTTP/2 stream to B is reset when the tunnel aborts; an upgraded HTTP/1.1 one is closed.
+                        Tunnel.Legs legs = udp ? new Tunnel.Legs(client, toB)
+                                : new Tunnel.Legs(client, toB).withResetDestination(() -> b.request().reset());
                         return Protocols.isStream(req.version())
                                 ? legs.withResetClient(() -> req.response().reset()) : legs;
                     })
@@ -147,8 +160,8 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         return Future.failedFuture(new PassedThrough());
     }
 
-    private void relay(HttpServerRequest req, String protocol, Tunnel.Legs legs, String user) {
-        metrics.requestAnswered(protocol, "connect", 200, "none");
+    private void relay(HttpServerRequest req, String protocol, String method, Tunnel.Legs legs, String user) {
+        metrics.requestAnswered(protocol, method, 200, "none");
         metrics.tunnelOpened();
         Tunnel[] self = new Tunnel[1];
         self[0] = new Tunnel(legs, Protocols.isStream(req.version()), System.nanoTime(),
@@ -156,7 +169,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                 summary -> {
                     tunnels.remove(self[0]);
                     userLimits.release(user);
-                    metrics.tunnelClosed(protocol, "connect", summary.bytesFromClient(), summary.bytesToClient());
+                    metrics.tunnelClosed(protocol, method, summary.bytesFromClient(), summary.bytesToClient());
                 });
         tunnels.add(self[0]);
         self[0].start();

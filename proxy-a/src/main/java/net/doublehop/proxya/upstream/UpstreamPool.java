@@ -21,6 +21,8 @@ import java.util.List;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.masque.MasqueUriTemplate;
+import net.doublehop.protocol.masque.UdpTarget;
 import net.doublehop.proxya.config.ProxyAConfig;
 import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.Http2Windows;
@@ -41,6 +43,8 @@ public final class UpstreamPool {
 
     private final Vertx vertx;
     private final HttpClientAgent client;
+    /** CONNECT-UDP to B rides HTTP/1.1 upgrades, one connection per flow (Vert.x has no extended CONNECT). */
+    private final HttpClientAgent udpClient;
     private final ProxyAConfig.Upstream settings;
     private final List<HttpClientConnection> live = new ArrayList<>();
     private int connecting;
@@ -68,6 +72,8 @@ public final class UpstreamPool {
         settings.trust().ifPresent(t -> o.setTrustOptions(new PemTrustOptions().addCertPath(t.toString())));
         settings.clientCertificate().ifPresent(c -> o.setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(c.toString()).setKeyPath(settings.clientKey().orElseThrow().toString())));
+        this.udpClient = vertx.createHttpClient(new HttpClientOptions(o).setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_1_1)));
         // HTTP/3 to B (upstream.protocol: h3): the same TLS material over QUIC; Vert.x takes it separately there.
         this.client = settings.http3()
                 ? vertx.createHttpClient(new HttpClientConfig(o).setVersions(HttpVersion.HTTP_3), o.getSslOptions())
@@ -97,6 +103,18 @@ public final class UpstreamPool {
                     drop(conn);
                     return mayRetry ? open(target, headers, false) : Future.failedFuture(UNAVAILABLE);
                 }), err -> Future.failedFuture(UNAVAILABLE));
+    }
+
+    /** A CONNECT-UDP flow to B: {@code GET} on B's default template with {@code Upgrade: connect-udp}. */
+    public Future<Answer> openUdp(ConnectTarget target, MultiMap headers) {
+        String path = MasqueUriTemplate.defaultFor(settings.host(), settings.port())
+                .expandPathAndQuery(new UdpTarget(target.host(), target.port()));
+        headers.set("connection", "Upgrade").set("upgrade", "connect-udp").set("capsule-protocol", "?1");
+        return udpClient.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(settings.host())
+                        .setPort(settings.port()).setURI(path).setHeaders(headers))
+                .compose(req -> req.exceptionHandler(t -> { }).connect())
+                .map(Answer::new)
+                .recover(err -> Future.failedFuture(UNAVAILABLE));
     }
 
     /** The least-loaded live connection with a free stream, or a new one while under max-connections. */
@@ -157,7 +175,7 @@ public final class UpstreamPool {
     }
 
     public Future<Void> close() {
-        return client.close();
+        return Future.join(client.close(), udpClient.close()).mapEmpty();
     }
 
     Vertx vertx() {

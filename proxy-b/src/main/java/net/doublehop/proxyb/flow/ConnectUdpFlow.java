@@ -6,20 +6,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.proxyb.udp.UdpRelay;
+import net.doublehop.runtime.server.ConnectTargets;
 
 /**
  * CONNECT-UDP (RFC 9298) over HTTP/1.1: {@code GET <template path>} with {@code Upgrade: connect-udp}. The same
@@ -29,9 +26,6 @@ import net.doublehop.proxyb.udp.UdpRelay;
  */
 public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
 
-    static final ProxyFailure NOT_A_TARGET = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 404,
-            "not a CONNECT-UDP URI of this proxy");
-    static final ProxyFailure BAD_TARGET = ProxyFailure.badRequest("malformed CONNECT-UDP target");
     static final ProxyFailure NO_ROUTE = ProxyFailure.of(ProxyErrorType.DESTINATION_IP_UNROUTABLE,
             "egress pool has no address of the destination's family");
     static final ProxyFailure BIND_FAILED = ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR,
@@ -53,15 +47,6 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
         this.idleTimeout = idleTimeout;
     }
 
-    /** An HTTP/1.1 upgrade to connect-udp (RFC 9298 §3.2); everything else is for {@link ConnectFlow}. */
-    public static boolean isConnectUdp(HttpServerRequest req) {
-        if (req.version() != HttpVersion.HTTP_1_1 || req.method() != HttpMethod.GET) {
-            return false;
-        }
-        String upgrade = req.getHeader("upgrade");
-        return upgrade != null && List.of(upgrade.toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains("connect-udp");
-    }
-
     @Override
     public void handle(HttpServerRequest req) {
         TunnelContext ctx = new TunnelContext(req, "h1", "connect-udp", System.nanoTime());
@@ -71,7 +56,7 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
         String[] destination = new String[1];
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
-                    ctx.target(target(req.uri()));
+                    ctx.target(ConnectTargets.parseUdp(req, template));
                     stages.admit(ctx, connection);
                     slot[0] = true;
                     return null;
@@ -123,13 +108,5 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
                     }
                     stages.refuse(ctx, t);
                 });
-    }
-
-    private ConnectTarget target(String requestTarget) {
-        MasqueUriTemplate.Match m = template.match(requestTarget);
-        if (m instanceof MasqueUriTemplate.Matched matched) {
-            return new ConnectTarget(matched.target().host(), matched.target().port());
-        }
-        throw m instanceof MasqueUriTemplate.NoMatch ? NOT_A_TARGET : BAD_TARGET;
     }
 }

@@ -35,7 +35,15 @@ public final class RawProxyClient implements AutoCloseable {
     private final InputStream in;
 
     public RawProxyClient(int port, boolean tls) throws Exception {
+        this(port, tls, null);
+    }
+
+    /** @param localAddress the source address (a loopback alias standing for the user's location), or null */
+    public RawProxyClient(int port, boolean tls, String localAddress) throws Exception {
         Socket plain = new Socket();
+        if (localAddress != null) {
+            plain.bind(new InetSocketAddress(localAddress, 0));
+        }
         plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         plain.setSoTimeout(15_000);
         if (tls) {

@@ -7,6 +7,7 @@ import io.vertx.core.net.HostAndPort;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.masque.MasqueUriTemplate;
 
 /** The parse stage both proxies share: only CONNECT is served, and its target must be a valid authority. */
 public final class ConnectTargets {
@@ -23,6 +24,29 @@ public final class ConnectTargets {
             throw METHOD_NOT_ALLOWED;
         }
         return ConnectTarget.parse(rawTarget(req));
+    }
+
+    static final ProxyFailure NOT_A_UDP_TARGET = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 404,
+            "not a CONNECT-UDP URI of this proxy");
+    static final ProxyFailure BAD_UDP_TARGET = ProxyFailure.badRequest("malformed CONNECT-UDP target");
+
+    /** An HTTP/1.1 upgrade to connect-udp (RFC 9298 §3.2); everything else is CONNECT's or refused. */
+    public static boolean isConnectUdp(HttpServerRequest req) {
+        if (req.version() != HttpVersion.HTTP_1_1 || req.method() != HttpMethod.GET) {
+            return false;
+        }
+        String upgrade = req.getHeader("upgrade");
+        return upgrade != null && java.util.List.of(upgrade.toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"))
+                .contains("connect-udp");
+    }
+
+    /** The UDP target of a CONNECT-UDP request: its URI matched against the proxy's template (404 / 400). */
+    public static ConnectTarget parseUdp(HttpServerRequest req, MasqueUriTemplate template) {
+        MasqueUriTemplate.Match m = template.match(req.uri());
+        if (m instanceof MasqueUriTemplate.Matched matched) {
+            return new ConnectTarget(matched.target().host(), matched.target().port());
+        }
+        throw m instanceof MasqueUriTemplate.NoMatch ? NOT_A_UDP_TARGET : BAD_UDP_TARGET;
     }
 
     /**
