@@ -57,9 +57,13 @@ public final class StallingDestinations {
         public Firehose(Vertx vertx) throws Exception {
             Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
             server = vertx.createNetServer().connectHandler(socket -> {
+                // Writes to a closed socket are dropped at once and never fill the queue: stop on close, or the
+                // pump would spin on the event loop forever.
+                boolean[] closed = new boolean[1];
+                socket.closeHandler(v -> closed[0] = true);
                 Runnable[] pump = new Runnable[1];
                 pump[0] = () -> {
-                    while (!socket.writeQueueFull()) {
+                    while (!closed[0] && !socket.writeQueueFull()) {
                         socket.write(chunk);
                         pushed.addAndGet(chunk.length());
                     }
