@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import net.doublehop.proxyb.it.RawProxyClient;
+import net.doublehop.proxyb.it.UdpEchoDestination;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,26 +22,9 @@ class ConnectUdpThroughATest {
     @Test
     void datagramsGoThroughBothHopsFromTheLocatedPool() throws Exception {
         try (DoubleHopFixture fx = new DoubleHopFixture();
-                DatagramSocket echo = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[2048];
-                while (!echo.isClosed()) {
-                    try {
-                        DatagramPacket p = new DatagramPacket(buf, buf.length);
-                        echo.receive(p);
-                        byte[] reply = ("from=" + p.getAddress().getHostAddress() + " "
-                                + new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1))
-                                .getBytes(StandardCharsets.ISO_8859_1);
-                        echo.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
+                UdpEchoDestination echo = new UdpEchoDestination()) {
             try (RawProxyClient c = new RawProxyClient(fx.a.port(), true, "127.0.0.10")) { // located in Tokyo
-                c.send("GET /.well-known/masque/udp/127.0.0.1/" + echo.getLocalPort() + "/ HTTP/1.1\r\nHost: a\r\n"
+                c.send("GET /.well-known/masque/udp/127.0.0.1/" + echo.port() + "/ HTTP/1.1\r\nHost: a\r\n"
                         + "Connection: Upgrade\r\nUpgrade: connect-udp\r\nCapsule-Protocol: ?1\r\n" + AUTH + "\r\n\r\n");
                 RawProxyClient.Head h = c.readHead();
                 assertThat(h.status()).as(h.headers().toString()).isEqualTo(101);

@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import net.doublehop.protocol.masque.Capsule;
 import net.doublehop.protocol.masque.CapsuleEvent;
 import net.doublehop.protocol.masque.CapsuleParser;
-import net.doublehop.protocol.masque.CapsuleWriter;
 import net.doublehop.protocol.masque.UdpPayload;
 import net.doublehop.runtime.relay.Tunnel;
 
@@ -68,9 +67,10 @@ public final class UdpRelay {
                 return;
             }
             lastActivityNanos = System.nanoTime();
-            byte[] udp = packet.data().getBytes();
-            bytesToClient += udp.length;
-            client.write(Buffer.buffer(CapsuleWriter.datagram(ByteBuffer.wrap(UdpPayload.encode(ByteBuffer.wrap(udp))))));
+            Buffer udp = packet.data();
+            bytesToClient += udp.length();
+            // capsule header + context ID 0, then the datagram's own buffer: no re-encoding of the payload
+            client.write(Buffer.buffer(UdpPayload.datagramCapsulePrefix(udp.length())).appendBuffer(udp));
         });
         long period = Math.max(1, Math.min(idleNanos / 2_000_000, 10_000));
         timer = vertx.setPeriodic(period, id -> {

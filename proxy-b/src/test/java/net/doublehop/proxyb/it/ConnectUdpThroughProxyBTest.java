@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,29 +23,12 @@ import org.junit.jupiter.api.Test;
 class ConnectUdpThroughProxyBTest {
 
     private static ProxyBFixture fx;
-    private static DatagramSocket echo;
+    private static UdpEchoDestination echo;
 
     @BeforeAll
     static void start() throws Exception {
         fx = new ProxyBFixture("");
-        echo = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[65535];
-            while (!echo.isClosed()) {
-                try {
-                    DatagramPacket p = new DatagramPacket(buf, buf.length);
-                    echo.receive(p);
-                    byte[] reply = ("from=" + p.getAddress().getHostAddress() + " "
-                            + new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1))
-                            .getBytes(StandardCharsets.ISO_8859_1);
-                    echo.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "udp-echo");
-        t.setDaemon(true);
-        t.start();
+        echo = new UdpEchoDestination();
     }
 
     @AfterAll
@@ -67,7 +47,7 @@ class ConnectUdpThroughProxyBTest {
     }
 
     private static String echoPath() {
-        return "/.well-known/masque/udp/127.0.0.1/" + echo.getLocalPort() + "/";
+        return "/.well-known/masque/udp/127.0.0.1/" + echo.port() + "/";
     }
 
     /** A DATAGRAM capsule: type 0x00, length (1-byte varint; payloads here are short), context ID 0, payload. */

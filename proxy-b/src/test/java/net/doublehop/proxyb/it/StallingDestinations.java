@@ -81,6 +81,21 @@ public final class StallingDestinations {
             return pushed.get();
         }
 
+        /**
+         * Waits 2 s, then 2 s more, and fails unless the push stopped growing: with backpressure on every leg
+         * the buffers between here and a client that never reads hold a few MiB; without it, GiBs by now.
+         */
+        public void assertBackpressureHolds() throws InterruptedException {
+            Thread.sleep(2_000);
+            long first = pushed();
+            Thread.sleep(2_000);
+            long second = pushed();
+            if (second >= 64L * 1024 * 1024 || second - first >= 4L * 1024 * 1024) {
+                throw new AssertionError("destination pushed " + first + " then " + second + " bytes to a client "
+                        + "that never reads: backpressure is not holding");
+            }
+        }
+
         @Override
         public void close() throws Exception {
             server.close().await(10, TimeUnit.SECONDS);
