@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
+import net.doublehop.runtime.server.ProxyExchange;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.proxyb.flow.ConnectUdpFlow;
 import net.doublehop.runtime.auth.InMemorySpentTokenStore;
@@ -93,7 +93,7 @@ public final class ProxyB {
     }
 
     /** Both request flows: CONNECT-UDP (an HTTP/1.1 upgrade) and CONNECT, on the same listener. */
-    private Handler<HttpServerRequest> buildFlow() {
+    private Handler<ProxyExchange> buildFlow() {
         if (config.bindCheck()) {
             try {
                 EgressBindCheck.check(config.pools());
@@ -158,7 +158,7 @@ public final class ProxyB {
         };
     }
 
-    private Future<Void> startListeners(Handler<HttpServerRequest> flow, int instances) {
+    private Future<Void> startListeners(Handler<ProxyExchange> flow, int instances) {
         TlsSettings tls = config.tls();
         KeyCertOptions selfSignedOptions = null;
         if (tls.mode() == TlsSettings.Mode.SELF_SIGNED) {
@@ -202,7 +202,7 @@ public final class ProxyB {
         }).compose(v -> startAdmin()).onSuccess(v -> ready.set(true));
     }
 
-    private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, Handler<HttpServerRequest> flow) {
+    private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, Handler<ProxyExchange> flow) {
         ProxyListenerVerticle verticle = new ProxyListenerVerticle(options, flow, metrics, config.proxyName(),
                 config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty());
         listeners.add(verticle);

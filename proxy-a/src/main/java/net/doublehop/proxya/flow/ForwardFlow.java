@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -24,10 +22,11 @@ import net.doublehop.protocol.signature.SignedGeohash;
 import net.doublehop.proxya.upstream.UpstreamPool;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.Tunnel;
+import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.ConnectTargets;
 import net.doublehop.runtime.server.FailureResponses;
-import net.doublehop.runtime.server.Protocols;
+import net.doublehop.runtime.server.ProxyExchange;
 
 /**
  * Proxy A's forward-mode flow (docs/request-flow.md): parse → authenticate user → limit → locate → sign →
@@ -35,7 +34,7 @@ import net.doublehop.runtime.server.Protocols;
  * The request to B is built from scratch: only the target, our credential and the signed geohash go out,
  * so nothing the client sent (its address, its name, its own sec-ch-geohash, forwarding headers) reaches B.
  */
-public final class ForwardFlow implements Handler<HttpServerRequest> {
+public final class ForwardFlow implements Handler<ProxyExchange> {
 
     private static final Logger LOG = System.getLogger("proxy-a.tunnels");
     static final ProxyFailure INTERNAL = ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "unexpected proxy error");
@@ -71,9 +70,9 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     }
 
     @Override
-    public void handle(HttpServerRequest req) {
+    public void handle(ProxyExchange req) {
         long start = System.nanoTime();
-        String protocol = Protocols.label(req.version());
+        String protocol = req.version();
         String[] user = new String[1];
         ConnectTarget[] target = new ConnectTarget[1];
         // CONNECT-UDP over HTTP/1.1 travels to B as CONNECT-UDP over HTTP/1.1: the capsules pass through A as bytes.
@@ -81,7 +80,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         String method = udp ? "connect-udp" : "connect";
         Future.<Void>succeededFuture()
                 .map(v -> target[0] = udp ? ConnectTargets.parseUdp(req, udpTemplate) : ConnectTargets.parse(req))
-                .compose(t -> users.authenticate(req))
+                .compose(t -> users.authenticate(req.header(HeaderNames.PROXY_AUTHORIZATION), req.sslSession()))
                 .compose(u -> {
                     Optional<GeohashHint> asked = clientRequestedHint(req);
                     userLimits.acquire(u);
@@ -100,9 +99,9 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                         LOG.log(Level.WARNING, "internal error while setting up a tunnel: {0}", t.getClass().getName());
                     }
                     if (!(t instanceof PassedThrough)) {
-                        failures.respond(req.response(), start, f);
+                        failures.respond(req, start, f);
                     }
-                    metrics.requestAnswered(protocol, method, req.response().getStatusCode(), "none");
+                    metrics.requestAnswered(protocol, method, req.status(), "none");
                 });
     }
 
@@ -123,28 +122,26 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     }
 
     /** B's 2xx becomes ours (with both Server-Timing entries); anything else is passed back as B said it. */
-    private Future<Tunnel.Legs> answer(HttpServerRequest req, long start, HttpClientResponse b, boolean udp) {
-        HttpServerResponse resp = req.response();
+    private Future<Tunnel.Legs> answer(ProxyExchange req, long start, HttpClientResponse b, boolean udp) {
+        MultiMap resp = req.responseHeaders();
         String bTiming = b.getHeader(HeaderNames.SERVER_TIMING);
         String ours = ServerTiming.entry(proxyName, System.nanoTime() - start);
         if (b.statusCode() / 100 == 2 || (udp && b.statusCode() == 101)) {
             if (udp) {
-                resp.putHeader("upgrade", "connect-udp").putHeader("connection", "Upgrade")
-                        .putHeader("capsule-protocol", "?1");
+                if (!req.isStream()) {
+                    resp.set("upgrade", "connect-udp").set("connection", "Upgrade");
+                }
+                resp.set("capsule-protocol", "?1");
             }
-            resp.putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
+            resp.set(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
             NetSocket toB = b.netSocket();
             // The tunnel learns of a failed B leg through toB; without a handler here Vert.x would also log
             // every reset of this stream (ours included) as SEVERE.
             b.request().exceptionHandler(t -> { });
-            return req.toNetSocket()
-                    .map(client -> {
-                        // An HTTP/2 stream to B is reset when the tunnel aborts; an upgraded HTTP/1.1 one is closed.
-                        Tunnel.Legs legs = udp ? new Tunnel.Legs(client, toB)
-                                : new Tunnel.Legs(client, toB).withResetDestination(() -> b.request().reset());
-                        return Protocols.isStream(req.version())
-                                ? legs.withResetClient(() -> req.response().reset()) : legs;
-                    })
+            // An HTTP/2 or HTTP/3 stream to B is reset when the tunnel aborts; an upgraded HTTP/1.1 one is closed.
+            TunnelEnd destination = udp ? TunnelEnd.tcp(toB) : TunnelEnd.stream(toB, () -> b.request().reset());
+            return req.accept()
+                    .map(client -> new Tunnel.Legs(client, destination))
                     .onFailure(e -> b.request().reset());
         }
         b.netSocket().close();
@@ -153,18 +150,17 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
         }
         String bStatus = b.getHeader(HeaderNames.PROXY_STATUS);
         String mine = proxyName + "; received-status=" + b.statusCode();
-        resp.setStatusCode(b.statusCode())
-                .putHeader(HeaderNames.PROXY_STATUS, bStatus == null ? mine : bStatus + ", " + mine)
-                .putHeader(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours)
-                .end();
+        resp.set(HeaderNames.PROXY_STATUS, bStatus == null ? mine : bStatus + ", " + mine)
+                .set(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
+        req.respond(b.statusCode());
         return Future.failedFuture(new PassedThrough());
     }
 
-    private void relay(HttpServerRequest req, String protocol, String method, Tunnel.Legs legs, String user) {
+    private void relay(ProxyExchange req, String protocol, String method, Tunnel.Legs legs, String user) {
         metrics.requestAnswered(protocol, method, 200, "none");
         metrics.tunnelOpened();
         Tunnel[] self = new Tunnel[1];
-        self[0] = new Tunnel(legs, Protocols.isStream(req.version()), System.nanoTime(),
+        self[0] = new Tunnel(legs, req.isStream(), System.nanoTime(),
                 firstByte -> metrics.firstByteLatency("none", firstByte),
                 summary -> {
                     tunnels.remove(self[0]);
@@ -173,9 +169,9 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
                 });
         tunnels.add(self[0]);
         self[0].start();
-        if (Protocols.isStream(req.version())) {
-            // As at B (ConnectFlow): a client's RST_STREAM after its half-close reaches only the response.
-            req.response().exceptionHandler(t -> self[0].abort());
+        if (req.isStream()) {
+            // As at B (ConnectFlow): a client's RST_STREAM after its half-close no longer reaches its data end.
+            req.resetHandler(() -> self[0].abort());
         }
     }
 
@@ -183,7 +179,7 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
      * A user may send {@code sec-ch-geohash} to ask for a coarser location. One that does not parse is refused
      * with 400, as B refuses it: silently sending the precise cell instead would surprise that user.
      */
-    private static Optional<GeohashHint> clientRequestedHint(HttpServerRequest req) {
+    private static Optional<GeohashHint> clientRequestedHint(ProxyExchange req) {
         java.util.List<String> values = req.headers().getAll(HeaderNames.SEC_CH_GEOHASH);
         if (values.isEmpty()) {
             return Optional.empty();
@@ -195,9 +191,9 @@ public final class ForwardFlow implements Handler<HttpServerRequest> {
     }
 
     /** The client's address as an InetAddress; Vert.x gives a literal, so this never touches DNS. */
-    private static InetAddress clientAddress(HttpServerRequest req) {
+    private static InetAddress clientAddress(ProxyExchange req) {
         try {
-            String ip = req.remoteAddress().hostAddress();
+            String ip = req.remoteHost();
             return ip == null ? null : InetAddress.getByName(ip);
         } catch (UnknownHostException e) {
             return null;

@@ -2,7 +2,6 @@ package net.doublehop.proxya.flow;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,15 +81,20 @@ public final class UserAuthenticator {
         return out;
     }
 
-    /** Completes with the user's name (for limits only; it never leaves A). */
-    public Future<String> authenticate(HttpServerRequest req) {
+    /**
+     * Completes with the user's name (for limits only; it never leaves A).
+     *
+     * @param header the credential ({@code Proxy-Authorization} at the proxy, {@code Authorization} at the
+     *     issuer), or null
+     * @param session the client's TLS session, or null on cleartext
+     */
+    public Future<String> authenticate(String header, SSLSession session) {
         if (mtls) {
-            String cn = clientCertificateName(req);
+            String cn = clientCertificateName(session);
             if (cn != null) {
                 return Future.succeededFuture("cert:" + cn);
             }
         }
-        String header = req.getHeader(HeaderNames.PROXY_AUTHORIZATION);
         if (header == null) {
             return Future.failedFuture(MISSING);
         }
@@ -140,8 +144,7 @@ public final class UserAuthenticator {
                 }, err -> Future.failedFuture(WRONG));
     }
 
-    private static String clientCertificateName(HttpServerRequest req) {
-        SSLSession session = req.connection().sslSession();
+    private static String clientCertificateName(SSLSession session) {
         if (session == null) {
             return null;
         }

@@ -162,7 +162,9 @@ public final class IssuerService implements Handler<HttpServerRequest> {
     private Future<String> authenticate(HttpServerRequest req) {
         Future<String> result;
         try {
-            result = users.authenticate(AttesterRequest.of(req));
+            // The issuer is an origin, so its users send Authorization (RFC 9110 §11.6.2), checked against exactly
+            // the accounts, hashes, keys and client certificates the proxy checks Proxy-Authorization against.
+            result = users.authenticate(req.getHeader("authorization"), req.connection().sslSession());
         } catch (ProxyFailure f) {
             result = Future.failedFuture(f);
         }

@@ -1,7 +1,6 @@
 package net.doublehop.proxyb.flow;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpConnection;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 
@@ -17,7 +16,7 @@ public record AdmissionStages(CallerAuthenticator authenticator, GeohashCheck ge
             ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "unexpected proxy error");
 
     /** The synchronous checks; on success a tunnel slot is held and must be released. */
-    void admit(TunnelContext ctx, HttpConnection connection) {
+    void admit(TunnelContext ctx, Object connection) {
         authenticator.apply(ctx);
         geohash.apply(ctx);
         egress.apply(ctx);

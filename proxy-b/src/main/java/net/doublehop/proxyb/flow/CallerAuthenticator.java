@@ -1,7 +1,7 @@
 package net.doublehop.proxyb.flow;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
+import net.doublehop.runtime.server.ProxyExchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,12 +48,12 @@ public final class CallerAuthenticator {
     }
 
     public void apply(TunnelContext ctx) {
-        HttpServerRequest req = ctx.request();
+        ProxyExchange req = ctx.request();
         if (mtlsEnabled && hasVerifiedClientCertificate(req)) {
             ctx.caller(TunnelContext.Caller.MTLS);
             return;
         }
-        String header = req.getHeader(HeaderNames.PROXY_AUTHORIZATION);
+        String header = req.header(HeaderNames.PROXY_AUTHORIZATION);
         if (header == null) {
             if (allowUnauthenticated) {
                 ctx.caller(TunnelContext.Caller.ANONYMOUS);
@@ -92,8 +92,8 @@ public final class CallerAuthenticator {
     }
 
     /** The TLS layer already verified the chain against the client CA; a presented certificate is a pass. */
-    private static boolean hasVerifiedClientCertificate(HttpServerRequest req) {
-        SSLSession session = req.connection().sslSession();
+    private static boolean hasVerifiedClientCertificate(ProxyExchange req) {
+        SSLSession session = req.sslSession();
         if (session == null) {
             return false;
         }

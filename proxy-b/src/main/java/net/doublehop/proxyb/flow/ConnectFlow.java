@@ -2,21 +2,19 @@ package net.doublehop.proxyb.flow;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.NetSocket;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ServerTiming;
 import net.doublehop.runtime.relay.Tunnel;
+import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.relay.TunnelRegistry;
+import net.doublehop.runtime.server.ProxyExchange;
 
 /**
  * Proxy B's request flow: parse → authenticate → locate/verify → policy → resolve/guard → dial →
  * confirm → relay → summarize (docs/request-flow.md). Each stage is its own class; this one only
  * sequences them and turns any failure into one answer.
  */
-public final class ConnectFlow implements Handler<HttpServerRequest> {
+public final class ConnectFlow implements Handler<ProxyExchange> {
 
 
     private final RequestParser parser;
@@ -36,9 +34,9 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
     }
 
     @Override
-    public void handle(HttpServerRequest req) {
-        TunnelContext ctx = new TunnelContext(req, protocolOf(req.version()), System.nanoTime());
-        HttpConnection connection = req.connection();
+    public void handle(ProxyExchange req) {
+        TunnelContext ctx = new TunnelContext(req, System.nanoTime());
+        Object connection = req.connection();
         boolean[] slot = new boolean[1];
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
@@ -62,23 +60,19 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
                 });
     }
 
-    /** Stage 7, confirm: a 2xx with Server-Timing, and the request becomes the client leg of the tunnel. */
-    private static Future<NetSocket> confirm(TunnelContext ctx) {
-        ctx.request().response().putHeader(HeaderNames.SERVER_TIMING,
+    /** Stage 7, confirm: a 2xx with Server-Timing, and the request becomes the client end of the tunnel. */
+    private static Future<TunnelEnd> confirm(TunnelContext ctx) {
+        ctx.request().responseHeaders().set(HeaderNames.SERVER_TIMING,
                 ServerTiming.entry("proxy", System.nanoTime() - ctx.startNanos()));
-        return ctx.request().toNetSocket();
+        return ctx.request().accept();
     }
 
     /** Stage 8, relay; stage 9, summarize when it ends. */
-    private void relay(TunnelContext ctx, NetSocket client, HttpConnection connection) {
+    private void relay(TunnelContext ctx, TunnelEnd client, Object connection) {
         summary.opened(ctx);
         Tunnel[] self = new Tunnel[1];
-        boolean stream = !"h1".equals(ctx.protocol());
-        Tunnel.Legs legs = new Tunnel.Legs(client, ctx.destination());
-        if (stream) {
-            legs = legs.withResetClient(() -> ctx.request().response().reset());
-        }
-        self[0] = new Tunnel(legs, stream, System.nanoTime(),
+        boolean stream = ctx.request().isStream();
+        self[0] = new Tunnel(new Tunnel.Legs(client, TunnelEnd.tcp(ctx.destination())), stream, System.nanoTime(),
                 firstByteNanos -> summary.firstByte(ctx, firstByteNanos),
                 result -> {
                     tunnels.remove(self[0]);
@@ -88,14 +82,9 @@ public final class ConnectFlow implements Handler<HttpServerRequest> {
         tunnels.add(self[0]);
         self[0].start();
         if (stream) {
-            // Once the client has half-closed, Vert.x reports its stream socket closed and a later RST_STREAM
-            // (the client gave up) reaches only the response: without this the tunnel would wait for the
-            // destination, holding the stream.
-            ctx.request().response().exceptionHandler(t -> self[0].abort());
+            // A client's RST_STREAM after its half-close no longer reaches the stream's data end: without this
+            // the tunnel would wait for the destination, holding the stream.
+            ctx.request().resetHandler(() -> self[0].abort());
         }
-    }
-
-    static String protocolOf(HttpVersion version) {
-        return net.doublehop.runtime.server.Protocols.label(version);
     }
 }

@@ -5,8 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerRequest;
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +15,7 @@ import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.proxyb.udp.UdpRelay;
 import net.doublehop.runtime.server.ConnectTargets;
+import net.doublehop.runtime.server.ProxyExchange;
 
 /**
  * CONNECT-UDP (RFC 9298) over HTTP/1.1: {@code GET <template path>} with {@code Upgrade: connect-udp}. The same
@@ -24,7 +23,7 @@ import net.doublehop.runtime.server.ConnectTargets;
  * policy), then a UDP socket bound to the chosen egress address instead of a TCP dial, a 101 with
  * {@code Capsule-Protocol: ?1}, and a {@link UdpRelay} between the capsule stream and the socket.
  */
-public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
+public final class ConnectUdpFlow implements Handler<ProxyExchange> {
 
     static final ProxyFailure NO_ROUTE = ProxyFailure.of(ProxyErrorType.DESTINATION_IP_UNROUTABLE,
             "egress pool has no address of the destination's family");
@@ -48,9 +47,9 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
     }
 
     @Override
-    public void handle(HttpServerRequest req) {
-        TunnelContext ctx = new TunnelContext(req, "h1", "connect-udp", System.nanoTime());
-        HttpConnection connection = req.connection();
+    public void handle(ProxyExchange req) {
+        TunnelContext ctx = new TunnelContext(req, "connect-udp", System.nanoTime());
+        Object connection = req.connection();
         boolean[] slot = new boolean[1];
         DatagramSocket[] socket = new DatagramSocket[1];
         String[] destination = new String[1];
@@ -83,13 +82,14 @@ public final class ConnectUdpFlow implements Handler<HttpServerRequest> {
                             });
                 })
                 .compose(s -> {
-                    req.response()
-                            .putHeader("upgrade", "connect-udp")
-                            .putHeader("connection", "Upgrade")
-                            .putHeader("capsule-protocol", "?1")
-                            .putHeader(HeaderNames.SERVER_TIMING,
+                    io.vertx.core.MultiMap headers = req.responseHeaders();
+                    if (!req.isStream()) {
+                        headers.set("upgrade", "connect-udp").set("connection", "Upgrade");
+                    }
+                    headers.set("capsule-protocol", "?1")
+                            .set(HeaderNames.SERVER_TIMING,
                                     ServerTiming.entry("proxy", System.nanoTime() - ctx.startNanos()));
-                    return req.toNetSocket();
+                    return req.accept();
                 })
                 .onSuccess(client -> {
                     summary.opened(ctx);

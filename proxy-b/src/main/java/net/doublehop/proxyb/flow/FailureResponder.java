@@ -14,6 +14,6 @@ public final class FailureResponder {
     }
 
     public void respond(TunnelContext ctx, ProxyFailure failure) {
-        responses.respond(ctx.request().response(), ctx.startNanos(), failure);
+        responses.respond(ctx.request(), ctx.startNanos(), failure);
     }
 }

@@ -1,12 +1,12 @@
 package net.doublehop.proxyb.flow;
 
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetSocket;
 import java.net.InetAddress;
 import java.util.List;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.proxyb.egress.EgressPool;
+import net.doublehop.runtime.server.ProxyExchange;
 
 /**
  * The typed per-tunnel state every stage reads and fills in, in flow order (docs/request-flow.md).
@@ -17,7 +17,7 @@ public final class TunnelContext {
     /** How the caller proved who it is. */
     public enum Caller { MTLS, PRESHARED_KEY, PRIVACY_PASS, ANONYMOUS }
 
-    private final HttpServerRequest request;
+    private final ProxyExchange request;
     private final String protocol;
     private final long startNanos;
 
@@ -34,21 +34,21 @@ public final class TunnelContext {
 
     private final String method;
 
-    public TunnelContext(HttpServerRequest request, String protocol, long startNanos) {
-        this(request, protocol, "connect", startNanos);
+    public TunnelContext(ProxyExchange request, long startNanos) {
+        this(request, "connect", startNanos);
     }
 
     /** @param method the metrics label: {@code connect} or {@code connect-udp} */
-    public TunnelContext(HttpServerRequest request, String protocol, String method, long startNanos) {
+    public TunnelContext(ProxyExchange request, String method, long startNanos) {
         this.request = request;
-        this.protocol = protocol;
+        this.protocol = request.version();
         this.method = method;
         this.startNanos = startNanos;
     }
 
     public String method() { return method; }
 
-    public HttpServerRequest request() { return request; }
+    public ProxyExchange request() { return request; }
     public String protocol() { return protocol; }
     public long startNanos() { return startNanos; }
 

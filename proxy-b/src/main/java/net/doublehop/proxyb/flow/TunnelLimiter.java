@@ -1,6 +1,5 @@
 package net.doublehop.proxyb.flow;
 
-import io.vertx.core.http.HttpConnection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +17,7 @@ public final class TunnelLimiter {
     private final int maxTotal;
     private final int maxPerConnection;
     private final AtomicInteger total = new AtomicInteger();
-    private final Map<HttpConnection, AtomicInteger> perConnection = new ConcurrentHashMap<>();
+    private final Map<Object, AtomicInteger> perConnection = new ConcurrentHashMap<>();
 
     public TunnelLimiter(int maxTotal, int maxPerConnection) {
         this.maxTotal = maxTotal;
@@ -26,7 +25,7 @@ public final class TunnelLimiter {
     }
 
     /** Takes a slot or throws; every successful call must be matched by one {@link #release}. */
-    public void acquire(HttpConnection connection) {
+    public void acquire(Object connection) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             throw TOTAL;
@@ -39,7 +38,7 @@ public final class TunnelLimiter {
         }
     }
 
-    public void release(HttpConnection connection) {
+    public void release(Object connection) {
         total.decrementAndGet();
         perConnection.computeIfPresent(connection, (c, n) -> n.decrementAndGet() <= 0 ? null : n);
     }

@@ -62,7 +62,7 @@ public final class TunnelSummary {
         if (!sensitive) {
             return "";
         }
-        String client = String.valueOf(ctx.request().remoteAddress());
+        String client = String.valueOf(ctx.request().remoteHost());
         String dest = ctx.target() == null ? "-" : ctx.target().authority();
         String egress = ctx.egressAddress() == null ? "-" : ctx.egressAddress().getHostAddress();
         return " [sensitive] client=" + client + " destination=" + dest + " egress=" + egress;

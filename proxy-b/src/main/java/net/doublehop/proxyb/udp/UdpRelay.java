@@ -3,7 +3,6 @@ package net.doublehop.proxyb.udp;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.net.NetSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -12,6 +11,7 @@ import net.doublehop.protocol.masque.CapsuleEvent;
 import net.doublehop.protocol.masque.CapsuleParser;
 import net.doublehop.protocol.masque.UdpPayload;
 import net.doublehop.runtime.relay.Tunnel;
+import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
  * One CONNECT-UDP flow (RFC 9298) whose client side is a capsule stream (HTTP/1.1 upgrade; RFC 9297 §3):
@@ -25,7 +25,7 @@ import net.doublehop.runtime.relay.Tunnel;
 public final class UdpRelay {
 
     private final Vertx vertx;
-    private final NetSocket client;
+    private final TunnelEnd client;
     private final DatagramSocket socket;
     private final String destinationHost;
     private final int destinationPort;
@@ -44,7 +44,7 @@ public final class UdpRelay {
      * @param socket this flow's UDP socket, bound to the egress address
      * @param destinationHost the resolved, policy-checked destination address, as a literal
      */
-    public UdpRelay(Vertx vertx, NetSocket client, DatagramSocket socket, String destinationHost, int destinationPort,
+    public UdpRelay(Vertx vertx, TunnelEnd client, DatagramSocket socket, String destinationHost, int destinationPort,
             java.time.Duration idleTimeout, Consumer<Tunnel.Summary> onFinish) {
         this.vertx = vertx;
         this.client = client;
@@ -117,11 +117,7 @@ public final class UdpRelay {
                 vertx.cancelTimer(timer);
             }
             socket.close();
-            try {
-                client.close();
-            } catch (IllegalStateException alreadyClosed) {
-                // the client's stream already ended
-            }
+            client.close();
             onFinish.accept(new Tunnel.Summary(bytesFromClient, bytesToClient, System.nanoTime() - openedNanos,
                     idleTimedOut));
         }

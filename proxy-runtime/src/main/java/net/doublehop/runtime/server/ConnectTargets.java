@@ -1,9 +1,6 @@
 package net.doublehop.runtime.server;
 
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.HostAndPort;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
@@ -19,7 +16,7 @@ public final class ConnectTargets {
     private ConnectTargets() {
     }
 
-    public static ConnectTarget parse(HttpServerRequest req) {
+    public static ConnectTarget parse(ProxyExchange req) {
         if (req.method() != HttpMethod.CONNECT) {
             throw METHOD_NOT_ALLOWED;
         }
@@ -30,18 +27,24 @@ public final class ConnectTargets {
             "not a CONNECT-UDP URI of this proxy");
     static final ProxyFailure BAD_UDP_TARGET = ProxyFailure.badRequest("malformed CONNECT-UDP target");
 
-    /** An HTTP/1.1 upgrade to connect-udp (RFC 9298 §3.2); everything else is CONNECT's or refused. */
-    public static boolean isConnectUdp(HttpServerRequest req) {
-        if (req.version() != HttpVersion.HTTP_1_1 || req.method() != HttpMethod.GET) {
+    /**
+     * CONNECT-UDP (RFC 9298 §3): an extended CONNECT with {@code :protocol connect-udp} on HTTP/2 and HTTP/3, an
+     * HTTP/1.1 upgrade to connect-udp; everything else is CONNECT's or refused.
+     */
+    public static boolean isConnectUdp(ProxyExchange req) {
+        if (req.isStream()) {
+            return req.method() == HttpMethod.CONNECT && "connect-udp".equals(req.extendedProtocol());
+        }
+        if (req.method() != HttpMethod.GET) {
             return false;
         }
-        String upgrade = req.getHeader("upgrade");
+        String upgrade = req.header("upgrade");
         return upgrade != null && java.util.List.of(upgrade.toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"))
                 .contains("connect-udp");
     }
 
     /** The UDP target of a CONNECT-UDP request: its URI matched against the proxy's template (404 / 400). */
-    public static ConnectTarget parseUdp(HttpServerRequest req, MasqueUriTemplate template) {
+    public static ConnectTarget parseUdp(ProxyExchange req, MasqueUriTemplate template) {
         MasqueUriTemplate.Match m = template.match(req.uri());
         if (m instanceof MasqueUriTemplate.Matched matched) {
             return new ConnectTarget(matched.target().host(), matched.target().port());
@@ -50,21 +53,17 @@ public final class ConnectTargets {
     }
 
     /**
-     * HTTP/1.1 carries the target in the request-target (take it from there, not {@code Host}); HTTP/2
-     * carries it in {@code :authority}, which Vert.x has already split into host and port.
+     * HTTP/1.1 carries the target in the request-target (take it from there, not {@code Host}); HTTP/2 and
+     * HTTP/3 carry it in {@code :authority}.
      */
-    static String rawTarget(HttpServerRequest req) {
-        if (req.version() == HttpVersion.HTTP_1_0 || req.version() == HttpVersion.HTTP_1_1) {
+    static String rawTarget(ProxyExchange req) {
+        if (!req.isStream()) {
             return req.uri();
         }
-        HostAndPort a = req.authority();
-        if (a == null) {
+        String authority = req.authority();
+        if (authority == null) {
             throw ProxyFailure.badRequest("CONNECT without :authority");
         }
-        String host = a.host();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return a.port() < 0 ? host : host + ":" + a.port();
+        return authority;
     }
 }

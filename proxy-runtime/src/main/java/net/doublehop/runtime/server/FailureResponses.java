@@ -1,6 +1,6 @@
 package net.doublehop.runtime.server;
 
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.MultiMap;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ProxyStatus;
@@ -28,8 +28,8 @@ public final class FailureResponses {
         this.challenges = java.util.List.copyOf(challenges);
     }
 
-    public void respond(HttpServerResponse resp, long startNanos, ProxyFailure failure) {
-        respond(resp, startNanos, failure, null, null);
+    public void respond(ProxyExchange exchange, long startNanos, ProxyFailure failure) {
+        respond(exchange, startNanos, failure, null, null);
     }
 
     /**
@@ -37,22 +37,22 @@ public final class FailureResponses {
      *     are listed from the origin side), or null
      * @param upstreamServerTiming the next hop's {@code Server-Timing}, or null
      */
-    public void respond(HttpServerResponse resp, long startNanos, ProxyFailure failure, String upstreamProxyStatus,
+    public void respond(ProxyExchange exchange, long startNanos, ProxyFailure failure, String upstreamProxyStatus,
             String upstreamServerTiming) {
-        if (resp.headWritten() || resp.ended() || resp.closed()) {
+        if (exchange.answered()) {
             return;
         }
-        resp.setStatusCode(failure.status());
+        MultiMap resp = exchange.responseHeaders();
         String mine = ProxyStatus.format(proxyName, failure);
-        resp.putHeader(HeaderNames.PROXY_STATUS, upstreamProxyStatus == null ? mine : upstreamProxyStatus + ", " + mine);
+        resp.set(HeaderNames.PROXY_STATUS, upstreamProxyStatus == null ? mine : upstreamProxyStatus + ", " + mine);
         String timing = ServerTiming.entry(timingName, System.nanoTime() - startNanos);
-        resp.putHeader(HeaderNames.SERVER_TIMING, upstreamServerTiming == null ? timing : upstreamServerTiming + ", " + timing);
+        resp.set(HeaderNames.SERVER_TIMING, upstreamServerTiming == null ? timing : upstreamServerTiming + ", " + timing);
         if (failure.status() == 407) {
-            resp.putHeader(HeaderNames.PROXY_AUTHENTICATE, challenges);
+            resp.set(HeaderNames.PROXY_AUTHENTICATE, challenges);
         }
         if (failure.status() == 405) {
-            resp.putHeader("allow", "CONNECT");
+            resp.set("allow", "CONNECT");
         }
-        resp.end();
+        exchange.respond(failure.status());
     }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,24 +18,24 @@ public final class ProxyListenerVerticle extends VerticleBase {
 
     private final HttpServerOptions tcp;
     private final ListenerOptions.Http3 quic;
-    private final Handler<HttpServerRequest> flow;
+    private final Handler<ProxyExchange> flow;
     private final ProxyMetrics metrics;
     private final String proxyName;
     private final Optional<String> altSvc;
     private HttpServer server;
 
     /** A TCP listener (HTTP/1.1 and HTTP/2); {@code altSvc} advertises the HTTP/3 listener when there is one. */
-    public ProxyListenerVerticle(HttpServerOptions options, Handler<HttpServerRequest> flow, ProxyMetrics metrics, String proxyName,
+    public ProxyListenerVerticle(HttpServerOptions options, Handler<ProxyExchange> flow, ProxyMetrics metrics, String proxyName,
             Optional<String> altSvc) {
         this(options, null, flow, metrics, proxyName, altSvc);
     }
 
     /** The HTTP/3 listener. */
-    public ProxyListenerVerticle(ListenerOptions.Http3 http3, Handler<HttpServerRequest> flow, ProxyMetrics metrics, String proxyName) {
+    public ProxyListenerVerticle(ListenerOptions.Http3 http3, Handler<ProxyExchange> flow, ProxyMetrics metrics, String proxyName) {
         this(null, http3, flow, metrics, proxyName, Optional.empty());
     }
 
-    private ProxyListenerVerticle(HttpServerOptions tcp, ListenerOptions.Http3 quic, Handler<HttpServerRequest> flow, ProxyMetrics metrics,
+    private ProxyListenerVerticle(HttpServerOptions tcp, ListenerOptions.Http3 quic, Handler<ProxyExchange> flow, ProxyMetrics metrics,
             String proxyName, Optional<String> altSvc) {
         this.tcp = tcp;
         this.quic = quic;
@@ -51,7 +50,7 @@ public final class ProxyListenerVerticle extends VerticleBase {
         server = tcp != null ? vertx.createHttpServer(tcp) : vertx.createHttpServer(quic.config(), quic.ssl());
         server.requestHandler(req -> {
                     altSvc.ifPresent(v -> req.response().putHeader("alt-svc", v));
-                    flow.handle(req);
+                    flow.handle(new VertxExchange(req));
                 })
                 .invalidRequestHandler(new InvalidRequestResponder(proxyName))
                 .connectionHandler(new ConnectionTracker(metrics));

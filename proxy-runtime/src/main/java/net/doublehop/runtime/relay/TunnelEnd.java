@@ -1,0 +1,218 @@
+package net.doublehop.runtime.relay;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.StreamChannelInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * One end of a tunnel as the relay drives it: bytes in, bytes out with backpressure, and the three ways it can
+ * finish — its peer ends its data (half-close), it closes, or it fails. What "end my output" and "abort" mean
+ * depends on what carries the end: a TCP connection half-closes, an HTTP/2 or HTTP/3 stream sends END_STREAM
+ * and aborts with a reset, an HTTP/1.1 client's connection simply closes.
+ */
+public interface TunnelEnd {
+
+    void handler(Handler<Buffer> handler);
+
+    /** The peer ended its data (TCP FIN, END_STREAM); what it sends us may still flow the other way. */
+    void endHandler(Handler<Void> handler);
+
+    /** The end is gone: nothing more in or out. On a stream, also reported right after its end (Vert.x). */
+    void closeHandler(Handler<Void> handler);
+
+    void exceptionHandler(Handler<Throwable> handler);
+
+    void write(Buffer data);
+
+    boolean writeQueueFull();
+
+    /** Called once the write queue has room again after {@link #writeQueueFull}. */
+    void drainHandler(Handler<Void> handler);
+
+    /** Stops reading from the peer until {@link #startReading}: the relay's backpressure. */
+    void stopReading();
+
+    void startReading();
+
+    /** Ends this end's output after what was written: TCP half-close, END_STREAM, or an HTTP/1.1 close. */
+    void endOutput();
+
+    /** Closes without signalling an error (a stream ends; a connection closes). Safe to call more than once. */
+    void close();
+
+    /** Aborts: RST_STREAM on a stream, a close on a connection. Safe to call when already gone. */
+    void reset();
+
+    /** A whole TCP connection (the destination, or the next hop over HTTP/1.1): half-closes its output. */
+    static TunnelEnd tcp(NetSocket socket) {
+        return new NetSocketEnd(socket, NetSocketEnd.Kind.TCP, null);
+    }
+
+    /** An HTTP/1.1 client whose connection is the tunnel: its output ends by ending (closing) the connection. */
+    static TunnelEnd http1Client(NetSocket socket) {
+        return new NetSocketEnd(socket, NetSocketEnd.Kind.HTTP1_CLIENT, null);
+    }
+
+    /** A Vert.x HTTP/2 or HTTP/3 stream socket; {@code reset} sends RST_STREAM (only its request/response can). */
+    static TunnelEnd stream(NetSocket socket, Runnable reset) {
+        return new NetSocketEnd(socket, NetSocketEnd.Kind.STREAM, reset);
+    }
+
+    /** A Vert.x socket under a {@link TunnelEnd}. */
+    final class NetSocketEnd implements TunnelEnd {
+
+        enum Kind { TCP, HTTP1_CLIENT, STREAM }
+
+        private final NetSocket socket;
+        private final Kind kind;
+        private final Runnable reset; // a stream's RST_STREAM; null for connections
+        private final DuplexChannel connection;
+
+        NetSocketEnd(NetSocket socket, Kind kind, Runnable reset) {
+            this.socket = socket;
+            this.kind = kind;
+            this.reset = reset;
+            this.connection = kind == Kind.STREAM ? null : duplexChannel(socket);
+            if (kind != Kind.TCP) {
+                // Graceful shutdown: the server asks each client connection to wind down; a tunnel keeps running
+                // until its peers finish or the server's shutdown deadline closes it.
+                socket.shutdownHandler(timeout -> { });
+            }
+        }
+
+        @Override
+        public void handler(Handler<Buffer> handler) {
+            socket.handler(handler);
+        }
+
+        @Override
+        public void endHandler(Handler<Void> handler) {
+            socket.endHandler(handler);
+        }
+
+        @Override
+        public void closeHandler(Handler<Void> handler) {
+            socket.closeHandler(handler);
+        }
+
+        @Override
+        public void exceptionHandler(Handler<Throwable> handler) {
+            socket.exceptionHandler(handler);
+        }
+
+        @Override
+        public void write(Buffer data) {
+            socket.write(data);
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return socket.writeQueueFull();
+        }
+
+        @Override
+        public void drainHandler(Handler<Void> handler) {
+            socket.drainHandler(handler);
+        }
+
+        /**
+         * A whole TCP connection is stopped at the socket, by turning Netty's auto-read off, never with Vert.x's
+         * {@code pause()}: a paused Vert.x socket queues what it already read, and when the peer closes, Vert.x
+         * discards that queue together with the end of stream, so the last bytes a destination sent before
+         * closing were lost. With auto-read off nothing is queued in Vert.x; what Netty still reads (at most the
+         * current read, or the rest of the socket buffer when the peer closes) goes on to the writer's queue, in
+         * order, before the end. An HTTP/2 or HTTP/3 stream is paused the Vert.x way: that is its flow control.
+         */
+        @Override
+        public void stopReading() {
+            if (connection != null) {
+                connection.config().setAutoRead(false);
+            } else {
+                socket.pause();
+            }
+        }
+
+        @Override
+        public void startReading() {
+            if (connection != null) {
+                connection.config().setAutoRead(true);
+            } else {
+                socket.resume();
+            }
+        }
+
+        @Override
+        public void endOutput() {
+            switch (kind) {
+                case TCP -> shutdownOutput();
+                case HTTP1_CLIENT, STREAM -> {
+                    try {
+                        socket.end();
+                    } catch (IllegalStateException alreadyClosed) {
+                        // the stream was reset or closed first: nothing to end
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            // Vert.x's close() is a shutdown with no grace, which a shutdown handler would only be told about.
+            socket.shutdownHandler(null);
+            closeQuietly(socket);
+        }
+
+        @Override
+        public void reset() {
+            if (kind != Kind.STREAM) {
+                close(); // a connection has no reset of its own: its close is the abort
+                return;
+            }
+            try {
+                reset.run();
+            } catch (IllegalStateException alreadyGone) {
+                // the stream or connection is already closed: nothing left to reset
+            }
+        }
+
+        /**
+         * A TCP half-close. Vert.x's {@code NetSocket.end()} closes the whole socket, which would lose the
+         * other side's answer, so go to the Netty channel for it.
+         */
+        private void shutdownOutput() {
+            if (connection != null && connection.isActive()) {
+                connection.eventLoop().execute(() -> {
+                    connection.flush();
+                    connection.shutdownOutput();
+                });
+                return;
+            }
+            socket.end();
+        }
+
+        private static DuplexChannel duplexChannel(NetSocket socket) {
+            if (socket instanceof StreamChannelInternal internal) {
+                Channel ch = internal.channelHandlerContext().channel();
+                if (ch instanceof DuplexChannel duplex) {
+                    return duplex;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * Vert.x closes an HTTP/2 stream socket by ending it, which throws when our side already ended; then there
+         * is nothing left to close from here (the connection's own lifecycle reclaims the stream).
+         */
+        static void closeQuietly(NetSocket socket) {
+            try {
+                socket.close();
+            } catch (IllegalStateException alreadyEnded) {
+                // see above
+            }
+        }
+    }
+}
