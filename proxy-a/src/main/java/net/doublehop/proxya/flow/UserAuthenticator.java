@@ -19,7 +19,6 @@ import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyAuthorizationParser;
 import net.doublehop.protocol.ProxyCredential;
 import net.doublehop.protocol.ProxyErrorType;
