@@ -47,7 +47,10 @@ import net.doublehop.runtime.auth.InMemorySpentTokenStore;
 import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.ListenerOptions;
+import net.doublehop.runtime.server.Listener;
 import net.doublehop.runtime.server.ProxyListenerVerticle;
+import net.doublehop.runtime.server.h3.Http3Listener;
+import net.doublehop.runtime.server.h3.QuicTls;
 
 /** A running Proxy A: builds the forward flow from a validated config, starts listeners, stops gracefully. */
 public final class ProxyA {
@@ -60,7 +63,7 @@ public final class ProxyA {
     private final ProxyAConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics("a");
     private final AtomicBoolean ready = new AtomicBoolean();
-    private final List<ProxyListenerVerticle> listeners = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
     private final List<HttpServer> issuerServers = new ArrayList<>();
     private UpstreamPool upstream;
     private TunnelRegistry tunnels;
@@ -177,8 +180,8 @@ public final class ProxyA {
         listeners.add(listener);
         Future<String> deployed = vertx.deployVerticle(listener, new DeploymentOptions());
         if (config.http3()) {
-            ProxyListenerVerticle h3 = new ProxyListenerVerticle(ListenerOptions.http3(config.listen().host(),
-                    config.listen().port(), config.tls(), keyCert, config.limits()), flow, metrics, config.proxyName());
+            Http3Listener h3 = new Http3Listener(config.listen().host(), config.listen().port(),
+                    QuicTls.server(vertx, config.tls(), keyCert), config.limits(), flow, metrics);
             listeners.add(h3);
             deployed = deployed.compose(id -> vertx.deployVerticle(h3, new DeploymentOptions()));
         }
@@ -280,7 +283,7 @@ public final class ProxyA {
             issuer.stop();
         }
         List<Future<Void>> all = new ArrayList<>();
-        for (ProxyListenerVerticle l : listeners) {
+        for (Listener l : listeners) {
             all.add(l.shutdown(grace));
         }
         for (HttpServer s : issuerServers) {

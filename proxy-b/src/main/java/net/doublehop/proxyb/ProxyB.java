@@ -22,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import io.vertx.core.Handler;
+import net.doublehop.runtime.server.Listener;
 import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.server.h3.Http3Listener;
+import net.doublehop.runtime.server.h3.QuicTls;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.proxyb.flow.ConnectUdpFlow;
 import net.doublehop.runtime.auth.InMemorySpentTokenStore;
@@ -64,7 +67,7 @@ public final class ProxyB {
     private final Vertx vertx;
     private final ProxyBConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics("b");
-    private final List<ProxyListenerVerticle> listeners = new ArrayList<>();
+    private final List<Listener> listeners = new ArrayList<>();
     private final AtomicBoolean ready = new AtomicBoolean();
     private TunnelRegistry tunnels;
     private NameResolver resolver;
@@ -192,11 +195,11 @@ public final class ProxyB {
                         flow));
             }
             if (config.http3()) {
-                ProxyListenerVerticle h3 = new ProxyListenerVerticle(ListenerOptions.http3(listen.host(), listen.port(),
-                        tls, keyCert, config.limits()), flow, metrics, config.proxyName());
+                Http3Listener h3 = new Http3Listener(listen.host(), listen.port(), QuicTls.server(vertx, tls, keyCert),
+                        config.limits(), flow, metrics);
                 listeners.add(h3);
                 rest.add(vertx.deployVerticle(h3, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
-                        .map(id -> h3));
+                        .<ProxyListenerVerticle>mapEmpty());
             }
             return Future.all(rest).<Void>mapEmpty();
         }).compose(v -> startAdmin()).onSuccess(v -> ready.set(true));
@@ -250,7 +253,7 @@ public final class ProxyB {
         }
         ready.set(false);
         List<Future<Void>> shutdowns = new ArrayList<>();
-        for (ProxyListenerVerticle l : listeners) {
+        for (Listener l : listeners) {
             shutdowns.add(l.shutdown(grace));
         }
         stopping = Future.join(shutdowns).<Void>mapEmpty().eventually(() -> {

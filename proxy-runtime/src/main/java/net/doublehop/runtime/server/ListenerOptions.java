@@ -2,11 +2,9 @@ package net.doublehop.runtime.server;
 
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpServerConfig;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.List;
@@ -19,20 +17,6 @@ public final class ListenerOptions {
 
     private ListenerOptions() {
     }
-
-    /**
-     * The HTTP/3 listener beside the TCP one: the same certificate, client CA and limits, over QUIC on the UDP
-     * port of the same number (what {@code Alt-Svc: h3=":port"} promises). Only one such server per process:
-     * a UDP port is not shared among event loops the way Vert.x shares a TCP port.
-     */
-    public static Http3 http3(String host, int port, TlsSettings tls, KeyCertOptions selfSigned, Limits limits) {
-        HttpServerOptions tcp = build(host, port, tls, selfSigned, limits);
-        return new Http3(new HttpServerConfig(tcp).setVersions(HttpVersion.HTTP_3).setQuicHost(host).setQuicPort(port),
-                tcp.getSslOptions());
-    }
-
-    /** An HTTP/3 server's settings: Vert.x takes the TLS part separately for QUIC. */
-    public record Http3(HttpServerConfig config, ServerSSLOptions ssl) { }
 
     /** Config check of {@code http3: true}, the same for both proxies. */
     public static void checkHttp3(TlsSettings tls, int listenPort) {

@@ -10,14 +10,13 @@ import java.util.Optional;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 
 /**
- * One proxy listener on one event loop, for either proxy: TCP instances (HTTP/1.1 and HTTP/2; several may share
- * the port) and one HTTP/3 instance when {@code http3: true}. The verticle only wires the server to the flow
+ * One TCP proxy listener (HTTP/1.1 and HTTP/2) on one event loop, for either proxy; several may share the port.
+ * The HTTP/3 listener is {@link net.doublehop.runtime.server.h3.Http3Listener}. The verticle only wires the server to the flow
  * (B's ConnectFlow, A's ForwardFlow): all request logic lives there.
  */
-public final class ProxyListenerVerticle extends VerticleBase {
+public final class ProxyListenerVerticle extends VerticleBase implements Listener {
 
     private final HttpServerOptions tcp;
-    private final ListenerOptions.Http3 quic;
     private final Handler<ProxyExchange> flow;
     private final ProxyMetrics metrics;
     private final String proxyName;
@@ -27,18 +26,7 @@ public final class ProxyListenerVerticle extends VerticleBase {
     /** A TCP listener (HTTP/1.1 and HTTP/2); {@code altSvc} advertises the HTTP/3 listener when there is one. */
     public ProxyListenerVerticle(HttpServerOptions options, Handler<ProxyExchange> flow, ProxyMetrics metrics, String proxyName,
             Optional<String> altSvc) {
-        this(options, null, flow, metrics, proxyName, altSvc);
-    }
-
-    /** The HTTP/3 listener. */
-    public ProxyListenerVerticle(ListenerOptions.Http3 http3, Handler<ProxyExchange> flow, ProxyMetrics metrics, String proxyName) {
-        this(null, http3, flow, metrics, proxyName, Optional.empty());
-    }
-
-    private ProxyListenerVerticle(HttpServerOptions tcp, ListenerOptions.Http3 quic, Handler<ProxyExchange> flow, ProxyMetrics metrics,
-            String proxyName, Optional<String> altSvc) {
-        this.tcp = tcp;
-        this.quic = quic;
+        this.tcp = options;
         this.flow = flow;
         this.metrics = metrics;
         this.proxyName = proxyName;
@@ -47,7 +35,7 @@ public final class ProxyListenerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        server = tcp != null ? vertx.createHttpServer(tcp) : vertx.createHttpServer(quic.config(), quic.ssl());
+        server = vertx.createHttpServer(tcp);
         server.requestHandler(req -> {
                     altSvc.ifPresent(v -> req.response().putHeader("alt-svc", v));
                     flow.handle(new VertxExchange(req));
@@ -61,7 +49,7 @@ public final class ProxyListenerVerticle extends VerticleBase {
         return server.actualPort();
     }
 
-    /** Stops accepting, sends GOAWAY, and waits up to {@code grace} for open streams to finish. */
+    @Override
     public Future<Void> shutdown(Duration grace) {
         return server == null ? Future.succeededFuture() : server.shutdown(grace);
     }

@@ -1,0 +1,174 @@
+package net.doublehop.runtime.server.h3;
+
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.Http3Headers;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.ContextInternal;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLSession;
+import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.server.ProxyExchange;
+
+/** A request on an HTTP/3 stream served by Netty's codec: classic CONNECT, and extended CONNECT (RFC 9220). */
+final class Http3Exchange implements ProxyExchange {
+
+    /** H3_NO_ERROR (RFC 9114 §8.1): a STOP_SENDING after a complete answer, "I need no more of your request". */
+    private static final int NO_ERROR = 0x100;
+
+    private final QuicStreamChannel stream;
+    private final ContextInternal context;
+    private final Http3Headers request;
+    private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    private final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
+    private final Http3StreamEnd end;
+    private final HttpMethod method;
+    private int status = 200;
+    private boolean answered;
+    private Runnable resetHandler;
+
+    Http3Exchange(QuicStreamChannel stream, ContextInternal context, Http3Headers request, Http3StreamEnd end) {
+        this.stream = stream;
+        this.context = context;
+        this.request = request;
+        this.end = end;
+        CharSequence m = request.method();
+        this.method = m == null ? HttpMethod.valueOf("UNKNOWN") : HttpMethod.valueOf(m.toString());
+        for (Map.Entry<CharSequence, CharSequence> h : request) {
+            if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
+                headers.add(h.getKey().toString(), h.getValue().toString());
+            }
+        }
+    }
+
+    @Override
+    public String version() {
+        return "h3";
+    }
+
+    @Override
+    public HttpMethod method() {
+        return method;
+    }
+
+    @Override
+    public String extendedProtocol() {
+        CharSequence p = request.protocol();
+        return p == null ? null : p.toString().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String uri() {
+        CharSequence p = request.path();
+        return p == null ? null : p.toString();
+    }
+
+    @Override
+    public String authority() {
+        CharSequence a = request.authority();
+        return a == null ? null : a.toString();
+    }
+
+    @Override
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    @Override
+    public MultiMap headers() {
+        return headers;
+    }
+
+    @Override
+    public String remoteHost() {
+        QuicChannel connection = stream.parent();
+        return connection.remoteSocketAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public SSLSession sslSession() {
+        return stream.parent().sslEngine() == null ? null : stream.parent().sslEngine().getSession();
+    }
+
+    @Override
+    public Object connection() {
+        return stream.parent();
+    }
+
+    @Override
+    public MultiMap responseHeaders() {
+        return responseHeaders;
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public boolean answered() {
+        return answered || !stream.isActive();
+    }
+
+    @Override
+    public void respond(int status) {
+        if (answered()) {
+            return;
+        }
+        this.status = status;
+        answered = true;
+        end.discard();
+        stream.writeAndFlush(new DefaultHttp3HeadersFrame(head(status)))
+                .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT)
+                .addListener(f -> stream.shutdownInput(NO_ERROR).addListener(g -> stream.close()));
+    }
+
+    @Override
+    public Future<TunnelEnd> accept() {
+        if (answered()) {
+            return context.failedFuture("the client went away");
+        }
+        answered = true;
+        stream.writeAndFlush(new DefaultHttp3HeadersFrame(head(status)));
+        return context.succeededFuture(end);
+    }
+
+    @Override
+    public void reset() {
+        answered = true;
+        end.reset();
+    }
+
+    @Override
+    public void resetHandler(Runnable handler) {
+        this.resetHandler = handler;
+    }
+
+    /** The stream closed under a running tunnel: the client reset it, or the connection went. */
+    void streamClosed() {
+        Runnable h = resetHandler;
+        if (h != null) {
+            h.run();
+        }
+    }
+
+    private Http3Headers head(int status) {
+        Http3Headers h = new DefaultHttp3Headers().status(Integer.toString(status));
+        for (Map.Entry<String, String> e : responseHeaders) {
+            // Connection-specific fields are malformed in HTTP/3 (RFC 9114 §4.2).
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (!name.equals("connection") && !name.equals("upgrade") && !name.equals("keep-alive")
+                    && !name.equals("transfer-encoding") && !name.equals("proxy-connection")) {
+                h.add(name, e.getValue());
+            }
+        }
+        return h;
+    }
+}
