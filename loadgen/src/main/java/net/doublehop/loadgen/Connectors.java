@@ -15,6 +15,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -50,7 +51,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The three ways to open a tunnel: straight to the target, HTTP/1.1 CONNECT, HTTP/2 CONNECT streams. */
+/**
+ * The ways to open a tunnel: straight to the target (TCP, or a UDP socket), HTTP/1.1 CONNECT or CONNECT-UDP,
+ * HTTP/2 CONNECT streams.
+ */
 final class Connectors {
 
     /** HTTP/2 receive window per stream; the connection window is this times the number of tunnels. */
@@ -59,6 +63,9 @@ final class Connectors {
     private Connectors() { }
 
     static Connector create(Options o, EventLoopGroup group, SslContext ssl) {
+        if (o.workload == Options.Workload.UDP && o.direct) {
+            return new UdpDirect(o, group);
+        }
         if (o.direct) {
             return new Direct(o, group, ssl);
         }
@@ -246,18 +253,80 @@ final class Connectors {
         }
     }
 
-    /** HTTP/1.1: one connection (TLS or plain) per tunnel, CONNECT, then raw bytes. */
+    /**
+     * --direct udp: a UDP socket connected to the target is the flow; its handler sees each datagram's payload as
+     * a ByteBuf and writes payloads as ByteBufs, as through CONNECT-UDP.
+     */
+    static final class UdpDirect extends Base {
+        private final InetSocketAddress target;
+        private final Bootstrap udp;
+
+        UdpDirect(Options o, EventLoopGroup group) {
+            super(o, group);
+            target = new InetSocketAddress(o.targetHost, o.targetPort);
+            udp = new Bootstrap()
+                    .channel(Transport.datagram())
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Math.max(2048, o.size + 64)));
+        }
+
+        @Override
+        public Future<Tunnel> open(ChannelHandler handler) {
+            long start = System.nanoTime();
+            EventLoop loop = group.next();
+            Promise<Tunnel> p = loop.newPromise();
+            var cf = udp.clone(loop).handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("udp-unwrap", new CapsuleCodec.Unwrap());
+                    ch.pipeline().addLast("udp-flow", handler);
+                }
+            }).connect(target);
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (f.isSuccess()) {
+                    long now = System.nanoTime();
+                    p.trySuccess(new Tunnel(cf.channel(), start, now, now));
+                } else {
+                    p.tryFailure(f.cause());
+                }
+            });
+            return p;
+        }
+
+        @Override
+        public boolean proxied() {
+            return false;
+        }
+    }
+
+    /**
+     * HTTP/1.1: one connection (TLS or plain) per tunnel, CONNECT, then raw bytes. With --method CONNECT-UDP:
+     * {@code GET <template path>} with {@code Upgrade: connect-udp} (RFC 9298 §3), 101, then DATAGRAM capsules
+     * through a {@link CapsuleCodec}.
+     */
     static final class H1 extends Base {
         private final SslContext ssl;
         private final byte[] request;
+        private final boolean udp;
 
         H1(Options o, EventLoopGroup group, SslContext ssl) {
             super(o, group);
             this.ssl = ssl;
-            String authority = HostPort.format(o.targetHost, o.targetPort);
-            StringBuilder r = new StringBuilder()
-                    .append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(authority).append("\r\n");
+            this.udp = o.method.equals("CONNECT-UDP");
+            StringBuilder r = new StringBuilder();
+            if (udp) {
+                r.append("GET ").append(o.udpPath).append(" HTTP/1.1\r\n")
+                        .append("Host: ").append(o.udpAuthority).append("\r\n")
+                        .append("Connection: Upgrade\r\n")
+                        .append("Upgrade: connect-udp\r\n")
+                        .append("Capsule-Protocol: ?1\r\n");
+            } else {
+                String authority = HostPort.format(o.targetHost, o.targetPort);
+                r.append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
+                        .append("Host: ").append(authority).append("\r\n");
+            }
             if (o.proxyUser != null) {
                 r.append("Proxy-Authorization: ").append(basicAuth()).append("\r\n");
             }
@@ -272,13 +341,20 @@ final class Connectors {
             long start = System.nanoTime();
             EventLoop loop = group.next();
             Promise<Tunnel> p = loop.newPromise();
+            ChannelHandler tunnel = !udp ? handler : new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("udp-capsules", new CapsuleCodec());
+                    ch.pipeline().addLast("udp-flow", handler);
+                }
+            };
             var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (ssl != null) {
                         addTls(ssl, ch);
                     }
-                    ch.pipeline().addLast("connect", new H1ConnectHandler(p, handler, request, ssl != null, start));
+                    ch.pipeline().addLast("connect", new H1ConnectHandler(p, tunnel, request, ssl != null, start, udp));
                 }
             }).connect(proxyAddress());
             channels.add(cf.channel());
@@ -287,12 +363,16 @@ final class Connectors {
                     p.tryFailure(f.cause());
                 }
             });
-            deadline(loop, p, cf.channel(), "opening the tunnel (connect, TLS, CONNECT answer)");
+            deadline(loop, p, cf.channel(), udp ? "opening the flow (connect, TLS, CONNECT-UDP answer)"
+                    : "opening the tunnel (connect, TLS, CONNECT answer)");
             return p;
         }
     }
 
-    /** Sends the CONNECT request once the connection (and TLS) is up; parses the answer head. */
+    /**
+     * Sends the CONNECT request once the connection (and TLS) is up; parses the answer head: a 2xx opens the
+     * tunnel, or for CONNECT-UDP a 101 (the upgrade to the capsule protocol).
+     */
     static final class H1ConnectHandler extends ChannelInboundHandlerAdapter {
         private static final int MAX_HEAD = 16 * 1024;
         private final Promise<Tunnel> promise;
@@ -300,15 +380,22 @@ final class Connectors {
         private final byte[] request;
         private final boolean tls;
         private final long start;
+        private final boolean upgrade;
         private long sent;
         private ByteBuf head;
 
         H1ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, byte[] request, boolean tls, long start) {
+            this(promise, tunnelHandler, request, tls, start, false);
+        }
+
+        H1ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, byte[] request, boolean tls, long start,
+                         boolean upgrade) {
             this.promise = promise;
             this.tunnelHandler = tunnelHandler;
             this.request = request;
             this.tls = tls;
             this.start = start;
+            this.upgrade = upgrade;
         }
 
         @Override
@@ -363,8 +450,9 @@ final class Connectors {
             int eol = text.indexOf('\r');
             String statusLine = eol < 0 ? text : text.substring(0, eol);
             int status = parseStatus(statusLine);
-            if (status < 200 || status > 299) {
-                fail(ctx, new IOException("the proxy answered CONNECT with '" + statusLine + "'"));
+            if (upgrade ? status != 101 : status < 200 || status > 299) {
+                fail(ctx, new IOException("the proxy answered " + (upgrade ? "CONNECT-UDP" : "CONNECT") + " with '"
+                        + statusLine + "'"));
                 return;
             }
             head.readerIndex(end + 4);
@@ -405,7 +493,8 @@ final class Connectors {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            fail(ctx, new IOException("the proxy closed the connection before answering CONNECT"));
+            fail(ctx, new IOException("the proxy closed the connection before answering "
+                    + (upgrade ? "CONNECT-UDP" : "CONNECT")));
             ctx.fireChannelInactive();
         }
 

@@ -78,9 +78,10 @@ final class Html {
     private static String label(String key) {
         return switch (key) {
             case "setup" -> "full setup (connect, TLS, CONNECT, 1-byte round trip)";
-            case "connectAnswer" -> "CONNECT answer (request written to 2xx received)";
+            case "connectAnswer" -> "CONNECT answer (request written to 2xx received; CONNECT-UDP: to 101)";
             case "tunnelOpen" -> "tunnel open (connect, TLS, CONNECT answer)";
             case "roundTrip" -> "request/response round trip";
+            case "udpRoundTrip" -> "datagram round trip (sent to echoed)";
             default -> key;
         };
     }

@@ -10,20 +10,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import net.doublehop.protocol.masque.MasqueUriTemplate;
+import net.doublehop.protocol.masque.UdpTarget;
 
 /** The command line of a load run. {@link #parse} throws {@link UsageException} (exit code 2) on anything wrong. */
 public final class Options {
 
-    public enum Workload { BULK, SETUP, RPS, IDLE }
+    public enum Workload { BULK, SETUP, RPS, IDLE, UDP }
+
+    /** Longest UDP payload a datagram can carry (RFC 9298 §5: 65535 - 8). */
+    static final int MAX_UDP_SIZE = 65527;
+
+    /** A udp datagram starts with its sequence number and send time (8 bytes each). */
+    static final int MIN_UDP_SIZE = 16;
 
     public static final String HELP = """
             usage: loadgen [options]            run a load test (see workloads below)
-                   loadgen serve [--listen HOST:PORT] [--threads N]
+                   loadgen serve [--listen HOST:PORT] [--udp-listen HOST:PORT | --no-udp] [--threads N]
                                                 start the destination server the workloads talk to
 
-            Load test of an HTTP CONNECT proxy (HTTP/1.1 or HTTP/2, TLS or plain). Every tunnel is opened to
-            --target, which must run `loadgen serve`: the first line a tunnel sends tells it what to do
-            (SOURCE <bytes|inf> | SINK | ECHO | RR <reqsize> <respsize>).
+            Load test of an HTTP CONNECT proxy (HTTP/1.1 or HTTP/2, TLS or plain), or of a CONNECT-UDP proxy
+            (RFC 9298 over HTTP/1.1) with --workload udp. Every tunnel is opened to --target, which must run
+            `loadgen serve`: the first line a TCP tunnel sends tells it what to do (SOURCE <bytes|inf> | SINK |
+            ECHO | RR <reqsize> <respsize>); on UDP it echoes every datagram to its sender.
 
             Proxy
               --proxy URL              the proxy, https://HOST:PORT (TLS) or http://HOST:PORT (plain; h2 is then h2c
@@ -47,35 +56,50 @@ public final class Options {
 
             Target and method
               --target HOST:PORT       the CONNECT destination (a `loadgen serve`). Required.
-              --method M               CONNECT (default). CONNECT-UDP is not supported yet (exit 2).
+              --method M               CONNECT (default for bulk, setup, rps, idle) or CONNECT-UDP (RFC 9298;
+                                       the default and the only method for --workload udp through a proxy):
+                                       GET <--uri-template path> with Upgrade: connect-udp and Capsule-Protocol: ?1
+                                       over HTTP/1.1, 101, then DATAGRAM capsules. Only --proxy-version h1 (extended
+                                       CONNECT over h2/h3 is not supported yet, exit 2)
+              --uri-template URL       CONNECT-UDP: the proxy's URI template (RFC 9298 §2), default
+                                       https://PROXY_HOST:PROXY_PORT/.well-known/masque/udp/{target_host}/{target_port}/
               --allow-remote           allow a --proxy or --target that is not a loopback address. Without it every
                                        address the names resolve to must be loopback (127.0.0.0/8, ::1).
 
             Workload
-              --workload W             bulk | setup | rps | idle (default bulk)
+              --workload W             bulk | setup | rps | idle | udp (default bulk)
                 bulk   each tunnel downloads (target -> client) as fast as it can: MB/s total and per tunnel
                 setup  open a NEW connection to the proxy, CONNECT, one 1-byte round trip, close; repeat.
                        Latency percentiles of the whole setup and of the CONNECT answer alone
                 rps    keep-alive tunnels doing request/response round trips: requests/s and latency percentiles
                 idle   open --tunnels tunnels (at most --concurrency handshakes at a time) and hold them for the
                        duration; with --pids, RSS growth per tunnel of those processes
+                udp    --tunnels UDP flows (CONNECT-UDP through the proxy, or plain UDP sockets with --direct),
+                       each keeping --window datagrams of --size bytes in flight to the target's UDP echo:
+                       round-trip percentiles, packets/s and MB/s each way, lost and late datagrams
               --tunnels N              concurrent tunnels (default 1; setup: N parallel sequential loops)
               --duration D             how long to measure, e.g. 500ms, 10s, 2m (default 10s)
               --warmup D               run the workload this long first and discard what it measured (default 0).
                                        The JVM (the generator's and a Java proxy's) compiles its TLS and I/O
                                        paths during the first seconds; 3s to 5s gives steady numbers
               --count N                stop after N operations (default unlimited): bulk = downloads (tunnels),
-                                       setup = setups, rps = round trips; idle ignores it. The run stops at
+                                       setup = setups, rps = round trips, udp = datagrams sent; idle ignores it. The run stops at
                                        --count or --duration, whichever comes first; the warm-up does not
                                        count
               --bytes N                bulk: bytes each tunnel downloads, e.g. 100M (default unlimited within the
                                        duration). With --count, finished downloads are replaced by new tunnels
               --request-size N         rps: request bytes (default 64)
               --response-size N        rps: response bytes (default 64)
+              --size N                 udp: UDP payload bytes per datagram, 16 to 65527 (default 1200)
+              --window N               udp: datagrams in flight per flow (default 1 = ping-pong); each echo (or
+                                       loss) sends the next
+              --loss-timeout D         udp: a datagram not echoed within D is counted lost and replaced (default
+                                       1s; checked every D/4); its echo arriving later is counted late
               --pids PID,PID           idle: processes whose /proc/PID/status VmRSS is read before and after
                                        opening the tunnels
               --concurrency N          idle: at most N tunnel openings in flight (default 64)
-              --timeout D              connect + TLS + CONNECT answer deadline per tunnel (default 10s)
+              --timeout D              connect + TLS + CONNECT (or CONNECT-UDP) answer deadline per tunnel
+                                       (default 10s)
               --threads N              client event-loop threads (default: number of CPUs)
 
             Output
@@ -84,6 +108,7 @@ public final class Options {
               --quiet                  no live progress line on stderr
               --help                   this text
 
+            A lost datagram is not an error (UDP may drop); the exit code counts errors only.
             Ctrl-C (or SIGTERM) ends a run early; the summary and the reports then cover the time it ran.
             Sizes take k, m, g suffixes (powers of 1024: 64k = 65536). MB/s means 10^6 bytes per second.
             Exit codes: 0 run without errors, 1 run with errors (or nothing could be opened), 2 bad usage or not
@@ -101,6 +126,10 @@ public final class Options {
                       --target 127.0.0.1:9000 --workload setup --count 2000
               loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
                       --target 127.0.0.1:9000 --workload idle --tunnels 5000 --duration 30s --pids 1234,5678
+              loadgen --direct --target 127.0.0.1:9000 --workload udp --tunnels 8 --window 16 --duration 10s
+              loadgen --proxy https://127.0.0.1:8443 --proxy-cacert run/dev/ca.crt --method connect-udp \\
+                      --proxy-header 'Proxy-Authorization: Preshared dev-key-change-me' \\
+                      --target 127.0.0.1:9000 --workload udp --size 1200 --window 1 --warmup 3s --duration 10s
             """;
 
     public boolean help;
@@ -125,6 +154,13 @@ public final class Options {
     public String targetHost;
     public int targetPort;
     public String method = "CONNECT";
+    /** --method given explicitly (else udp through a proxy means CONNECT-UDP). */
+    private boolean methodGiven;
+    /** CONNECT-UDP: the proxy's URI template; null = the default for the proxy's host and port. */
+    public String uriTemplate;
+    /** CONNECT-UDP: the request target (path and query) and Host for --target, from the URI template. */
+    String udpPath;
+    String udpAuthority;
     public boolean allowRemote;
 
     public Workload workload = Workload.BULK;
@@ -137,6 +173,12 @@ public final class Options {
     public long bytes = -1;
     public int requestSize = 64;
     public int responseSize = 64;
+    public int size = 1200;
+    public int window = 1;
+    public Duration lossTimeout = Duration.ofSeconds(1);
+    private boolean sizeGiven;
+    private boolean windowGiven;
+    private boolean lossTimeoutGiven;
     public final List<Long> pids = new ArrayList<>();
     public int concurrency = 64;
     public Duration timeout = Duration.ofSeconds(10);
@@ -192,10 +234,7 @@ public final class Options {
             case "--proxy" -> proxyUrl = v;
             case "--proxy-version" -> {
                 proxyVersion = v.toLowerCase(Locale.ROOT);
-                if (proxyVersion.equals("h3")) {
-                    throw new UsageException("--proxy-version h3: not supported yet (use h1 or h2)");
-                }
-                if (!proxyVersion.equals("h1") && !proxyVersion.equals("h2")) {
+                if (!proxyVersion.equals("h1") && !proxyVersion.equals("h2") && !proxyVersion.equals("h3")) {
                     throw new UsageException("--proxy-version must be h1 or h2, not '" + v + "'");
                 }
             }
@@ -224,20 +263,36 @@ public final class Options {
             }
             case "--method" -> {
                 String m = v.toUpperCase(Locale.ROOT);
-                if (m.equals("CONNECT-UDP")) {
-                    throw new UsageException("--method CONNECT-UDP: not supported yet (only CONNECT)");
-                }
-                if (!m.equals("CONNECT")) {
-                    throw new UsageException("--method must be CONNECT, not '" + v + "'");
+                if (!m.equals("CONNECT") && !m.equals("CONNECT-UDP")) {
+                    throw new UsageException("--method must be CONNECT or CONNECT-UDP, not '" + v + "'");
                 }
                 method = m;
+                methodGiven = true;
             }
+            case "--uri-template" -> uriTemplate = v;
             case "--workload" -> {
                 try {
                     workload = Workload.valueOf(v.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new UsageException("--workload must be bulk, setup, rps or idle, not '" + v + "'");
+                    throw new UsageException("--workload must be bulk, setup, rps, idle or udp, not '" + v + "'");
                 }
+            }
+            case "--size" -> {
+                long n = size(name, v, Long.MAX_VALUE);
+                if (n < MIN_UDP_SIZE || n > MAX_UDP_SIZE) {
+                    throw new UsageException("--size must be between " + MIN_UDP_SIZE + " and " + MAX_UDP_SIZE
+                            + " bytes (a UDP payload holding the sequence number and send time), not " + v);
+                }
+                size = (int) n;
+                sizeGiven = true;
+            }
+            case "--window" -> {
+                window = (int) positive(name, v, 65_536);
+                windowGiven = true;
+            }
+            case "--loss-timeout" -> {
+                lossTimeout = duration(name, v);
+                lossTimeoutGiven = true;
             }
             case "--tunnels" -> tunnels = (int) positive(name, v, 1_000_000);
             case "--duration" -> duration = duration(name, v);
@@ -281,6 +336,37 @@ public final class Options {
                 throw new UsageException("--proxy-cert and --proxy-key go together");
             }
         }
+        if (workload == Workload.UDP && !direct && !methodGiven) {
+            method = "CONNECT-UDP";
+        }
+        if (!direct && proxyVersion.equals("h3")) {
+            throw new UsageException(method.equals("CONNECT-UDP")
+                    ? "--method CONNECT-UDP over --proxy-version h3: not supported yet (CONNECT-UDP runs over "
+                            + "HTTP/1.1 only for now: use --proxy-version h1)"
+                    : "--proxy-version h3: not supported yet (use h1 or h2)");
+        }
+        if (method.equals("CONNECT-UDP")) {
+            if (!direct && proxyVersion.equals("h2")) {
+                throw new UsageException("--method CONNECT-UDP over --proxy-version h2: not supported yet (CONNECT-UDP "
+                        + "runs over HTTP/1.1 only for now, with Upgrade: connect-udp: use --proxy-version h1; "
+                        + "extended CONNECT over h2/h3 is not built yet)");
+            }
+            if (workload != Workload.UDP) {
+                throw new UsageException("--method CONNECT-UDP is for --workload udp (bulk, setup, rps and idle "
+                        + "speak TCP through CONNECT)");
+            }
+        } else if (workload == Workload.UDP && !direct) {
+            throw new UsageException("--workload udp through a proxy needs --method CONNECT-UDP (CONNECT carries TCP)");
+        }
+        if (workload == Workload.UDP && directTls) {
+            throw new UsageException("--direct-tls is for the TCP workloads; --workload udp --direct sends plain UDP");
+        }
+        if (workload != Workload.UDP && (sizeGiven || windowGiven || lossTimeoutGiven)) {
+            throw new UsageException("--size, --window and --loss-timeout are for --workload udp");
+        }
+        if (uriTemplate != null && (direct || !method.equals("CONNECT-UDP"))) {
+            throw new UsageException("--uri-template is for --method CONNECT-UDP through a proxy");
+        }
         if (!direct) {
             if (proxyUrl == null) {
                 throw new UsageException("--proxy URL is required (or --direct to connect straight to the target)");
@@ -309,6 +395,32 @@ public final class Options {
         if (requestSize < 1) {
             throw new UsageException("--request-size must be at least 1");
         }
+        if (!direct && method.equals("CONNECT-UDP")) {
+            MasqueUriTemplate t = udpTemplate();
+            udpAuthority = t.authority();
+            udpPath = udpPath(t);
+        }
+    }
+
+    /** CONNECT-UDP: the proxy's URI template (the default one for the proxy unless --uri-template). */
+    MasqueUriTemplate udpTemplate() throws UsageException {
+        try {
+            return uriTemplate == null ? MasqueUriTemplate.defaultFor(proxyHost, proxyPort)
+                    : MasqueUriTemplate.parse(uriTemplate);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--uri-template: " + e.getMessage());
+        }
+    }
+
+    /** CONNECT-UDP: the request target for --target, expanded from the URI template (IPv6 colons as %3A). */
+    private String udpPath(MasqueUriTemplate t) throws UsageException {
+        UdpTarget target;
+        try {
+            target = new UdpTarget(targetHost, targetPort);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--target is not a valid CONNECT-UDP target: " + e.getMessage());
+        }
+        return t.expandPathAndQuery(target);
     }
 
     private void parseProxyUrl() throws UsageException {
@@ -444,6 +556,9 @@ public final class Options {
         }
         m.put("target", HostPort.format(targetHost, targetPort));
         m.put("method", method);
+        if (method.equals("CONNECT-UDP") && !direct && uriTemplate != null) {
+            m.put("uriTemplate", uriTemplate);
+        }
         m.put("tunnels", tunnels);
         m.put("durationMs", duration.toMillis());
         m.put("warmupMs", warmup.toMillis());
@@ -454,6 +569,11 @@ public final class Options {
         if (workload == Workload.RPS) {
             m.put("requestSize", requestSize);
             m.put("responseSize", responseSize);
+        }
+        if (workload == Workload.UDP) {
+            m.put("size", size);
+            m.put("window", window);
+            m.put("lossTimeoutMs", lossTimeout.toMillis());
         }
         if (workload == Workload.IDLE) {
             m.put("pids", new ArrayList<>(pids));

@@ -75,7 +75,7 @@ final class Runner {
             w.start();
             if (!o.warmup.isZero()) {
                 double warm = phase(o, err, w, stats, o.warmup.toNanos(), "warm-up ");
-                progress(o, err, stats.peek(warm), "warm-up ");
+                progress(o, err, stats, stats.peek(warm), "warm-up ");
                 w.measureFromNow();
                 if (!o.quiet) {
                     err.println();
@@ -90,7 +90,7 @@ final class Runner {
         }
         Stats.Sample last = stats.sample(elapsed);
         if (!o.quiet) {
-            progress(o, err, last, "");
+            progress(o, err, stats, last, "");
             err.println();
         }
         Map<String, Object> totals = new LinkedHashMap<>();
@@ -138,9 +138,9 @@ final class Runner {
                 return (now - t0) / 1e9;
             }
             if (label.isEmpty()) {
-                progress(o, err, stats.sample((now - t0) / 1e9), label);
+                progress(o, err, stats, stats.sample((now - t0) / 1e9), label);
             } else {
-                progress(o, err, stats.peek((now - t0) / 1e9), label);
+                progress(o, err, stats, stats.peek((now - t0) / 1e9), label);
             }
         }
     }
@@ -155,7 +155,7 @@ final class Runner {
 
     static String title(Options o) {
         String via = o.direct ? (o.directTls ? "direct over TLS (no proxy)" : "direct (no proxy)")
-                : "via " + o.proxyVersion + " " + o.proxyUrl;
+                : "via " + o.proxyVersion + (o.method.equals("CONNECT") ? "" : " " + o.method) + " " + o.proxyUrl;
         return String.format(Locale.ROOT, "loadgen %s %s -> %s, %d tunnel%s, %s%s [%s]",
                 o.workload.name().toLowerCase(Locale.ROOT), via, HostPort.format(o.targetHost, o.targetPort), o.tunnels,
                 o.tunnels == 1 ? "" : "s", human(o.duration.toMillis()),
@@ -166,7 +166,7 @@ final class Runner {
         return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
-    private static void progress(Options o, PrintStream err, Stats.Sample s, String label) {
+    private static void progress(Options o, PrintStream err, Stats stats, Stats.Sample s, String label) {
         if (o.quiet) {
             return;
         }
@@ -175,6 +175,8 @@ final class Runner {
             case RPS -> String.format(Locale.ROOT, "%9.0f req/s", s.opsPerSec());
             case SETUP -> String.format(Locale.ROOT, "%7.1f setups/s", s.opsPerSec());
             case IDLE -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
+            case UDP -> String.format(Locale.ROOT, "%9.0f pkt/s echoed %7.2f MB/s | lost %d", s.opsPerSec(), s.mbps(),
+                    stats.lost.sum());
         };
         String opening = s.opening() > 0 ? String.format(Locale.ROOT, " (+%d opening)", s.opening()) : "";
         err.print(String.format(Locale.ROOT, "\r%s%6.1fs | tunnels open %6d%s | %s | errors %d   ", label, s.t(), s.open(), opening,

@@ -1,19 +1,27 @@
 package net.doublehop.loadgen;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Payload is written as retained duplicates/slices of one pre-filled direct buffer: no per-write allocation, no
  * copy in user space.
+ *
+ * <p>On UDP (by default the same address and port number as TCP) it echoes every datagram to its sender, for the
+ * udp workload. On epoll with several threads, one socket per thread shares the port (SO_REUSEPORT), so the kernel
+ * spreads the flows over the threads.
  */
 public final class SourceServer implements AutoCloseable {
 
@@ -38,10 +50,13 @@ public final class SourceServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
+    /** The UDP echo sockets (all on one port); empty without UDP. */
+    private final List<Channel> udp;
 
-    private SourceServer(EventLoopGroup group, Channel server) {
+    private SourceServer(EventLoopGroup group, Channel server, List<Channel> udp) {
         this.group = group;
         this.server = server;
+        this.udp = udp;
     }
 
     private static ByteBuf filled() {
@@ -57,7 +72,25 @@ public final class SourceServer implements AutoCloseable {
         return n == CHUNK ? PAYLOAD.retainedDuplicate() : PAYLOAD.retainedSlice(0, n);
     }
 
+    /** TCP on host:port and the UDP echo on the same host and port number. */
     public static SourceServer start(String host, int port, int threads) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(host, port, threads, true, null);
+            } catch (UdpBindException e) {
+                // An ephemeral TCP port whose number is taken on UDP: take another one.
+                if (port != 0 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * TCP on host:port; with udp, the UDP echo on udpListen, or (null) on the same host and the TCP port's number.
+     */
+    public static SourceServer start(String host, int port, int threads, boolean udp, HostPort udpListen)
+            throws InterruptedException {
         EventLoopGroup group = Transport.group(threads, "loadgen-serve");
         try {
             ServerBootstrap b = new ServerBootstrap()
@@ -74,7 +107,21 @@ public final class SourceServer implements AutoCloseable {
                         }
                     });
             Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-            return new SourceServer(group, ch);
+            List<Channel> udpChannels = new ArrayList<>();
+            if (udp) {
+                InetSocketAddress at = udpListen == null
+                        ? new InetSocketAddress(host, ((InetSocketAddress) ch.localAddress()).getPort())
+                        : new InetSocketAddress(udpListen.host(), udpListen.port());
+                try {
+                    bindUdp(group, at, threads, udpChannels);
+                } catch (RuntimeException e) {
+                    ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                    udpChannels.forEach(Channel::close);
+                    throw new UdpBindException("cannot listen on UDP " + HostPort.format(at.getHostString(), at.getPort())
+                            + " (" + e.getMessage() + "); choose another with --udp-listen, or --no-udp", e);
+                }
+            }
+            return new SourceServer(group, ch, udpChannels);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -83,6 +130,65 @@ public final class SourceServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The UDP echo's port, or -1 without UDP. */
+    public int udpPort() {
+        return udp.isEmpty() ? -1 : ((InetSocketAddress) udp.get(0).localAddress()).getPort();
+    }
+
+    /** A UDP socket could not be bound. */
+    static final class UdpBindException extends RuntimeException {
+        UdpBindException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One socket, or on epoll one per thread sharing the port with SO_REUSEPORT. */
+    private static void bindUdp(EventLoopGroup group, InetSocketAddress at, int threads, List<Channel> out)
+            throws InterruptedException {
+        int sockets = Transport.EPOLL ? threads : 1;
+        InetSocketAddress addr = at;
+        for (int i = 0; i < sockets; i++) {
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(Transport.datagram())
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+                    .handler(UdpEcho.INSTANCE);
+            if (Transport.EPOLL) {
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            Channel c = b.bind(addr).sync().channel();
+            out.add(c);
+            addr = (InetSocketAddress) c.localAddress(); // the port chosen for port 0, for the next sockets
+        }
+    }
+
+    /** Echoes each datagram to its sender (the received buffer goes back out, no copy). */
+    @ChannelHandler.Sharable
+    static final class UdpEcho extends ChannelInboundHandlerAdapter {
+        static final UdpEcho INSTANCE = new UdpEcho();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket p) {
+                ctx.write(new DatagramPacket(p.content(), p.sender()), ctx.voidPromise());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // e.g. ICMP port unreachable from a sender that went away: nothing to do
+        }
     }
 
     public InetSocketAddress address() {
@@ -96,40 +202,57 @@ public final class SourceServer implements AutoCloseable {
 
     @Override
     public void close() {
+        udp.forEach(c -> c.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
         server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** {@code loadgen serve [--listen HOST:PORT] [--threads N]}. */
+    /** {@code loadgen serve [--listen HOST:PORT] [--udp-listen HOST:PORT | --no-udp] [--threads N]}. */
     static int serve(String[] args) throws Exception {
         HostPort listen = new HostPort("127.0.0.1", 9000);
+        HostPort udpListen = null;
+        boolean udp = true;
         int threads = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println("""
-                        usage: loadgen serve [--listen HOST:PORT] [--threads N]
+                        usage: loadgen serve [--listen HOST:PORT] [--udp-listen HOST:PORT | --no-udp] [--threads N]
                         The destination the workloads talk to (default --listen 127.0.0.1:9000, --threads = CPUs).
-                        Each connection sends one command line first:
+                        Each TCP connection sends one command line first:
                           SOURCE <bytes|inf>\\n    the server sends that many bytes as fast as it can, then closes
                           SINK\\n                  the server reads and discards
                           ECHO\\n                  the server echoes
                           RR <req> <resp>\\n       then loop: the server reads <req> bytes, writes <resp> bytes
-                        Try: printf 'SOURCE 10\\n' | nc 127.0.0.1 9000""");
+                        On UDP it echoes every datagram to its sender (the udp workload), by default on the same
+                        address and port number as TCP; --udp-listen HOST:PORT puts it elsewhere, --no-udp turns it
+                        off.
+                        Try: printf 'SOURCE 10\\n' | nc 127.0.0.1 9000;  echo hi | nc -u -w1 127.0.0.1 9000""");
                 return 0;
+            }
+            if (a.equals("--no-udp")) {
+                udp = false;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new UsageException(a + " needs a value");
             }
             switch (a) {
                 case "--listen" -> listen = HostPort.parse(a, args[++i]);
+                case "--udp-listen" -> udpListen = HostPort.parse(a, args[++i]);
                 case "--threads" -> threads = (int) Options.positive(a, args[++i], 1024);
                 default -> throw new UsageException("serve: unknown option " + a);
             }
         }
-        SourceServer s = start(listen.host(), listen.port(), threads);
+        if (!udp && udpListen != null) {
+            throw new UsageException("--udp-listen and --no-udp exclude each other");
+        }
+        SourceServer s = udp && udpListen == null ? start(listen.host(), listen.port(), threads)
+                : start(listen.host(), listen.port(), threads, udp, udpListen);
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "loadgen-serve-stop"));
         System.out.println("loadgen serve: listening on " + HostPort.format(listen.host(), s.port())
+                + (s.udpPort() < 0 ? "" : ", UDP echo on " + HostPort.format(udpListen == null ? listen.host()
+                        : udpListen.host(), s.udpPort()))
                 + " [" + Transport.name() + ", " + threads + " threads]");
         System.out.flush();
         s.awaitClose();

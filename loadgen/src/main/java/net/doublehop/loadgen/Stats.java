@@ -20,6 +20,8 @@ final class Stats {
     /** Completed operations: downloads (bulk), setups (setup), round trips (rps). */
     final LongAdder ops = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** udp: datagrams not echoed within --loss-timeout. */
+    final LongAdder lost = new LongAdder();
     final LongAdder opened = new LongAdder();
     final LongAdder failedOpens = new LongAdder();
     final AtomicInteger open = new AtomicInteger();
@@ -83,6 +85,7 @@ final class Stats {
         bytesIn.reset();
         bytesOut.reset();
         ops.reset();
+        lost.reset();
         series.clear();
         lastBytes = 0;
         lastOps = 0;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +20,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
-/** The four workloads. Each runs on the connector's event loops; the runner samples {@link Stats} and stops it. */
+/** The five workloads. Each runs on the connector's event loops; the runner samples {@link Stats} and stops it. */
 final class Workloads {
 
     private Workloads() { }
@@ -31,6 +33,7 @@ final class Workloads {
             case SETUP -> new Setup(o, c, group, s);
             case RPS -> new Rps(o, c, group, s);
             case IDLE -> new Idle(o, c, group, s);
+            case UDP -> new Udp(o, c, group, s);
         };
     }
 
@@ -718,6 +721,293 @@ final class Workloads {
             }
             totals.put("processes", procs);
             tunnelTotals(totals, summary);
+            openLatencies(latencies);
+        }
+    }
+
+    /**
+     * UDP flows (CONNECT-UDP, or plain UDP with --direct) to the target's echo, each keeping --window datagrams of
+     * --size bytes in flight: every echo sends the next datagram (closed loop; --window 1 is ping-pong). A datagram
+     * starts with its flow's sequence number and its send time, so the echo is matched however it is reordered. One
+     * not echoed within --loss-timeout is counted lost and replaced; if its echo comes after all, it is counted late.
+     */
+    static final class Udp extends Workload {
+        private final AtomicLong issued = new AtomicLong();
+        final LogLinearHistogram rtt = new LogLinearHistogram();
+        final LongAdder sent = new LongAdder();
+        final LongAdder received = new LongAdder();
+        final LongAdder late = new LongAdder();
+        final LongAdder unexpected = new LongAdder();
+        /** Datagrams sent and neither echoed nor counted lost yet. */
+        final LongAdder inFlight = new LongAdder();
+        private final long lossNanos;
+        private final long checkNanos;
+        private volatile long inFlightAtEnd = -1;
+
+        Udp(Options o, Connector c, EventLoopGroup group, Stats s) {
+            super(o, c, group, s);
+            lossNanos = o.lossTimeout.toNanos();
+            checkNanos = Math.max(1_000_000L, lossNanos / 4);
+        }
+
+        @Override
+        void forgetMeasures() {
+            rtt.reset();
+            sent.reset();
+            received.reset();
+            late.reset();
+            unexpected.reset();
+        }
+
+        @Override
+        void restartCount() {
+            issued.set(inFlight.sum()); // datagrams in flight count toward --count
+        }
+
+        @Override
+        void start() {
+            for (int i = 0; i < o.tunnels; i++) {
+                Flow f = new Flow();
+                open(f).addListener((Future<Tunnel> fu) -> {
+                    if (!fu.isSuccess()) {
+                        openFailed(fu.cause());
+                        slotEnded();
+                        return;
+                    }
+                    opened(fu.getNow());
+                    f.begin(fu.getNow().channel());
+                });
+            }
+        }
+
+        @Override
+        void stop() {
+            inFlightAtEnd = inFlight.sum();
+            super.stop();
+        }
+
+        /** One flow; everything runs on its channel's event loop. */
+        final class Flow extends ChannelInboundHandlerAdapter {
+            private Channel ch;
+            private long nextSeq;
+            /** Sequence number to send time, oldest first. */
+            private final LinkedHashMap<Long, Long> outstanding = new LinkedHashMap<>();
+            /** Sequence numbers counted lost whose echo may still come (bounded; older ones are forgotten). */
+            private final java.util.Set<Long> declaredLost = new java.util.LinkedHashSet<>();
+            private ScheduledFuture<?> timer;
+            private boolean opened;
+            private boolean done;
+            private boolean ended;
+            private boolean errored;
+
+            void begin(Channel channel) {
+                ch = channel;
+                opened = true;
+                for (int i = 0; i < o.window && !done; i++) {
+                    send();
+                }
+                ch.flush();
+                timer = ch.eventLoop().scheduleAtFixedRate(this::expire, checkNanos, checkNanos, TimeUnit.NANOSECONDS);
+            }
+
+            private void send() {
+                if (stopping || !claim(issued)) {
+                    done = true;
+                    if (outstanding.isEmpty()) {
+                        end();
+                    }
+                    return;
+                }
+                long seq = nextSeq++;
+                long now = System.nanoTime();
+                ByteBuf b = ch.alloc().directBuffer(o.size);
+                b.writeLong(seq).writeLong(now);
+                int filler = o.size - 16;
+                while (filler > 0) {
+                    int n = Math.min(filler, SourceServer.CHUNK);
+                    ByteBuf p = SourceServer.payload(n);
+                    b.writeBytes(p);
+                    p.release();
+                    filler -= n;
+                }
+                outstanding.put(seq, now);
+                inFlight.increment();
+                sent.increment();
+                s.bytesOut.add(o.size);
+                ch.write(b, ch.voidPromise());
+            }
+
+            /** The flow sends no more: the run may end once no flow can. */
+            private void end() {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                slotEnded();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                try {
+                    long now = System.nanoTime();
+                    int n = b.readableBytes();
+                    s.bytesIn.add(n);
+                    if (n < 16) {
+                        unexpected.increment();
+                        return;
+                    }
+                    long seq = b.getLong(b.readerIndex());
+                    Long at = outstanding.remove(seq);
+                    if (at == null) {
+                        if (declaredLost.remove(seq)) {
+                            late.increment();
+                        } else {
+                            unexpected.increment();
+                        }
+                        return;
+                    }
+                    inFlight.decrement();
+                    received.increment();
+                    s.ops.increment();
+                    rtt.record((now - at) / 1000);
+                } finally {
+                    b.release();
+                }
+                if (!done) {
+                    send();
+                } else if (outstanding.isEmpty()) {
+                    end();
+                }
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                ctx.flush();
+            }
+
+            /** Counts datagrams older than --loss-timeout lost and sends one for each. */
+            private void expire() {
+                long now = System.nanoTime();
+                int replaced = 0;
+                var it = outstanding.entrySet().iterator();
+                while (it.hasNext()) {
+                    var e = it.next();
+                    if (now - e.getValue() < lossNanos) {
+                        break; // insertion order is send order: the rest are younger
+                    }
+                    it.remove();
+                    inFlight.decrement();
+                    s.lost.increment();
+                    declaredLost.add(e.getKey());
+                    if (declaredLost.size() > 65_536) {
+                        declaredLost.remove(declaredLost.iterator().next());
+                    }
+                    replaced++;
+                }
+                for (int i = 0; i < replaced && !done; i++) {
+                    send();
+                }
+                if (replaced > 0) {
+                    if (done && outstanding.isEmpty()) {
+                        end();
+                    } else {
+                        ch.flush();
+                    }
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                inFlight.add(-outstanding.size());
+                outstanding.clear();
+                if (opened) {
+                    s.open.decrementAndGet();
+                }
+                if (!stopping && !errored && !done) {
+                    s.error("flow closed during the run");
+                }
+                if (opened) {
+                    done = true;
+                    end();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // A datagram socket reports an ICMP port unreachable as an exception and stays usable: count it
+                // once per flow; what it cost shows as lost datagrams. Anything else ends the flow.
+                if (!stopping && !errored) {
+                    errored = true;
+                    s.error(cause);
+                }
+                if (!(cause instanceof java.net.PortUnreachableException)) {
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        String seriesKey() {
+            return "opsPerSec";
+        }
+
+        @Override
+        String seriesLabel() {
+            return "datagrams echoed/s";
+        }
+
+        @Override
+        void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
+                     List<String> summary) {
+            long nSent = sent.sum();
+            long nRecv = received.sum();
+            long nLost = s.lost.sum();
+            long bytesOut = s.bytesOut.sum();
+            long bytesIn = s.bytesIn.sum();
+            double ppsOut = seconds > 0 ? nSent / seconds : 0;
+            double ppsIn = seconds > 0 ? nRecv / seconds : 0;
+            double mbOut = seconds > 0 ? bytesOut / seconds / 1e6 : 0;
+            double mbIn = seconds > 0 ? bytesIn / seconds / 1e6 : 0;
+            long atEnd = Math.max(0, inFlightAtEnd);
+            double lossPct = nRecv + nLost > 0 ? 100.0 * nLost / (nRecv + nLost) : 0;
+            totals.put("size", o.size);
+            totals.put("window", o.window);
+            totals.put("flows", o.tunnels);
+            totals.put("seconds", Stats.round(seconds, 3));
+            totals.put("datagramsSent", nSent);
+            totals.put("datagramsEchoed", nRecv);
+            totals.put("datagramsLost", nLost);
+            totals.put("datagramsLate", late.sum());
+            totals.put("datagramsUnexpected", unexpected.sum());
+            totals.put("datagramsInFlightAtEnd", atEnd);
+            totals.put("lossPercent", Stats.round(lossPct, 4));
+            totals.put("packetsPerSecSent", Stats.round(ppsOut, 1));
+            totals.put("packetsPerSecEchoed", Stats.round(ppsIn, 1));
+            totals.put("bytesSent", bytesOut);
+            totals.put("bytesReceived", bytesIn);
+            totals.put("mbpsSent", Stats.round(mbOut, 3));
+            totals.put("mbpsReceived", Stats.round(mbIn, 3));
+            summary.add(String.format(Locale.ROOT,
+                    "  datagrams    %d sent, %d echoed in %.2f s (%d B each, window %d, %d flow%s)", nSent, nRecv,
+                    seconds, o.size, o.window, o.tunnels, o.tunnels == 1 ? "" : "s"));
+            summary.add(String.format(Locale.ROOT, "  rate         %.1f pkt/s sent, %.1f pkt/s echoed; payload %.2f MB/s "
+                    + "out, %.2f MB/s in", ppsOut, ppsIn, mbOut, mbIn));
+            summary.add(rtt.count() == 0 ? "  round trip   no datagram was echoed"
+                    : String.format(Locale.ROOT, "  round trip   p50 %s p90 %s p99 %s max %s",
+                            Report.ms(rtt.percentile(50)), Report.ms(rtt.percentile(90)),
+                            Report.ms(rtt.percentile(99)), Report.ms(rtt.max())));
+            summary.add(String.format(Locale.ROOT, "  lost         %d (%.3f %%, not echoed within %s), %d late, %d in "
+                    + "flight at the end%s", nLost, lossPct, Report.ms(o.lossTimeout.toNanos() / 1000), late.sum(),
+                    atEnd, unexpected.sum() > 0 ? ", " + unexpected.sum() + " unexpected" : ""));
+            tunnelTotals(totals, summary);
+            latencies.put("udpRoundTrip", rtt);
             openLatencies(latencies);
         }
     }

@@ -60,7 +60,7 @@ class OptionsTest {
         "--direct --target 127.0.0.1:9000 --duration soon             | --duration must be a duration",
         "--direct --target 127.0.0.1:9000 --duration 0s               | --duration must be more than zero",
         "--direct --target 127.0.0.1:9000 --bytes 12q                 | --bytes must be a size",
-        "--direct --target 127.0.0.1:9000 --workload flood            | --workload must be bulk, setup, rps or idle",
+        "--direct --target 127.0.0.1:9000 --workload flood            | --workload must be bulk, setup, rps, idle or udp",
         "--direct --target 127.0.0.1                                  | --target must be HOST:PORT",
         "--direct --target 127.0.0.1:99999                            | port must be 0..65535",
         "--target 127.0.0.1:9000                                      | --proxy URL is required",
@@ -70,8 +70,23 @@ class OptionsTest {
         "--proxy http://127.0.0.1:1 --proxy-insecure --target 127.0.0.1:9000 | need an https:// proxy",
         "--proxy https://127.0.0.1:1 --proxy-version h9 --target 127.0.0.1:9000 | --proxy-version must be h1 or h2",
         "--proxy https://127.0.0.1:1 --proxy-version h3 --target 127.0.0.1:9000 | h3: not supported yet",
-        "--direct --target 127.0.0.1:9000 --method CONNECT-UDP        | CONNECT-UDP: not supported yet",
-        "--direct --target 127.0.0.1:9000 --method GET                | --method must be CONNECT",
+        "--direct --target 127.0.0.1:9000 --method CONNECT-UDP        | --method CONNECT-UDP is for --workload udp",
+        "--direct --target 127.0.0.1:9000 --method GET                | --method must be CONNECT or CONNECT-UDP",
+        "--proxy https://127.0.0.1:1 --proxy-version h2 --method connect-udp --workload udp --target 127.0.0.1:9000 | CONNECT-UDP over --proxy-version h2: not supported yet",
+        "--proxy https://127.0.0.1:1 --proxy-version h2 --workload udp --target 127.0.0.1:9000 | runs over HTTP/1.1 only",
+        "--proxy https://127.0.0.1:1 --proxy-version h3 --workload udp --target 127.0.0.1:9000 | CONNECT-UDP over --proxy-version h3: not supported yet",
+        "--proxy https://127.0.0.1:1 --method CONNECT --workload udp --target 127.0.0.1:9000 | --workload udp through a proxy needs --method CONNECT-UDP",
+        "--proxy https://127.0.0.1:1 --method connect-udp --workload rps --target 127.0.0.1:9000 | --method CONNECT-UDP is for --workload udp",
+        "--direct --target 127.0.0.1:9000 --workload udp --size 8     | --size must be between 16 and 65527",
+        "--direct --target 127.0.0.1:9000 --workload udp --size 64k   | --size must be between 16 and 65527",
+        "--direct --target 127.0.0.1:9000 --workload udp --window 0   | --window must be between 1",
+        "--direct --target 127.0.0.1:9000 --workload rps --window 4   | --size, --window and --loss-timeout are for --workload udp",
+        "--direct --target 127.0.0.1:9000 --size 100                  | --size, --window and --loss-timeout are for --workload udp",
+        "--direct-tls --proxy-insecure --target 127.0.0.1:9000 --workload udp | --direct-tls is for the TCP workloads",
+        "--proxy https://127.0.0.1:1 --workload udp --uri-template /masque --target 127.0.0.1:9000 | --uri-template: invalid CONNECT-UDP URI template",
+        "--proxy https://127.0.0.1:1 --workload udp --uri-template https://p/{target_host}/ --target 127.0.0.1:9000 | target_host and target_port",
+        "--proxy https://127.0.0.1:1 --uri-template https://p/{target_host}/{target_port}/ --target 127.0.0.1:9000 | --uri-template is for --method CONNECT-UDP",
+        "--proxy https://127.0.0.1:1 --workload udp --target *.example:9000 | not a valid CONNECT-UDP target",
         "--proxy https://127.0.0.1:1 --proxy-user alice --target 127.0.0.1:9000 | --proxy-user must be USER:PASSWORD",
         "--proxy https://127.0.0.1:1 --proxy-header NoColon --target 127.0.0.1:9000 | --proxy-header must be 'Name: value'",
         "--proxy https://127.0.0.1:1 --proxy-cacert /nonexistent/ca.crt --target 127.0.0.1:9000 | cannot read file",
@@ -97,6 +112,36 @@ class OptionsTest {
     }
 
     @Test
+    void udpDefaultsAndTheConnectUdpRequestTarget() throws Exception {
+        Options direct = Options.parse("--direct", "--target", "127.0.0.1:9000", "--workload", "udp");
+        assertThat(direct.size).isEqualTo(1200);
+        assertThat(direct.window).isEqualTo(1);
+        assertThat(direct.lossTimeout).isEqualTo(Duration.ofSeconds(1));
+        assertThat(direct.method).isEqualTo("CONNECT");
+        assertThat(direct.describe()).containsEntry("size", 1200).containsEntry("window", 1);
+
+        Options v4 = Options.parse("--proxy", "https://127.0.0.1:8443", "--target", "127.0.0.1:9000",
+                "--workload", "udp", "--window", "16", "--size", "512", "--loss-timeout", "250ms");
+        assertThat(v4.method).as("implied for udp through a proxy").isEqualTo("CONNECT-UDP");
+        assertThat(v4.udpPath).isEqualTo("/.well-known/masque/udp/127.0.0.1/9000/");
+        assertThat(v4.udpAuthority).isEqualTo("127.0.0.1:8443");
+        assertThat(v4.window).isEqualTo(16);
+        assertThat(v4.size).isEqualTo(512);
+        assertThat(v4.lossTimeout).isEqualTo(Duration.ofMillis(250));
+
+        Options v6 = Options.parse("--proxy", "https://[::1]:8443", "--target", "[::1]:9000", "--workload", "udp",
+                "--method", "connect-udp", "--proxy-version", "h1");
+        assertThat(v6.udpPath).as("IPv6 colons percent-encoded (RFC 9298 §3)")
+                .isEqualTo("/.well-known/masque/udp/%3A%3A1/9000/");
+        assertThat(v6.udpAuthority).isEqualTo("[::1]:8443");
+
+        Options custom = Options.parse("--proxy", "https://127.0.0.1:8443", "--target", "localhost:53",
+                "--workload", "udp", "--uri-template", "https://masque.example/udp?h={target_host}&p={target_port}");
+        assertThat(custom.udpPath).isEqualTo("/udp?h=localhost&p=53");
+        assertThat(custom.udpAuthority).isEqualTo("masque.example");
+    }
+
+    @Test
     void helpExplainsEveryOption() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
@@ -106,7 +151,8 @@ class OptionsTest {
             "--proxy-cert", "--proxy-key", "--proxy-header", "--proxy-user", "--target", "--method", "--workload",
             "--tunnels", "--duration", "--count", "--bytes", "--request-size", "--response-size", "--pids", "--direct",
             "--allow-remote", "--json", "--html", "--concurrency", "--timeout", "--threads", "--h2-connections",
-            "--quiet", "--warmup", "serve", "Examples", "default"}) {
+            "--quiet", "--warmup", "serve", "Examples", "default", "udp", "CONNECT-UDP", "--size", "--window",
+            "--loss-timeout", "--uri-template", "--udp-listen"}) {
             assertThat(help).as(opt).contains(opt);
         }
     }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +57,39 @@ class SourceServerTest {
             assertThat(in.readNBytes(5)).hasSize(5);
             out.write("xyzxyz".getBytes(StandardCharsets.US_ASCII));
             assertThat(in.readNBytes(10)).hasSize(10);
+        }
+    }
+
+    @Test
+    void udpEchoAnswersEachDatagramToItsSenderOnTheTcpPortNumber() throws Exception {
+        assertThat(serve.udpPort()).isEqualTo(serve.port());
+        try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket b = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            a.setSoTimeout(5000);
+            b.setSoTimeout(5000);
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), serve.udpPort());
+            byte[] big = new byte[1200];
+            big[0] = 'A';
+            a.send(new DatagramPacket(big, big.length, to));
+            b.send(new DatagramPacket("from b".getBytes(StandardCharsets.US_ASCII), 6, to));
+            DatagramPacket ra = new DatagramPacket(new byte[65535], 65535);
+            a.receive(ra);
+            assertThat(ra.getLength()).isEqualTo(1200);
+            assertThat(ra.getData()[0]).isEqualTo((byte) 'A');
+            assertThat(ra.getPort()).isEqualTo(serve.udpPort());
+            DatagramPacket rb = new DatagramPacket(new byte[65535], 65535);
+            b.receive(rb);
+            assertThat(new String(rb.getData(), 0, rb.getLength(), StandardCharsets.US_ASCII)).isEqualTo("from b");
+        }
+    }
+
+    @Test
+    void udpCanBeTurnedOffOrPutElsewhere() throws Exception {
+        try (SourceServer tcpOnly = SourceServer.start("127.0.0.1", 0, 1, false, null)) {
+            assertThat(tcpOnly.udpPort()).isEqualTo(-1);
+        }
+        try (SourceServer elsewhere = SourceServer.start("127.0.0.1", 0, 2, true, new HostPort("127.0.0.1", 0))) {
+            assertThat(elsewhere.udpPort()).isPositive();
         }
     }
 
