@@ -125,8 +125,11 @@ print()
 print(f"`{command}`")
 print()
 # With -prof gc, JMH also reports bytes allocated per operation: unlike time, it does not depend on the load.
-ALLOC = "\u00b7gc.alloc.rate.norm"
-alloc = any(ALLOC in (r.get("secondaryMetrics") or {}) for r in rows)
+# (JMH 1.37 names it "gc.alloc.rate.norm"; earlier versions prefixed a middle dot.)
+def alloc_of(r):
+    sm = r.get("secondaryMetrics") or {}
+    return sm.get("gc.alloc.rate.norm") or sm.get("\u00b7gc.alloc.rate.norm")
+alloc = any(alloc_of(r) for r in rows)
 print("| benchmark | params | score | ± error (99.9 %) | unit |" + (" allocated (B/op) |" if alloc else ""))
 print("|---|---|---:|---:|---|" + ("---:|" if alloc else ""))
 for r in rows:
@@ -136,7 +139,7 @@ for r in rows:
     m = r["primaryMetric"]
     line = f"| {cls}.{method} | {params} | {fmt(m['score'])} | {fmt(m['scoreError'])} | {m['scoreUnit']} |"
     if alloc:
-        a = (r.get("secondaryMetrics") or {}).get(ALLOC)
+        a = alloc_of(r)
         line += f" {fmt(a['score']) if a else 'n/a'} |"
     print(line)
 PY
