@@ -89,7 +89,7 @@ public final class ConnectUdpFlow implements Handler<ProxyExchange> {
                     headers.set("capsule-protocol", "?1")
                             .set(HeaderNames.SERVER_TIMING,
                                     ServerTiming.entry("proxy", System.nanoTime() - ctx.startNanos()));
-                    return req.accept();
+                    return req.acceptDatagrams();
                 })
                 .onSuccess(client -> {
                     summary.opened(ctx);

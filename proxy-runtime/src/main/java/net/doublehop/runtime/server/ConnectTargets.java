@@ -16,9 +16,16 @@ public final class ConnectTargets {
     private ConnectTargets() {
     }
 
+    /** An extended CONNECT (RFC 8441, RFC 9220) for a protocol other than connect-udp, e.g. WebSocket. */
+    static final ProxyFailure PROTOCOL_NOT_SERVED = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 501,
+            "extended CONNECT protocol not served here");
+
     public static ConnectTarget parse(ProxyExchange req) {
         if (req.method() != HttpMethod.CONNECT) {
             throw METHOD_NOT_ALLOWED;
+        }
+        if (req.extendedProtocol() != null) {
+            throw PROTOCOL_NOT_SERVED; // a classic CONNECT has no :protocol; this one is not a TCP tunnel
         }
         return ConnectTarget.parse(rawTarget(req));
     }

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import javax.net.ssl.SSLSession;
+import net.doublehop.runtime.relay.CapsuleDatagramEnd;
+import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
@@ -63,6 +65,14 @@ public interface ProxyExchange {
      * tunnel; fails when the client went away first.
      */
     Future<TunnelEnd> accept();
+
+    /**
+     * {@link #accept} for CONNECT-UDP: the client end as whole UDP payloads. By default they travel as DATAGRAM
+     * capsules on the stream; HTTP/3 also carries them as HTTP/3 datagrams.
+     */
+    default Future<DatagramEnd> acceptDatagrams() {
+        return accept().map(CapsuleDatagramEnd::new);
+    }
 
     /** Aborts the request or tunnel towards the client: RST_STREAM on HTTP/2 and HTTP/3, a close on HTTP/1.1. */
     void reset();

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLSession;
+import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.server.ProxyExchange;
 
@@ -138,6 +139,13 @@ final class Http3Exchange implements ProxyExchange {
         answered = true;
         stream.writeAndFlush(new DefaultHttp3HeadersFrame(head(status)));
         return context.succeededFuture(end);
+    }
+
+    /** Capsules on the stream, and HTTP/3 datagrams of this stream's quarter stream ID. */
+    @Override
+    public Future<DatagramEnd> acceptDatagrams() {
+        return accept().map(e -> new Http3DatagramEnd(end, Http3Datagrams.of(stream.parent()), stream.streamId(),
+                context));
     }
 
     @Override

@@ -83,6 +83,7 @@ public final class Http3Listener extends VerticleBase implements Listener {
                     @Override
                     protected void initChannel(QuicChannel ch) {
                         track(ch);
+                        Http3Datagrams datagrams = Http3Datagrams.attach(ch);
                         ch.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
@@ -92,7 +93,8 @@ public final class Http3Listener extends VerticleBase implements Listener {
                                         stream.closeFuture().addListener(f -> open.decrementAndGet());
                                         stream.pipeline().addLast(new Http3RequestHandler(ctx, flow));
                                     }
-                                }, null, null, settings(), true));
+                                }, datagrams.peerSettings(), null, settings(), true));
+                        ch.pipeline().addLast(datagrams.inbound());
                     }
                 })
                 .build();
