@@ -49,8 +49,8 @@ import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.ListenerOptions;
 import net.doublehop.runtime.server.Listener;
 import net.doublehop.runtime.server.ProxyListenerVerticle;
-import net.doublehop.runtime.server.h3.Http3Listener;
-import net.doublehop.runtime.server.h3.QuicTls;
+import net.doublehop.runtime.h3.Http3Listener;
+import net.doublehop.runtime.h3.QuicTls;
 
 /** A running Proxy A: builds the forward flow from a validated config, starts listeners, stops gracefully. */
 public final class ProxyA {

@@ -11,7 +11,7 @@ import net.doublehop.runtime.metrics.ProxyMetrics;
 
 /**
  * One TCP proxy listener (HTTP/1.1 and HTTP/2) on one event loop, for either proxy; several may share the port.
- * The HTTP/3 listener is {@link net.doublehop.runtime.server.h3.Http3Listener}. The verticle only wires the server to the flow
+ * The HTTP/3 listener is {@link net.doublehop.runtime.h3.Http3Listener}. The verticle only wires the server to the flow
  * (B's ConnectFlow, A's ForwardFlow): all request logic lives there.
  */
 public final class ProxyListenerVerticle extends VerticleBase implements Listener {

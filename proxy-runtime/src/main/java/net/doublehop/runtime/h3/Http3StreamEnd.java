@@ -1,4 +1,4 @@
-package net.doublehop.runtime.server.h3;
+package net.doublehop.runtime.h3;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
- * The client end of a tunnel carried by one HTTP/3 request stream (Netty's codec): DATA frames in and out, FIN
- * as the half-close, RESET_STREAM as the abort. What arrives before the relay installs its handler (a client
+ * One end of a tunnel carried by an HTTP/3 request stream (Netty's codec), the client's at a listener or the next
+ * hop's at a client connection: DATA frames in and out, FIN as the half-close, RESET_STREAM as the abort. What arrives before the relay installs its handler (a client
  * may send right after its request) is held, and reading stops until then, so the hold is at most one read.
  */
 final class Http3StreamEnd implements TunnelEnd {
@@ -34,10 +34,14 @@ final class Http3StreamEnd implements TunnelEnd {
     private boolean outputEnded;
     private ChannelFuture lastWrite;
 
+    long streamId() {
+        return channel.streamId();
+    }
+
     Http3StreamEnd(QuicStreamChannel channel, ContextInternal context) {
         this.channel = channel;
         this.context = context;
-        channel.closeFuture().addListener(f -> context.emit(v -> {
+        channel.closeFuture().addListener(f -> deliver(null, v -> {
             Handler<Void> h = closeHandler;
             if (h != null) {
                 h.handle(null);
@@ -55,7 +59,7 @@ final class Http3StreamEnd implements TunnelEnd {
             channel.config().setAutoRead(false);
             return;
         }
-        context.emit(buf, handler);
+        deliver(buf, handler);
     }
 
     void inputClosed() {
@@ -67,14 +71,14 @@ final class Http3StreamEnd implements TunnelEnd {
         Handler<Void> h = drainHandler;
         if (h != null && channel.isWritable()) {
             drainHandler = null;
-            context.emit(null, h);
+            deliver(null, h);
         }
     }
 
     void failed(Throwable t) {
         Handler<Throwable> h = exceptionHandler;
         if (h != null) {
-            context.emit(t, h);
+            deliver(t, h);
         }
     }
 
@@ -88,8 +92,17 @@ final class Http3StreamEnd implements TunnelEnd {
             endDelivered = true;
             Handler<Void> h = endHandler;
             if (h != null) {
-                context.emit(null, h);
+                deliver(null, h);
             }
+        }
+    }
+
+    /** On the context's thread: at once when this is it (the listener's case), else queued to it. */
+    private <T> void deliver(T value, Handler<T> h) {
+        if (context.nettyEventLoop().inEventLoop()) {
+            context.emit(value, h);
+        } else {
+            context.execute(value, h);
         }
     }
 
@@ -99,7 +112,7 @@ final class Http3StreamEnd implements TunnelEnd {
     public void handler(Handler<Buffer> handler) {
         this.handler = handler;
         while (!held.isEmpty()) {
-            context.emit(held.poll(), handler);
+            deliver(held.poll(), handler);
         }
         deliverEnd();
         channel.config().setAutoRead(true);

@@ -1,4 +1,4 @@
-package net.doublehop.runtime.server.h3;
+package net.doublehop.runtime.h3;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

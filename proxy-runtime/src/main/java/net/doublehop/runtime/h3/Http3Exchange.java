@@ -1,4 +1,4 @@
-package net.doublehop.runtime.server.h3;
+package net.doublehop.runtime.h3;
 
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
@@ -144,7 +144,7 @@ final class Http3Exchange implements ProxyExchange {
     /** Capsules on the stream, and HTTP/3 datagrams of this stream's quarter stream ID. */
     @Override
     public Future<DatagramEnd> acceptDatagrams() {
-        return accept().map(e -> new Http3DatagramEnd(end, Http3Datagrams.of(stream.parent()), stream.streamId(),
+        return accept().map(e -> new Http3DatagramEnd(end, Http3Datagrams.of(stream.parent()), end.streamId(),
                 context));
     }
 

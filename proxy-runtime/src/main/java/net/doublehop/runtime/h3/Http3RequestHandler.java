@@ -1,4 +1,4 @@
-package net.doublehop.runtime.server.h3;
+package net.doublehop.runtime.h3;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3DataFrame;

@@ -1,4 +1,4 @@
-package net.doublehop.runtime.server.h3;
+package net.doublehop.runtime.h3;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;

@@ -1,9 +1,12 @@
-package net.doublehop.runtime.server.h3;
+package net.doublehop.runtime.h3;
 
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -38,6 +41,33 @@ public final class QuicTls {
             return b.build();
         } catch (Exception e) {
             throw new IllegalStateException("http3: cannot load the TLS certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * TLS for an HTTP/3 connection to the next hop: its CA (or the JDK's trust store), our client certificate when
+     * it wants one, ALPN {@code h3}; {@code insecure} skips verification (development only).
+     */
+    public static QuicSslContext client(Vertx vertx, Optional<Path> trust, Optional<Path> certificate,
+            Optional<Path> key, boolean insecure) {
+        try {
+            QuicSslContextBuilder b = QuicSslContextBuilder.forClient()
+                    .applicationProtocols(Http3.supportedApplicationProtocols());
+            if (insecure) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else {
+                b.endpointIdentificationAlgorithm("HTTPS");
+                if (trust.isPresent()) {
+                    b.trustManager(new PemTrustOptions().addCertPath(trust.get().toString()).getTrustManagerFactory(vertx));
+                }
+            }
+            if (certificate.isPresent()) {
+                b.keyManager(new PemKeyCertOptions().setCertPath(certificate.get().toString())
+                        .setKeyPath(key.orElseThrow().toString()).getKeyManagerFactory(vertx), null);
+            }
+            return b.build();
+        } catch (Exception e) {
+            throw new IllegalStateException("upstream HTTP/3: cannot load TLS material: " + e.getMessage(), e);
         }
     }
 }

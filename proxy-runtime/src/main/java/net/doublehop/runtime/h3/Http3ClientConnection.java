@@ -1,0 +1,271 @@
+package net.doublehop.runtime.h3;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.http3.Http3DataFrame;
+import io.netty.handler.codec.http3.Http3Exception;
+import io.netty.handler.codec.http3.Http3Headers;
+import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.http3.Http3UnknownFrame;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.TunnelEnd;
+
+/**
+ * One HTTP/3 connection to the next hop on Netty's codec, on one Vert.x context's event loop (so its streams, the
+ * flows using them and their other sockets share a thread). It sends what Vert.x's HTTP/3 client cannot: extended
+ * CONNECT (RFC 9220) and HTTP/3 datagrams (RFC 9297). Each request is a stream; its answer carries the stream as a
+ * byte tunnel end or as a datagram end.
+ */
+public final class Http3ClientConnection {
+
+    private final ContextInternal context;
+    private final Channel socket;
+    private final QuicChannel quic;
+    private final Http3Datagrams datagrams;
+
+    private Http3ClientConnection(ContextInternal context, Channel socket, QuicChannel quic, Http3Datagrams datagrams) {
+        this.context = context;
+        this.socket = socket;
+        this.quic = quic;
+        this.datagrams = datagrams;
+    }
+
+    /**
+     * Connects to {@code server} from the event loop of {@code context}.
+     *
+     * @param tls a client context (ALPN h3; trust and client certificate as the next hop expects)
+     * @param serverName the name the server's certificate is checked against (and SNI)
+     */
+    public static Future<Http3ClientConnection> connect(ContextInternal context, InetSocketAddress server,
+            String serverName, QuicSslContext tls, Duration connectTimeout, Duration idleTimeout) {
+        Promise<Http3ClientConnection> result = context.promise();
+        Http3Datagrams[] holder = new Http3Datagrams[1];
+        new Bootstrap()
+                .group(context.nettyEventLoop())
+                .channelFactory(((VertxInternal) context.owner()).transport().datagramChannelFactory())
+                .handler(Http3.newQuicClientCodecBuilder()
+                        .sslEngineProvider(q -> tls.newEngine(q.alloc(), serverName, server.getPort()))
+                        .maxIdleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .initialMaxData(16L * 1024 * 1024)
+                        .initialMaxStreamDataBidirectionalLocal(1024 * 1024)
+                        .initialMaxStreamDataBidirectionalRemote(1024 * 1024)
+                        .initialMaxStreamDataUnidirectional(64 * 1024)
+                        .initialMaxStreamsUnidirectional(8)
+                        .datagram(512, 512)
+                        .build())
+                .bind(new InetSocketAddress(server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0))
+                .addListener(bound -> {
+                    if (!bound.isSuccess()) {
+                        result.fail(bound.cause());
+                        return;
+                    }
+                    Channel socket = ((io.netty.channel.ChannelFuture) bound).channel();
+                    QuicChannel.newBootstrap(socket)
+                            .handler(new ChannelInitializer<QuicChannel>() {
+                                @Override
+                                protected void initChannel(QuicChannel ch) {
+                                    holder[0] = Http3Datagrams.attach(ch);
+                                    ch.pipeline().addLast(new Http3ClientConnectionHandler(holder[0].peerSettings(),
+                                            null, null, new DefaultHttp3SettingsFrame(
+                                                    new Http3Settings().enableH3Datagram(true)), true));
+                                    ch.pipeline().addLast(holder[0].inbound());
+                                }
+                            })
+                            .remoteAddress(server)
+                            .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                                    (int) connectTimeout.toMillis())
+                            .connect()
+                            .addListener(connected -> {
+                                if (connected.isSuccess()) {
+                                    QuicChannel quic = (QuicChannel) connected.getNow();
+                                    quic.closeFuture().addListener(f -> socket.close());
+                                    result.complete(new Http3ClientConnection(context, socket, quic, holder[0]));
+                                } else {
+                                    socket.close();
+                                    result.fail(connected.cause());
+                                }
+                            });
+                });
+        return result.future();
+    }
+
+    public boolean isActive() {
+        return quic.isActive();
+    }
+
+    /** Sends {@code head} on a new request stream; completes with the response head (any status). */
+    public Future<Answer> request(Http3Headers head) {
+        Promise<Answer> answered = context.promise();
+        ResponseHandler handler = new ResponseHandler(answered);
+        Http3.newRequestStream(quic, handler).addListener(created -> {
+            if (!created.isSuccess()) {
+                answered.tryFail(created.cause());
+                return;
+            }
+            QuicStreamChannel stream = (QuicStreamChannel) created.getNow();
+            handler.end = new Http3StreamEnd(stream, context);
+            stream.writeAndFlush(new DefaultHttp3HeadersFrame(head)).addListener(w -> {
+                if (!w.isSuccess()) {
+                    answered.tryFail(w.cause());
+                }
+            });
+            stream.closeFuture().addListener(f -> answered.tryFail("stream closed before a response"));
+        });
+        return answered.future();
+    }
+
+    public void close() {
+        quic.close();
+    }
+
+    /** A response head and its stream. */
+    public final class Answer {
+        private final int status;
+        private final MultiMap headers;
+        private final Http3StreamEnd end;
+
+        Answer(int status, MultiMap headers, Http3StreamEnd end) {
+            this.status = status;
+            this.headers = headers;
+            this.end = end;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String header(String name) {
+            return headers.get(name);
+        }
+
+        /** The stream as a byte tunnel end (CONNECT). */
+        public TunnelEnd tunnel() {
+            return end;
+        }
+
+        /** The stream as a CONNECT-UDP flow: capsules on it, and this stream's HTTP/3 datagrams. */
+        public DatagramEnd datagrams() {
+            return new Http3DatagramEnd(end, datagrams, end.streamId(), context);
+        }
+
+        /** Abandons the request: RST_STREAM / STOP_SENDING with H3_REQUEST_CANCELLED. */
+        public void reset() {
+            end.reset();
+        }
+    }
+
+    /** The client side of a request stream: the first HEADERS is the answer; DATA and FIN go to the stream end. */
+    private final class ResponseHandler extends Http3RequestStreamInboundHandler {
+        private final Promise<Answer> answered;
+        private Http3StreamEnd end;
+        private boolean headDone;
+
+        ResponseHandler(Promise<Answer> answered) {
+            this.answered = answered;
+        }
+
+        @Override
+        protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+            if (headDone) {
+                return; // trailers
+            }
+            CharSequence status = frame.headers().status();
+            int code;
+            try {
+                code = status == null ? -1 : Integer.parseInt(status.toString());
+            } catch (NumberFormatException e) {
+                code = -1;
+            }
+            if (code >= 100 && code < 200) {
+                return; // interim responses: wait for the final one
+            }
+            headDone = true;
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            for (Map.Entry<CharSequence, CharSequence> h : frame.headers()) {
+                if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
+                    headers.add(h.getKey().toString(), h.getValue().toString());
+                }
+            }
+            if (code < 0) {
+                answered.tryFail("malformed :status from the next hop");
+                ctx.close();
+                return;
+            }
+            Answer a = new Answer(code, headers, end);
+            if (context.nettyEventLoop().inEventLoop()) {
+                answered.tryComplete(a);
+            } else {
+                context.execute(() -> answered.tryComplete(a));
+            }
+        }
+
+        @Override
+        protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+            if (end != null && headDone) {
+                end.inbound(frame.content());
+            } else {
+                frame.release();
+            }
+        }
+
+        @Override
+        protected void channelRead(ChannelHandlerContext ctx, Http3UnknownFrame frame) {
+            frame.release();
+        }
+
+        @Override
+        protected void channelInputClosed(ChannelHandlerContext ctx) {
+            if (end != null) {
+                end.inputClosed();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (end != null) {
+                end.writabilityChanged();
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        protected void handleQuicException(ChannelHandlerContext ctx, QuicException e) {
+            failed(e);
+            super.handleQuicException(ctx, e);
+        }
+
+        @Override
+        protected void handleHttp3Exception(ChannelHandlerContext ctx, Http3Exception e) {
+            failed(e);
+            super.handleHttp3Exception(ctx, e);
+        }
+
+        private void failed(Throwable t) {
+            answered.tryFail(t);
+            if (end != null) {
+                end.failed(t);
+            }
+        }
+    }
+}
