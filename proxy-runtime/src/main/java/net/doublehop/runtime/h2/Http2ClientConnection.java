@@ -1,0 +1,311 @@
+package net.doublehop.runtime.h2;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.doublehop.runtime.relay.CapsuleDatagramEnd;
+import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.server.Http2Windows;
+
+/**
+ * One HTTP/2 connection to the next hop on Netty's frame codec, on one Vert.x context's event loop. It sends what
+ * Vert.x's HTTP/2 client cannot: extended CONNECT (RFC 8441 §4, {@code :protocol}), once the server's SETTINGS
+ * allowed it. Each request is a stream (a multiplex child channel); its answer carries the stream as a byte
+ * tunnel end or as a capsule datagram end.
+ */
+public final class Http2ClientConnection {
+
+    private final ContextInternal context;
+    private final Channel channel;
+    private volatile boolean connectProtocol;
+    private volatile boolean goingAway;
+
+    private Http2ClientConnection(ContextInternal context, Channel channel) {
+        this.context = context;
+        this.channel = channel;
+    }
+
+    /** Connects over TLS with ALPN h2; completes once the server's first SETTINGS arrived. */
+    public static Future<Http2ClientConnection> connect(ContextInternal context, InetSocketAddress server,
+            String serverName, SslContext tls, Duration connectTimeout) {
+        Promise<Http2ClientConnection> result = context.promise();
+        Http2ClientConnection[] self = new Http2ClientConnection[1];
+        new Bootstrap()
+                .group(context.nettyEventLoop())
+                .channelFactory(((VertxInternal) context.owner()).transport().channelFactory(false))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        self[0] = new Http2ClientConnection(context, ch);
+                        SslHandler ssl = tls.newHandler(ch.alloc(), serverName, server.getPort());
+                        ssl.setHandshakeTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                        ch.pipeline().addLast(ssl);
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                                .initialSettings(Http2Settings.defaultSettings()
+                                        .initialWindowSize(Http2Windows.STREAM)
+                                        .maxFrameSize(64 * 1024)
+                                        .pushEnabled(false))
+                                .build());
+                        ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                        ch.pipeline().addLast(self[0].connectionFrames(result));
+                    }
+                })
+                .connect(server)
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        result.tryFail(f.cause());
+                    }
+                });
+        return result.future();
+    }
+
+    /** SETTINGS (ready; may we send :protocol?), GOAWAY (no new streams), the end of the connection. */
+    private ChannelInboundHandlerAdapter connectionFrames(Promise<Http2ClientConnection> ready) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs && hs.isSuccess()) {
+                    String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
+                    if (!ApplicationProtocolNames.HTTP_2.equals(alpn)) {
+                        ready.tryFail(new IOException("next hop did not agree to HTTP/2 (ALPN: " + alpn + ")"));
+                        ctx.close();
+                        return;
+                    }
+                    // Our connection window as large as all our streams' together (see Http2Windows).
+                    ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(
+                            Http2Windows.connection(1000) - 65_535));
+                } else if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs) {
+                    ready.tryFail(hs.cause());
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2SettingsFrame settings) {
+                    Boolean allowed = settings.settings().connectProtocolEnabled();
+                    if (allowed != null) {
+                        connectProtocol = allowed;
+                    }
+                    Http2ClientConnection self = Http2ClientConnection.this;
+                    context.execute(() -> ready.tryComplete(self));
+                } else if (msg instanceof Http2GoAwayFrame) {
+                    goingAway = true;
+                }
+                ReferenceCountUtil.release(msg);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                ready.tryFail("connection closed before SETTINGS");
+                super.channelInactive(ctx);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ready.tryFail(cause);
+                ctx.close();
+            }
+        };
+    }
+
+    /** True while new streams may be opened on this connection. */
+    public boolean isUsable() {
+        return channel.isActive() && !goingAway;
+    }
+
+    /** Whether the server allowed extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL = 1). */
+    public boolean extendedConnect() {
+        return connectProtocol;
+    }
+
+    /** Sends {@code head} on a new stream; completes with the final response head (any status). */
+    public Future<Answer> request(Http2Headers head) {
+        Promise<Answer> answered = context.promise();
+        ResponseHandler handler = new ResponseHandler(answered);
+        new Http2StreamChannelBootstrap(channel).handler(handler).open().addListener(created -> {
+            if (!created.isSuccess()) {
+                answered.tryFail(created.cause());
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) created.getNow();
+            handler.end = new Http2StreamEnd(stream, context);
+            ChannelFuture written = stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, false));
+            written.addListener(w -> {
+                if (!w.isSuccess()) {
+                    answered.tryFail(w.cause());
+                }
+            });
+            stream.closeFuture().addListener(f -> answered.tryFail("stream closed before a response"));
+        });
+        return answered.future();
+    }
+
+    public void close() {
+        channel.close();
+    }
+
+    public Future<Void> closeFuture() {
+        Promise<Void> p = context.promise();
+        channel.closeFuture().addListener(f -> p.tryComplete());
+        return p.future();
+    }
+
+    /** A response head and its stream. */
+    public static final class Answer {
+        private final int status;
+        private final MultiMap headers;
+        private final Http2StreamEnd end;
+
+        Answer(int status, MultiMap headers, Http2StreamEnd end) {
+            this.status = status;
+            this.headers = headers;
+            this.end = end;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String header(String name) {
+            return headers.get(name);
+        }
+
+        public TunnelEnd tunnel() {
+            return end;
+        }
+
+        /** The stream as a CONNECT-UDP flow: DATAGRAM capsules on it (HTTP/2 has no datagrams). */
+        public DatagramEnd datagrams() {
+            return new CapsuleDatagramEnd(end);
+        }
+
+        public void reset() {
+            end.reset();
+        }
+    }
+
+    /** The client side of a stream: the final HEADERS is the answer; DATA and END_STREAM go to the stream end. */
+    private final class ResponseHandler extends ChannelInboundHandlerAdapter {
+        private final Promise<Answer> answered;
+        private Http2StreamEnd end;
+        private boolean headDone;
+
+        ResponseHandler(Promise<Answer> answered) {
+            this.answered = answered;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame frame) {
+                if (!headDone) {
+                    head(ctx, frame);
+                }
+                if (frame.isEndStream() && end != null) {
+                    end.inputClosed();
+                }
+            } else if (msg instanceof Http2DataFrame frame) {
+                boolean last = frame.isEndStream();
+                if (end != null && headDone) {
+                    end.inbound(frame.content()); // takes ownership of the frame's buffer
+                } else {
+                    frame.release();
+                }
+                if (last && end != null) {
+                    end.inputClosed();
+                }
+            } else if (msg instanceof Http2ResetFrame reset) {
+                IOException e = new IOException("stream reset by the next hop: " + reset.errorCode());
+                answered.tryFail(e);
+                if (end != null) {
+                    end.failed(e);
+                }
+                ctx.close();
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void head(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+            CharSequence status = frame.headers().status();
+            int code;
+            try {
+                code = status == null ? -1 : Integer.parseInt(status.toString());
+            } catch (NumberFormatException e) {
+                code = -1;
+            }
+            if (code >= 100 && code < 200) {
+                return; // interim: wait for the final response
+            }
+            headDone = true;
+            if (code < 0) {
+                answered.tryFail("malformed :status from the next hop");
+                ctx.close();
+                return;
+            }
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            for (Map.Entry<CharSequence, CharSequence> h : frame.headers()) {
+                if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
+                    headers.add(h.getKey().toString(), h.getValue().toString());
+                }
+            }
+            Answer a = new Answer(code, headers, end);
+            if (context.nettyEventLoop().inEventLoop()) {
+                answered.tryComplete(a);
+            } else {
+                context.execute(() -> answered.tryComplete(a));
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (end != null) {
+                end.writabilityChanged();
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            answered.tryFail(cause);
+            if (end != null) {
+                end.failed(cause);
+            }
+            ctx.close();
+        }
+    }
+}
