@@ -3,6 +3,7 @@ package net.doublehop.proxya.flow;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger;
@@ -41,6 +42,9 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     static final ProxyFailure NEXT_HOP_REFUSED_US = new ProxyFailure(ProxyErrorType.PROXY_CONFIGURATION_ERROR, 502,
             "next hop refused this proxy's credential");
 
+    /** The metrics status of a request whose client left before it was answered; never sent. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
     private final String proxyName;
     private final UserAuthenticator users;
     private final UserLimiter userLimits;
@@ -78,6 +82,11 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
         // CONNECT-UDP over HTTP/1.1 travels to B as CONNECT-UDP over HTTP/1.1: the capsules pass through A as bytes.
         boolean udp = ConnectTargets.isConnectUdp(req);
         String method = udp ? "connect-udp" : "connect";
+        // The client giving up before the tunnel starts (its connection or stream closed): a CONNECT-UDP attempt
+        // to B is then abandoned at once (see UpstreamPool.openUdp); a CONNECT stream to B is reset when B's
+        // answer finds the client gone (see answer()). Replaced by the tunnel's own handler once it runs.
+        Promise<Void> clientGone = Promise.promise();
+        req.resetHandler(clientGone::tryComplete);
         Future.<Void>succeededFuture()
                 .map(v -> target[0] = udp ? ConnectTargets.parseUdp(req, udpTemplate) : ConnectTargets.parse(req))
                 .compose(t -> users.authenticate(req.header(HeaderNames.PROXY_AUTHORIZATION), req.sslSession()))
@@ -86,7 +95,8 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                     userLimits.acquire(u);
                     user[0] = u;
                     MultiMap headers = upstreamHeaders(clientAddress(req), asked);
-                    return udp ? upstream.openUdp(target[0], headers) : upstream.open(target[0], headers);
+                    return udp ? upstream.openUdp(target[0], headers, clientGone.future())
+                            : upstream.open(target[0], headers);
                 })
                 .compose(answer -> answer(req, start, answer.response(), udp))
                 .onSuccess(tunnel -> relay(req, protocol, method, tunnel, user[0]))
@@ -101,7 +111,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                     if (!(t instanceof PassedThrough)) {
                         failures.respond(req, start, f);
                     }
-                    metrics.requestAnswered(protocol, method, req.status(), "none");
+                    metrics.requestAnswered(protocol, method, answeredStatus(req, t, clientGone.future()), "none");
                 });
     }
 
@@ -140,11 +150,24 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
             b.request().exceptionHandler(t -> { });
             // An HTTP/2 or HTTP/3 stream to B is reset when the tunnel aborts; an upgraded HTTP/1.1 one is closed.
             TunnelEnd destination = udp ? TunnelEnd.tcp(toB) : TunnelEnd.stream(toB, () -> b.request().reset());
+            // The client went away before we could relay: nothing must stay open at B. The stream is reset; the
+            // upgraded connection (the flow itself) is closed.
             return req.accept()
                     .map(client -> new Tunnel.Legs(client, destination))
-                    .onFailure(e -> b.request().reset());
+                    .onFailure(e -> {
+                        if (udp) {
+                            b.request().connection().close();
+                        } else {
+                            b.request().reset();
+                        }
+                    });
         }
-        b.netSocket().close();
+        if (udp) {
+            // A refused CONNECT-UDP had a connection of its own (UpstreamPool.openUdp): nothing else will use it.
+            b.request().connection().close();
+        } else {
+            b.netSocket().close();
+        }
         if (b.statusCode() == 407) {
             return Future.failedFuture(NEXT_HOP_REFUSED_US);
         }
@@ -157,7 +180,8 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     }
 
     private void relay(ProxyExchange req, String protocol, String method, Tunnel.Legs legs, String user) {
-        metrics.requestAnswered(protocol, method, 200, "none");
+        // What accept() sent: 101 for an HTTP/1.1 upgrade (CONNECT-UDP), 200 for CONNECT and extended CONNECT.
+        metrics.requestAnswered(protocol, method, req.status(), "none");
         metrics.tunnelOpened();
         Tunnel[] self = new Tunnel[1];
         self[0] = new Tunnel(legs, req.isStream(), System.nanoTime(),
@@ -173,6 +197,14 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
             // As at B (ConnectFlow): a client's RST_STREAM after its half-close no longer reaches its data end.
             req.resetHandler(() -> self[0].abort());
         }
+    }
+
+    /**
+     * The status label of a request that did not become a tunnel: what was sent, or 499 (nginx's "client closed
+     * request") when the client went away before any answer, rather than the exchange's untouched default 200.
+     */
+    static int answeredStatus(ProxyExchange req, Throwable failure, Future<Void> clientGone) {
+        return clientGone.isComplete() && !(failure instanceof PassedThrough) ? CLIENT_CLOSED_REQUEST : req.status();
     }
 
     /**

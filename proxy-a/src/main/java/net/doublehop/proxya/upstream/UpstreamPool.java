@@ -37,13 +37,23 @@ public final class UpstreamPool {
 
     static final ProxyFailure UNAVAILABLE = new ProxyFailure(ProxyErrorType.DESTINATION_UNAVAILABLE, 503,
             "next hop unavailable");
+    static final ProxyFailure CONNECT_TIMEOUT = new ProxyFailure(ProxyErrorType.CONNECTION_TIMEOUT, 504,
+            "no connection to the next hop in time");
+    static final ProxyFailure ANSWER_TIMEOUT = new ProxyFailure(ProxyErrorType.HTTP_RESPONSE_TIMEOUT, 504,
+            "next hop did not answer in time");
+    /** The client went away before B answered: nothing is sent to it, and nothing is left open at B. */
+    public static final ProxyFailure ABANDONED = new ProxyFailure(ProxyErrorType.CONNECTION_TERMINATED, 502,
+            "client went away before the next hop answered");
 
     /** Above this many streams on every connection, open another (up to max-connections) to spread load. */
     static final int SPREAD_ABOVE_STREAMS = 100;
 
     private final Vertx vertx;
     private final HttpClientAgent client;
-    /** CONNECT-UDP to B rides HTTP/1.1 upgrades, one connection per flow (Vert.x has no extended CONNECT). */
+    /**
+     * CONNECT-UDP to B rides HTTP/1.1 upgrades, one dedicated connection per flow (Vert.x has no extended
+     * CONNECT); its pool is never used, see {@link #openUdp}.
+     */
     private final HttpClientAgent udpClient;
     private final ProxyAConfig.Upstream settings;
     private final List<HttpClientConnection> live = new ArrayList<>();
@@ -105,16 +115,56 @@ public final class UpstreamPool {
                 }), err -> Future.failedFuture(UNAVAILABLE));
     }
 
-    /** A CONNECT-UDP flow to B: {@code GET} on B's default template with {@code Upgrade: connect-udp}. */
-    public Future<Answer> openUdp(ConnectTarget target, MultiMap headers) {
+    /**
+     * A CONNECT-UDP flow to B: {@code GET} on B's default template with {@code Upgrade: connect-udp}, on a
+     * connection of its own.
+     *
+     * <p>Not a pooled request: an upgraded HTTP/1.1 connection <em>is</em> the flow and never returns to a pool,
+     * so a pool only limited how many flows could exist at once (Vert.x's default, 5 per host, left the 6th
+     * waiting forever) without ever saving a handshake. Each flow therefore opens a dedicated connection. Both
+     * steps are bounded by {@code upstream.connect-timeout} (also A's {@code limits.connect-timeout}): the
+     * connection (TCP and TLS) and B's answer, 504 either way. Whenever the attempt ends without an answer
+     * passed on (timeout, or {@code abandoned} completing because the client went away) the connection is
+     * closed, so B never keeps a flow that nobody will use.
+     *
+     * @param abandoned completes when the client gives up before the answer
+     */
+    public Future<Answer> openUdp(ConnectTarget target, MultiMap headers, Future<?> abandoned) {
         String path = MasqueUriTemplate.defaultFor(settings.host(), settings.port())
                 .expandPathAndQuery(new UdpTarget(target.host(), target.port()));
         headers.set("connection", "Upgrade").set("upgrade", "connect-udp").set("capsule-protocol", "?1");
-        return udpClient.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(settings.host())
-                        .setPort(settings.port()).setURI(path).setHeaders(headers))
-                .compose(req -> req.exceptionHandler(t -> { }).connect())
-                .map(Answer::new)
-                .recover(err -> Future.failedFuture(UNAVAILABLE));
+        long timeoutMs = Math.max(1, settings.connectTimeout().toMillis());
+        Promise<Answer> answer = Promise.promise();
+        abandoned.onComplete(v -> answer.tryFail(ABANDONED));
+        long[] timer = {vertx.setTimer(timeoutMs, id -> answer.tryFail(CONNECT_TIMEOUT))};
+        udpClient.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
+                .onComplete(connected -> {
+                    vertx.cancelTimer(timer[0]);
+                    if (connected.failed()) {
+                        answer.tryFail(UNAVAILABLE);
+                        return;
+                    }
+                    HttpClientConnection conn = connected.result();
+                    conn.exceptionHandler(ConnectionTracker::logQuietly);
+                    // From here on, an attempt that fails (now or later) takes its connection with it.
+                    answer.future().onFailure(e -> conn.close());
+                    if (answer.future().isComplete()) {
+                        return;
+                    }
+                    timer[0] = vertx.setTimer(timeoutMs, id -> answer.tryFail(ANSWER_TIMEOUT));
+                    conn.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(settings.host())
+                                    .setPort(settings.port()).setURI(path).setHeaders(headers))
+                            .compose(req -> req.exceptionHandler(t -> { }).connect())
+                            .onComplete(response -> {
+                                vertx.cancelTimer(timer[0]);
+                                if (response.succeeded()) {
+                                    answer.tryComplete(new Answer(response.result()));
+                                } else {
+                                    answer.tryFail(UNAVAILABLE);
+                                }
+                            });
+                });
+        return answer.future();
     }
 
     /** The least-loaded live connection with a free stream, or a new one while under max-connections. */

@@ -23,9 +23,10 @@ public final class TunnelSummary {
         this.sensitive = sensitive;
     }
 
+    /** After the request was accepted: its status label is what accept() sent (101 for an HTTP/1.1 upgrade). */
     void opened(TunnelContext ctx) {
         metrics.tunnelOpened();
-        metrics.requestAnswered(ctx.protocol(), ctx.method(), 200, ctx.poolLabel());
+        metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), ctx.poolLabel());
         metrics.connectLatency(ctx.poolLabel(), ctx.connectedNanos() - ctx.startNanos());
     }
 
