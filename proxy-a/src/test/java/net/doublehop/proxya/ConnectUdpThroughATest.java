@@ -110,6 +110,9 @@ class ConnectUdpThroughATest {
             assertThat(value(fx.a.adminPort(), "privacy_proxy_tunnels_active{hop=\"a\"}")).isZero();
             assertThat(value(fx.a.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"a\",method=\"connect-udp\","
                     + "pool=\"none\",protocol=\"h1\",status=\"499\"}")).isEqualTo(1.0);
+            // B too saw a client (A) leave, not an internal error of its own
+            assertThat(value(fx.b.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"b\",method=\"connect-udp\","
+                    + "pool=\"tokyo\",protocol=\"h1\",status=\"499\"}")).isEqualTo(1.0);
         }
     }
 

@@ -43,7 +43,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
             "next hop refused this proxy's credential");
 
     /** The metrics status of a request whose client left before it was answered; never sent. */
-    static final int CLIENT_CLOSED_REQUEST = 499;
+    static final int CLIENT_CLOSED_REQUEST = ProxyExchange.CLIENT_GONE.status();
 
     private final String proxyName;
     private final UserAuthenticator users;
@@ -204,7 +204,8 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
      * request") when the client went away before any answer, rather than the exchange's untouched default 200.
      */
     static int answeredStatus(ProxyExchange req, Throwable failure, Future<Void> clientGone) {
-        return clientGone.isComplete() && !(failure instanceof PassedThrough) ? CLIENT_CLOSED_REQUEST : req.status();
+        boolean gone = failure == ProxyExchange.CLIENT_GONE || clientGone.isComplete() && !(failure instanceof PassedThrough);
+        return gone ? CLIENT_CLOSED_REQUEST : req.status();
     }
 
     /**

@@ -3,6 +3,7 @@ package net.doublehop.proxyb.flow;
 import io.vertx.core.Future;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.runtime.server.ProxyExchange;
 
 /**
  * The stages CONNECT and CONNECT-UDP share (docs/request-flow.md, 2–5): authenticate, geohash, egress pool, tunnel
@@ -30,7 +31,8 @@ public record AdmissionStages(CallerAuthenticator authenticator, GeohashCheck ge
 
     /** Answers a refused request with its status, Proxy-Status and Server-Timing, and counts it. */
     void refuse(TunnelContext ctx, Throwable t) {
-        ProxyFailure failure = t instanceof ProxyFailure f ? f : INTERNAL;
+        ProxyFailure failure = t instanceof ProxyFailure f ? f
+                : ctx.request().answered() ? ProxyExchange.CLIENT_GONE : INTERNAL;
         if (failure == INTERNAL) {
             summary.internalError(t);
         }

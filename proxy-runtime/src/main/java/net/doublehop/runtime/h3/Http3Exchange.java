@@ -134,7 +134,7 @@ final class Http3Exchange implements ProxyExchange {
     @Override
     public Future<TunnelEnd> accept() {
         if (answered()) {
-            return context.failedFuture("the client went away");
+            return context.failedFuture(CLIENT_GONE);
         }
         answered = true;
         stream.writeAndFlush(new DefaultHttp3HeadersFrame(head(status)));

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import javax.net.ssl.SSLSession;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.TunnelEnd;
@@ -15,6 +17,12 @@ import net.doublehop.runtime.relay.TunnelEnd;
  * turns it into the client end of a tunnel ({@link #accept}). Confined to the request's event loop.
  */
 public interface ProxyExchange {
+
+    /**
+     * The client left before its request was answered: nobody to answer, nothing wrong with the proxy. Its status,
+     * 499 (nginx's "client closed request"), is a metrics label only and never sent.
+     */
+    ProxyFailure CLIENT_GONE = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 499, "client closed the request");
 
     /** {@code h1}, {@code h2} or {@code h3}: the metrics label of the client's HTTP version. */
     String version();
@@ -62,7 +70,7 @@ public interface ProxyExchange {
 
     /**
      * Answers 2xx (101 for an HTTP/1.1 upgrade) with {@link #responseHeaders} and returns the client end of the
-     * tunnel; fails when the client went away first.
+     * tunnel; fails with {@link #CLIENT_GONE} when the client went away first.
      */
     Future<TunnelEnd> accept();
 

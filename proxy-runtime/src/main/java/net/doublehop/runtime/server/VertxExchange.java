@@ -108,7 +108,18 @@ public final class VertxExchange implements ProxyExchange {
 
     @Override
     public Future<TunnelEnd> accept() {
-        return req.toNetSocket().map(socket -> isStream()
+        if (answered()) {
+            return Future.failedFuture(CLIENT_GONE);
+        }
+        Future<io.vertx.core.net.NetSocket> upgraded;
+        try {
+            upgraded = req.toNetSocket();
+        } catch (java.util.NoSuchElementException closing) {
+            // Vert.x turns an HTTP/1.1 connection into a socket by editing its pipeline, which a connection the
+            // client just closed no longer has.
+            return Future.failedFuture(CLIENT_GONE);
+        }
+        return upgraded.map(socket -> isStream()
                 ? TunnelEnd.stream(socket, () -> req.response().reset())
                 : TunnelEnd.http1Client(socket));
     }
