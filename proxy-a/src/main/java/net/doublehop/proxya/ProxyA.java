@@ -37,6 +37,7 @@ import net.doublehop.proxya.flow.UserAuthenticator;
 import net.doublehop.proxya.flow.UserLimiter;
 import net.doublehop.proxya.issuer.IssuerKeys;
 import net.doublehop.proxya.issuer.IssuerService;
+import net.doublehop.proxya.upstream.UdpUpstream;
 import net.doublehop.proxya.upstream.UpstreamPool;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.TlsSettings;
@@ -66,6 +67,7 @@ public final class ProxyA {
     private final List<Listener> listeners = new ArrayList<>();
     private final List<HttpServer> issuerServers = new ArrayList<>();
     private UpstreamPool upstream;
+    private UdpUpstream udpUpstream;
     private TunnelRegistry tunnels;
     private AdminServer admin;
     private SelfSignedCertificate selfSigned;
@@ -134,12 +136,13 @@ public final class ProxyA {
             LOG.log(Level.WARNING, "upstream.insecure: Proxy B's certificate is not verified. Development only.");
         }
         upstream = new UpstreamPool(vertx, config.upstream());
+        udpUpstream = new UdpUpstream(vertx, config.upstream(), upstream);
         tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
         return new ForwardFlow(config.proxyName(), users, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
                 new ClientLocator(locator, config.geolocation()),
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),
-                upstream, config.upstream().presharedKey(), tunnels, metrics,
+                upstream, udpUpstream, config.upstream().presharedKey(), tunnels, metrics,
                 net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(config.listen().host(),
                         Math.max(1, config.listen().port())));
     }
@@ -294,7 +297,10 @@ public final class ProxyA {
             if (selfSigned != null) {
                 selfSigned.delete();
             }
-            return (admin == null ? Future.<Void>succeededFuture() : admin.close()).eventually(upstream::close);
+            return (admin == null ? Future.<Void>succeededFuture() : admin.close()).eventually(() -> {
+                udpUpstream.close();
+                return upstream.close();
+            });
         });
         return stopping;
     }

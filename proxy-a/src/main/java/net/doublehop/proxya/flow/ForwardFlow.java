@@ -20,8 +20,12 @@ import net.doublehop.protocol.ServerTiming;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.protocol.signature.GeohashSigner;
 import net.doublehop.protocol.signature.SignedGeohash;
+import net.doublehop.proxya.upstream.UdpUpstream;
 import net.doublehop.proxya.upstream.UpstreamPool;
 import net.doublehop.runtime.metrics.ProxyMetrics;
+import net.doublehop.runtime.relay.DatagramBridge;
+import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.NextHopAnswer;
 import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.relay.TunnelRegistry;
@@ -51,6 +55,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     private final ClientLocator locator;
     private final GeohashSigner signer;
     private final UpstreamPool upstream;
+    private final UdpUpstream udpUpstream;
     private final String upstreamAuthorization;
     private final FailureResponses failures;
     private final TunnelRegistry tunnels;
@@ -58,8 +63,8 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     private final MasqueUriTemplate udpTemplate;
 
     public ForwardFlow(String proxyName, UserAuthenticator users, UserLimiter userLimits, ClientLocator locator,
-            GeohashSigner signer, UpstreamPool upstream, Optional<String> upstreamPresharedKey, TunnelRegistry tunnels,
-            ProxyMetrics metrics, MasqueUriTemplate udpTemplate) {
+            GeohashSigner signer, UpstreamPool upstream, UdpUpstream udpUpstream, Optional<String> upstreamPresharedKey,
+            TunnelRegistry tunnels, ProxyMetrics metrics, MasqueUriTemplate udpTemplate) {
         this.udpTemplate = udpTemplate;
         this.proxyName = proxyName;
         this.users = users;
@@ -67,6 +72,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
         this.locator = locator;
         this.signer = signer;
         this.upstream = upstream;
+        this.udpUpstream = udpUpstream;
         this.upstreamAuthorization = upstreamPresharedKey.map(k -> "Preshared " + k).orElse(null);
         this.failures = new FailureResponses(proxyName, proxyName, users.challenges(proxyName));
         this.tunnels = tunnels;
@@ -79,11 +85,10 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
         String protocol = req.version();
         String[] user = new String[1];
         ConnectTarget[] target = new ConnectTarget[1];
-        // CONNECT-UDP over HTTP/1.1 travels to B as CONNECT-UDP over HTTP/1.1: the capsules pass through A as bytes.
         boolean udp = ConnectTargets.isConnectUdp(req);
         String method = udp ? "connect-udp" : "connect";
         // The client giving up before the tunnel starts (its connection or stream closed): a CONNECT-UDP attempt
-        // to B is then abandoned at once (see UpstreamPool.openUdp); a CONNECT stream to B is reset when B's
+        // to B is then abandoned at once (see UdpUpstream.open); a CONNECT stream to B is reset when B's
         // answer finds the client gone (see answer()). Replaced by the tunnel's own handler once it runs.
         Promise<Void> clientGone = Promise.promise();
         req.resetHandler(clientGone::tryComplete);
@@ -95,11 +100,18 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                     userLimits.acquire(u);
                     user[0] = u;
                     MultiMap headers = upstreamHeaders(clientAddress(req), asked);
-                    return udp ? upstream.openUdp(target[0], headers, clientGone.future())
-                            : upstream.open(target[0], headers);
+                    if (udp) {
+                        // Whatever carries the flow on each side (capsules over HTTP/1.1 or HTTP/2, HTTP/3
+                        // datagrams), A relays whole UDP payloads between them.
+                        return udpUpstream.open(target[0], headers, clientGone.future())
+                                .compose(b -> answerUdp(req, start, b))
+                                .map(legs -> (Runnable) () -> bridge(req, protocol, legs, u));
+                    }
+                    return upstream.open(target[0], headers)
+                            .compose(answer -> answer(req, start, answer.response()))
+                            .map(legs -> (Runnable) () -> relay(req, protocol, method, legs, u));
                 })
-                .compose(answer -> answer(req, start, answer.response(), udp))
-                .onSuccess(tunnel -> relay(req, protocol, method, tunnel, user[0]))
+                .onSuccess(Runnable::run)
                 .onFailure(t -> {
                     if (user[0] != null) {
                         userLimits.release(user[0]);
@@ -132,51 +144,74 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     }
 
     /** B's 2xx becomes ours (with both Server-Timing entries); anything else is passed back as B said it. */
-    private Future<Tunnel.Legs> answer(ProxyExchange req, long start, HttpClientResponse b, boolean udp) {
-        MultiMap resp = req.responseHeaders();
+    private Future<Tunnel.Legs> answer(ProxyExchange req, long start, HttpClientResponse b) {
         String bTiming = b.getHeader(HeaderNames.SERVER_TIMING);
-        String ours = ServerTiming.entry(proxyName, System.nanoTime() - start);
-        if (b.statusCode() / 100 == 2 || (udp && b.statusCode() == 101)) {
-            if (udp) {
-                if (!req.isStream()) {
-                    resp.set("upgrade", "connect-udp").set("connection", "Upgrade");
-                }
-                resp.set("capsule-protocol", "?1");
-            }
-            resp.set(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
+        if (b.statusCode() / 100 == 2) {
+            req.responseHeaders().set(HeaderNames.SERVER_TIMING, timing(bTiming, start));
             NetSocket toB = b.netSocket();
             // The tunnel learns of a failed B leg through toB; without a handler here Vert.x would also log
             // every reset of this stream (ours included) as SEVERE.
             b.request().exceptionHandler(t -> { });
-            // An HTTP/2 or HTTP/3 stream to B is reset when the tunnel aborts; an upgraded HTTP/1.1 one is closed.
-            TunnelEnd destination = udp ? TunnelEnd.tcp(toB) : TunnelEnd.stream(toB, () -> b.request().reset());
-            // The client went away before we could relay: nothing must stay open at B. The stream is reset; the
-            // upgraded connection (the flow itself) is closed.
+            // The HTTP/2 or HTTP/3 stream to B is reset when the tunnel aborts, or when the client went away
+            // before we could relay: nothing must stay open at B.
+            TunnelEnd destination = TunnelEnd.stream(toB, () -> b.request().reset());
             return req.accept()
                     .map(client -> new Tunnel.Legs(client, destination))
-                    .onFailure(e -> {
-                        if (udp) {
-                            b.request().connection().close();
-                        } else {
-                            b.request().reset();
-                        }
-                    });
+                    .onFailure(e -> b.request().reset());
         }
-        if (udp) {
-            // A refused CONNECT-UDP had a connection of its own (UpstreamPool.openUdp): nothing else will use it.
-            b.request().connection().close();
-        } else {
-            b.netSocket().close();
+        b.netSocket().close();
+        return passBack(req, start, b.statusCode(), b.getHeader(HeaderNames.PROXY_STATUS), bTiming);
+    }
+
+    /** The same for CONNECT-UDP: B's success (2xx, or 101 over HTTP/1.1) becomes ours, in the client's version. */
+    private Future<DatagramLegs> answerUdp(ProxyExchange req, long start, NextHopAnswer b) {
+        String bTiming = b.header(HeaderNames.SERVER_TIMING);
+        if (b.status() / 100 == 2 || b.status() == 101) {
+            MultiMap resp = req.responseHeaders();
+            if (!req.isStream()) {
+                resp.set("upgrade", "connect-udp").set("connection", "Upgrade");
+            }
+            resp.set("capsule-protocol", "?1").set(HeaderNames.SERVER_TIMING, timing(bTiming, start));
+            DatagramEnd toB = b.datagrams();
+            return req.acceptDatagrams()
+                    .map(client -> new DatagramLegs(client, toB))
+                    .onFailure(e -> toB.close());
         }
-        if (b.statusCode() == 407) {
+        b.abandon();
+        return passBack(req, start, b.status(), b.header(HeaderNames.PROXY_STATUS), bTiming);
+    }
+
+    /** Both ends of a CONNECT-UDP flow through A. */
+    private record DatagramLegs(DatagramEnd client, DatagramEnd upstream) { }
+
+    private String timing(String bTiming, long start) {
+        String ours = ServerTiming.entry(proxyName, System.nanoTime() - start);
+        return bTiming == null ? ours : bTiming + ", " + ours;
+    }
+
+    /** B's refusal, passed back with our Proxy-Status entry after B's (RFC 9209 §2); B refusing us is a 502. */
+    private <T> Future<T> passBack(ProxyExchange req, long start, int status, String bStatus, String bTiming) {
+        if (status == 407) {
             return Future.failedFuture(NEXT_HOP_REFUSED_US);
         }
-        String bStatus = b.getHeader(HeaderNames.PROXY_STATUS);
-        String mine = proxyName + "; received-status=" + b.statusCode();
-        resp.set(HeaderNames.PROXY_STATUS, bStatus == null ? mine : bStatus + ", " + mine)
-                .set(HeaderNames.SERVER_TIMING, bTiming == null ? ours : bTiming + ", " + ours);
-        req.respond(b.statusCode());
+        String mine = proxyName + "; received-status=" + status;
+        req.responseHeaders().set(HeaderNames.PROXY_STATUS, bStatus == null ? mine : bStatus + ", " + mine)
+                .set(HeaderNames.SERVER_TIMING, timing(bTiming, start));
+        req.respond(status);
         return Future.failedFuture(new PassedThrough());
+    }
+
+    private void bridge(ProxyExchange req, String protocol, DatagramLegs legs, String user) {
+        metrics.requestAnswered(protocol, "connect-udp", req.status(), "none");
+        metrics.tunnelOpened();
+        DatagramBridge[] self = new DatagramBridge[1];
+        self[0] = new DatagramBridge(legs.client(), legs.upstream(), summary -> {
+            tunnels.remove(self[0]);
+            userLimits.release(user);
+            metrics.tunnelClosed(protocol, "connect-udp", summary.bytesFromClient(), summary.bytesToClient());
+        });
+        tunnels.add(self[0]);
+        self[0].start();
     }
 
     private void relay(ProxyExchange req, String protocol, String method, Tunnel.Legs legs, String user) {

@@ -53,6 +53,11 @@ public final class Http3MasqueClient implements AutoCloseable {
 
     /** @param datagrams whether to send SETTINGS_H3_DATAGRAM = 1 (the server may then send datagrams) */
     public Http3MasqueClient(String host, int port, boolean datagrams) throws Exception {
+        this(host, port, datagrams, "127.0.0.1");
+    }
+
+    /** @param localAddress the client's source address (a loopback alias stands for where the user is) */
+    public Http3MasqueClient(String host, int port, boolean datagrams, String localAddress) throws Exception {
         QuicSslContext ssl = QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .applicationProtocols(Http3.supportedApplicationProtocols()).build();
         udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
@@ -63,7 +68,7 @@ public final class Http3MasqueClient implements AutoCloseable {
                         .initialMaxStreamDataBidirectionalRemote(1024 * 1024)
                         .datagram(256, 256)
                         .build())
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress(localAddress, 0)).sync().channel();
         Http3Settings settings = new Http3Settings().enableH3Datagram(datagrams);
         quic = QuicChannel.newBootstrap(udp)
                 .handler(new ChannelInitializer<QuicChannel>() {
@@ -106,6 +111,15 @@ public final class Http3MasqueClient implements AutoCloseable {
     public Flow connectUdp(String authority, String path, String... headers) throws Exception {
         Http3Headers h = new DefaultHttp3Headers().method("CONNECT").protocol("connect-udp").scheme("https")
                 .authority(authority).path(path).add("capsule-protocol", "?1");
+        for (int i = 0; i < headers.length; i += 2) {
+            h.add(headers[i].toLowerCase(java.util.Locale.ROOT), headers[i + 1]);
+        }
+        return open(h);
+    }
+
+    /** A classic CONNECT (RFC 9114 §4.4) to {@code target}; the stream then carries the tunnel's bytes. */
+    public Flow connect(String target, String... headers) throws Exception {
+        Http3Headers h = new DefaultHttp3Headers().method("CONNECT").authority(target);
         for (int i = 0; i < headers.length; i += 2) {
             h.add(headers[i].toLowerCase(java.util.Locale.ROOT), headers[i + 1]);
         }
@@ -172,6 +186,19 @@ public final class Http3MasqueClient implements AutoCloseable {
         /** The next UDP payload received as an HTTP/3 datagram, or null after {@code millis}. */
         public byte[] nextDatagram(long millis) throws InterruptedException {
             return datagrams.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        /** Waits until the stream carried {@code needle} (as ISO-8859-1 text) or the server ended it; returns it all. */
+        public String awaitText(String needle, long millis) throws Exception {
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            while (System.nanoTime() < deadline) {
+                String got = new String(streamBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (got.contains(needle) || ended.isDone()) {
+                    return got;
+                }
+                Thread.sleep(10);
+            }
+            return new String(streamBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
         }
 
         /** Everything received on the stream after the head so far (capsules). */

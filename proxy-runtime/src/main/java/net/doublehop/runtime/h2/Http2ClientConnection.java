@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.NextHopAnswer;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.server.Http2Windows;
 
@@ -186,7 +187,7 @@ public final class Http2ClientConnection {
     }
 
     /** A response head and its stream. */
-    public static final class Answer {
+    public static final class Answer implements NextHopAnswer {
         private final int status;
         private final MultiMap headers;
         private final Http2StreamEnd end;
@@ -197,24 +198,29 @@ public final class Http2ClientConnection {
             this.end = end;
         }
 
+        @Override
         public int status() {
             return status;
         }
 
+        @Override
         public String header(String name) {
             return headers.get(name);
         }
 
+        @Override
         public TunnelEnd tunnel() {
             return end;
         }
 
         /** The stream as a CONNECT-UDP flow: DATAGRAM capsules on it (HTTP/2 has no datagrams). */
+        @Override
         public DatagramEnd datagrams() {
             return new CapsuleDatagramEnd(end);
         }
 
-        public void reset() {
+        @Override
+        public void abandon() {
             end.reset();
         }
     }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.NextHopAnswer;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
@@ -140,7 +141,7 @@ public final class Http3ClientConnection {
     }
 
     /** A response head and its stream. */
-    public final class Answer {
+    public final class Answer implements NextHopAnswer {
         private final int status;
         private final MultiMap headers;
         private final Http3StreamEnd end;
@@ -151,26 +152,31 @@ public final class Http3ClientConnection {
             this.end = end;
         }
 
+        @Override
         public int status() {
             return status;
         }
 
+        @Override
         public String header(String name) {
             return headers.get(name);
         }
 
         /** The stream as a byte tunnel end (CONNECT). */
+        @Override
         public TunnelEnd tunnel() {
             return end;
         }
 
         /** The stream as a CONNECT-UDP flow: capsules on it, and this stream's HTTP/3 datagrams. */
+        @Override
         public DatagramEnd datagrams() {
             return new Http3DatagramEnd(end, datagrams, end.streamId(), context);
         }
 
         /** Abandons the request: RST_STREAM / STOP_SENDING with H3_REQUEST_CANCELLED. */
-        public void reset() {
+        @Override
+        public void abandon() {
             end.reset();
         }
     }

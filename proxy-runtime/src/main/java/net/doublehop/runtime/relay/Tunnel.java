@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * ended and the destination's answer still flows back; when the destination closes, the client
  * side is ended (END_STREAM on HTTP/2 and HTTP/3, connection close on HTTP/1.1).
  */
-public final class Tunnel {
+public final class Tunnel implements Relay {
 
     /** The two ends of a tunnel about to start. */
     public record Legs(TunnelEnd client, TunnelEnd destination) { }
@@ -111,17 +111,19 @@ public final class Tunnel {
         });
     }
 
-    /** True when nothing moved for longer than {@code idleNanos}. */
+    @Override
     public boolean idleSince(long now, long idleNanos) {
         return now - lastActivityNanos > idleNanos;
     }
 
     /** Closes both legs: idle timeout, shutdown deadline, or an error on either side. */
+    @Override
     public void closeIdle() {
         idleTimedOut = true;
         abort();
     }
 
+    @Override
     public void abort() {
         destination.reset();
         clientEndSent = true;

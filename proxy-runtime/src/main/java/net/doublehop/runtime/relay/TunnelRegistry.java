@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Open tunnels, for the idle sweep and for closing what is left at the shutdown deadline. */
+/** Open tunnels and UDP flows, for the idle sweep and for closing what is left at the shutdown deadline. */
 public final class TunnelRegistry {
 
-    private final Set<Tunnel> open = ConcurrentHashMap.newKeySet();
+    private final Set<Relay> open = ConcurrentHashMap.newKeySet();
     private final Vertx vertx;
     private final long idleNanos;
     private final long sweepTimer;
@@ -21,11 +21,11 @@ public final class TunnelRegistry {
         this.sweepTimer = vertx.setPeriodic(period, t -> sweep());
     }
 
-    public void add(Tunnel t) {
+    public void add(Relay t) {
         open.add(t);
     }
 
-    public void remove(Tunnel t) {
+    public void remove(Relay t) {
         open.remove(t);
     }
 
@@ -35,7 +35,7 @@ public final class TunnelRegistry {
 
     private void sweep() {
         long now = System.nanoTime();
-        for (Tunnel t : open) {
+        for (Relay t : open) {
             if (t.idleSince(now, idleNanos)) {
                 t.closeIdle();
             }
@@ -44,7 +44,7 @@ public final class TunnelRegistry {
 
     public void closeAll() {
         vertx.cancelTimer(sweepTimer);
-        for (Tunnel t : open) {
+        for (Relay t : open) {
             t.abort();
         }
     }
