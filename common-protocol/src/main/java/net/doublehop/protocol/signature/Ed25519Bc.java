@@ -54,10 +54,15 @@ final class Ed25519Bc {
         }
     }
 
-    /** The 64-byte signature of {@code message}; {@code publicKey} is the private key's (derived once by the caller). */
-    static byte[] sign(Ed25519PrivateKeyParameters privateKey, Ed25519PublicKeyParameters publicKey, byte[] message) {
-        byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
-        privateKey.sign(Ed25519.Algorithm.Ed25519, publicKey, null, message, 0, message.length, signature, 0);
+    /**
+     * The 64-byte signature of {@code message} by the 32-byte private key {@code seed}, whose encoded public key
+     * the caller derived once ({@code Ed25519PrivateKeyParameters.generatePublicKey().getEncoded()}). Calls the
+     * RFC 8032 primitive directly: the key-parameter wrapper's sign takes a lock and re-encodes the public key on
+     * every call.
+     */
+    static byte[] sign(byte[] seed, byte[] publicKey, byte[] message) {
+        byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, signature, 0);
         return signature;
     }
 

@@ -15,7 +15,6 @@ import net.doublehop.protocol.sf.InnerList;
 import net.doublehop.protocol.sf.Member;
 import net.doublehop.protocol.sf.StructuredFields;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * Proxy A's side of DESIGN.md §2: signs {@code sec-ch-geohash} as an RFC 9421 message signature with
@@ -26,9 +25,9 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 public final class GeohashSigner {
 
     private final PrivateKey key;
-    /** BouncyCastle's form of {@link #key} and its public key, derived once; null: sign with the JDK's. */
-    private final Ed25519PrivateKeyParameters bcKey;
-    private final Ed25519PublicKeyParameters bcPublicKey;
+    /** {@link #key}'s 32-byte seed and encoded public key for BouncyCastle, derived once; null: the JDK signs. */
+    private final byte[] bcSeed;
+    private final byte[] bcPublicKey;
     private final String keyId;
     private final Duration validity;
     private final Clock clock;
@@ -42,8 +41,9 @@ public final class GeohashSigner {
             throw new IllegalArgumentException("key id and a positive validity are required");
         }
         this.key = ed25519;
-        this.bcKey = Ed25519Bc.privateKey(ed25519);
-        this.bcPublicKey = bcKey == null ? null : bcKey.generatePublicKey();
+        Ed25519PrivateKeyParameters bc = Ed25519Bc.privateKey(ed25519);
+        this.bcSeed = bc == null ? null : bc.getEncoded();
+        this.bcPublicKey = bc == null ? null : bc.generatePublicKey().getEncoded();
         this.keyId = keyId;
         this.validity = validity;
         this.clock = clock;
@@ -71,8 +71,8 @@ public final class GeohashSigner {
 
     /** The Ed25519 signature of a signature base: BouncyCastle's when the key converted, else the JDK's. */
     byte[] signature(byte[] signatureBase) {
-        if (bcKey != null) {
-            return Ed25519Bc.sign(bcKey, bcPublicKey, signatureBase);
+        if (bcSeed != null) {
+            return Ed25519Bc.sign(bcSeed, bcPublicKey, signatureBase);
         }
         try {
             Signature s = Signature.getInstance("Ed25519");

@@ -92,7 +92,7 @@ class Ed25519BcTest {
                     new SecureRandom());
             for (byte[] m : messages) {
                 byte[] jdk = jdkSign(kp.getPrivate(), m);
-                assertThat(Ed25519Bc.sign(bc, bc.generatePublicKey(), m)).isEqualTo(jdk);
+                assertThat(Ed25519Bc.sign(bc.getEncoded(), bc.generatePublicKey().getEncoded(), m)).isEqualTo(jdk);
                 assertThat(signer.signature(m)).isEqualTo(jdk);
                 // and each verifies the other's
                 assertThat(Ed25519Bc.verify(bcPublic, m, jdk)).isTrue();
@@ -107,7 +107,8 @@ class Ed25519BcTest {
         PrivateKey fromPem = Ed25519Keys.privateKeyFromPem(Ed25519Keys.toPem(kp.getPrivate()));
         PublicKey pubFromPem = Ed25519Keys.publicKeyFromPem(Ed25519Keys.toPem(kp.getPublic()));
         byte[] m = "hello".getBytes(StandardCharsets.US_ASCII);
-        byte[] sig = Ed25519Bc.sign(Ed25519Bc.privateKey(fromPem), Ed25519Bc.privateKey(fromPem).generatePublicKey(), m);
+        Ed25519PrivateKeyParameters bc = Ed25519Bc.privateKey(fromPem);
+        byte[] sig = Ed25519Bc.sign(bc.getEncoded(), bc.generatePublicKey().getEncoded(), m);
         assertThat(sig).isEqualTo(jdkSign(kp.getPrivate(), m));
         assertThat(Ed25519Bc.verify(Ed25519Bc.publicKey(pubFromPem), m, sig)).isTrue();
         assertThat(Ed25519Bc.verify(Ed25519Bc.publicKey(Ed25519Keys.publicKeyOf(fromPem)), m, sig)).isTrue();
