@@ -40,7 +40,8 @@ public final class PoolSelector {
                 .orElseThrow(() -> new IllegalArgumentException("default pool '" + n + "' is not configured")));
         Map<String, List<Candidate>> grouped = new LinkedHashMap<>();
         for (EgressPool p : this.pools) {
-            grouped.computeIfAbsent(p.country(), c -> new ArrayList<>()).add(new Candidate(p, Geohash.centre(p.geohash())));
+            grouped.computeIfAbsent(p.country(), c -> new ArrayList<>())
+                    .add(new Candidate(p, Geohash.centre(p.geohash())));
         }
         Map<String, Candidate[]> byCountry = new LinkedHashMap<>();
         Map<String, EgressPool> firstByName = new LinkedHashMap<>();

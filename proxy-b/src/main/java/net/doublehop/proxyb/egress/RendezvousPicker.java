@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class RendezvousPicker {
 
-    /** Heaviest first, then by address text: the order of {@link #rank}. A stable sort keeps full ties in pool order. */
+    /** Heaviest first, then by address text: {@link #rank}'s order. A stable sort keeps full ties in pool order. */
     private static final Comparator<Weighted> ORDER = Comparator.comparingLong(Weighted::weight).reversed()
             .thenComparing(w -> w.address().getHostAddress());
 
