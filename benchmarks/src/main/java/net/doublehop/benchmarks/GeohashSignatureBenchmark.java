@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.State;
  *
  * <p>{@code jdkEd25519VerifyOnly} and {@code bouncyCastleEd25519VerifyOnly} are references, not production code: the
  * Ed25519 verification alone of the same signature base, by the JDK (SunEC, what the verifier used until the
- * perf-crypto change) and by BouncyCastle (what signer and verifier use now, with the key decoded once rather
- * than per call as here). The difference between {@code verify} and the second is what parsing the structured
- * fields, the checks and rebuilding the signature base cost; between the two references, what the choice of
- * Ed25519 implementation costs.
+ * perf-crypto change) and by BouncyCastle (what signer and verifier use now; both decode the public key once).
+ * The difference between {@code verify} and the second is what parsing the structured fields, the checks and
+ * rebuilding the signature base cost; between the two references, what the choice of Ed25519 implementation
+ * costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
