@@ -32,10 +32,11 @@ import org.openjdk.jmh.annotations.State;
  * once per tunnel before choosing an egress pool. Both run on the event loop, so their cost is setup latency.
  *
  * <p>{@code jdkEd25519VerifyOnly} and {@code bouncyCastleEd25519VerifyOnly} are references, not production code: the
- * Ed25519 verification alone of the same signature base, by the JDK (SunEC, what the verifier uses) and by
- * BouncyCastle (already a dependency of common-protocol). The difference between {@code verify} and the first is
- * what parsing the structured fields, the checks and rebuilding the signature base cost; between the two
- * references, what the choice of Ed25519 implementation costs.
+ * Ed25519 verification alone of the same signature base, by the JDK (SunEC, what the verifier used until the
+ * perf-crypto change) and by BouncyCastle (what signer and verifier use now; both decode the public key once).
+ * The difference between {@code verify} and the second is what parsing the structured fields, the checks and
+ * rebuilding the signature base cost; between the two references, what the choice of Ed25519 implementation
+ * costs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.ProxyFailure;
@@ -12,11 +13,14 @@ import net.doublehop.protocol.sf.ByteSequence;
 import net.doublehop.protocol.sf.InnerList;
 import net.doublehop.protocol.sf.Member;
 import net.doublehop.protocol.sf.StructuredFields;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * Proxy B's side of DESIGN.md §2: verifies the signed geohash against the trusted Proxy A keys
  * (several at once, for rotation), with freshness bounded by a maximum clock skew and validity.
  * Each failure has its own constant detail, so operators can tell them apart in {@code Proxy-Status}.
+ * Ed25519 is BouncyCastle's, strict as RFC 8032 requires, with each trusted key decoded once at construction;
+ * a key it cannot take is verified with the JDK's {@link Signature}.
  */
 public final class GeohashSignatureVerifier {
 
@@ -31,6 +35,8 @@ public final class GeohashSignatureVerifier {
     public static final String INVALID = "geohash signature invalid";
 
     private final Map<String, PublicKey> trustedKeys;
+    /** BouncyCastle's form of each trusted key that converted; a key missing here is verified by the JDK. */
+    private final Map<String, Ed25519PublicKeyParameters> bcKeys;
     private final Clock clock;
     private final long maxSkewSeconds;
     private final long maxValiditySeconds;
@@ -38,6 +44,14 @@ public final class GeohashSignatureVerifier {
     public GeohashSignatureVerifier(Map<String, PublicKey> trustedKeys, Clock clock, Duration maxClockSkew,
             Duration maxValidity) {
         this.trustedKeys = Map.copyOf(trustedKeys);
+        Map<String, Ed25519PublicKeyParameters> bc = new HashMap<>();
+        this.trustedKeys.forEach((id, key) -> {
+            Ed25519PublicKeyParameters p = Ed25519Bc.publicKey(key);
+            if (p != null) {
+                bc.put(id, p);
+            }
+        });
+        this.bcKeys = Map.copyOf(bc);
         this.clock = clock;
         this.maxSkewSeconds = maxClockSkew.toSeconds();
         this.maxValiditySeconds = maxValidity.toSeconds();
@@ -95,17 +109,25 @@ public final class GeohashSignatureVerifier {
             throw ProxyFailure.denied(TOO_LONG);
         }
         String params = StructuredFields.serializeInnerList(covered, input.params());
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initVerify(key);
-            s.update(GeohashSignatureBase.build(geohashHeader, params));
-            if (!s.verify(sig.bytes())) {
-                throw ProxyFailure.denied(INVALID);
-            }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        if (!verifies(keyId, key, GeohashSignatureBase.build(geohashHeader, params), sig.bytes())) {
             throw ProxyFailure.denied(INVALID);
         }
         return hint;
+    }
+
+    private boolean verifies(String keyId, PublicKey key, byte[] signatureBase, byte[] signature) {
+        Ed25519PublicKeyParameters bc = bcKeys.get(keyId);
+        if (bc != null) {
+            return Ed25519Bc.verify(bc, signatureBase, signature);
+        }
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(key);
+            s.update(signatureBase);
+            return s.verify(signature);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The member tagged {@code sec-ch-geohash}, else the one labelled {@code geo}. */
