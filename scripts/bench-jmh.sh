@@ -63,7 +63,8 @@ stale() {
 if [[ $REBUILD == 1 ]] || stale; then
   command -v mvn >/dev/null || { log "mvn is required to build $JAR"; exit 2; }
   log "building $JAR (mvn -B -q -pl benchmarks -am -DskipTests package)..."
-  mvn -B -q -pl benchmarks -am -DskipTests package
+  # offline first: everything is usually in ~/.m2 already; go online only when something is missing
+  mvn -B -q -o -pl benchmarks -am -DskipTests package 2>/dev/null || mvn -B -q -pl benchmarks -am -DskipTests package
 fi
 
 # ---- JMH arguments: defaults unless the caller gave the same flag ------------------------------------------
