@@ -3,7 +3,7 @@ package net.doublehop.loadgen;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.Future;
 
-/** Opens tunnels to the target: straight (--direct), or through an HTTP/1.1 or HTTP/2 CONNECT proxy. */
+/** Opens tunnels to the target: straight (--direct), or through an HTTP/1.1, HTTP/2 or HTTP/3 CONNECT (or CONNECT-UDP) proxy. */
 public interface Connector extends AutoCloseable {
 
     /**
@@ -15,6 +15,9 @@ public interface Connector extends AutoCloseable {
 
     /** Whether a CONNECT answer time is measured (false for --direct). */
     boolean proxied();
+
+    /** What the connector itself counted (e.g. h3: datagrams vs capsules), after the run; nothing by default. */
+    default void results(java.util.Map<String, Object> totals, java.util.List<String> summary) { }
 
     @Override
     void close();

@@ -34,6 +34,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
@@ -53,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ways to open a tunnel: straight to the target (TCP, or a UDP socket), HTTP/1.1 CONNECT or CONNECT-UDP,
- * HTTP/2 CONNECT streams.
+ * HTTP/2 CONNECT or extended CONNECT (CONNECT-UDP) streams; HTTP/3 is {@link H3Connector}.
  */
 final class Connectors {
 
@@ -62,16 +63,19 @@ final class Connectors {
 
     private Connectors() { }
 
-    static Connector create(Options o, EventLoopGroup group, SslContext ssl) {
+    /** quic: the QUIC TLS context for --proxy-version h3 (null otherwise). */
+    static Connector create(Options o, EventLoopGroup group, SslContext ssl, QuicSslContext quic) {
         if (o.workload == Options.Workload.UDP && o.direct) {
             return new UdpDirect(o, group);
         }
         if (o.direct) {
             return new Direct(o, group, ssl);
         }
-        return o.proxyVersion.equals("h2")
-                ? new H2(o, group, ssl, o.workload == Options.Workload.SETUP)
-                : new H1(o, group, ssl);
+        return switch (o.proxyVersion) {
+            case "h2" -> new H2(o, group, ssl, o.workload == Options.Workload.SETUP);
+            case "h3" -> new H3Connector(o, group, quic);
+            default -> new H1(o, group, ssl);
+        };
     }
 
     /** What every connector shares: the bootstrap template, deadlines, and the channels to close at the end. */
@@ -520,7 +524,10 @@ final class Connectors {
 
     /**
      * HTTP/2: CONNECT streams (RFC 9113 §8.5: :method CONNECT, :authority host:port, no :scheme nor :path),
-     * multiplexed on --h2-connections connections; for the setup workload, one new connection per tunnel.
+     * multiplexed on --h2-connections connections; for the setup workload, one new connection per tunnel. With
+     * --method CONNECT-UDP: extended CONNECT (RFC 8441 §4, RFC 9298 §3.3: :protocol connect-udp, :scheme, :authority
+     * the proxy, :path from the URI template, capsule-protocol: ?1), sent only once the proxy's SETTINGS carried
+     * SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; then DATAGRAM capsules on the stream through a {@link CapsuleCodec}.
      */
     static final class H2 extends Base {
         private final SslContext ssl;
@@ -529,6 +536,7 @@ final class Connectors {
         private final Parent[] parents;
         private final AtomicInteger next = new AtomicInteger();
         private final int connectionWindow;
+        private final boolean udp;
 
         H2(Options o, EventLoopGroup group, SslContext ssl, boolean connectionPerTunnel) {
             super(o, group);
@@ -537,9 +545,20 @@ final class Connectors {
             this.parents = new Parent[o.h2Connections];
             int perConnection = connectionPerTunnel ? 1 : (o.tunnels + o.h2Connections - 1) / o.h2Connections;
             this.connectionWindow = (int) Math.min(Integer.MAX_VALUE, (long) H2_STREAM_WINDOW * Math.max(1, perConnection));
-            headers = new DefaultHttp2Headers()
-                    .method("CONNECT")
-                    .authority(HostPort.format(o.targetHost, o.targetPort));
+            udp = o.method.equals("CONNECT-UDP");
+            if (udp) {
+                headers = new DefaultHttp2Headers()
+                        .method("CONNECT")
+                        .scheme(ssl != null ? "https" : "http")
+                        .authority(o.udpAuthority)
+                        .path(o.udpPath);
+                headers.set(Http2Headers.PseudoHeaderName.PROTOCOL.value(), "connect-udp");
+                headers.add("capsule-protocol", "?1");
+            } else {
+                headers = new DefaultHttp2Headers()
+                        .method("CONNECT")
+                        .authority(HostPort.format(o.targetHost, o.targetPort));
+            }
             if (o.proxyUser != null) {
                 headers.add("proxy-authorization", basicAuth());
             }
@@ -570,7 +589,7 @@ final class Connectors {
                     if (ssl != null) {
                         addTls(ssl, ch);
                     }
-                    ch.pipeline().addLast("h2setup", new H2Setup(ready, ssl != null, connectionWindow));
+                    ch.pipeline().addLast("h2setup", new H2Setup(ready, ssl != null, connectionWindow, udp));
                 }
             }).connect(proxyAddress());
             channels.add(cf.channel());
@@ -607,13 +626,21 @@ final class Connectors {
                         stream.closeFuture().addListener(c -> conn.close());
                     }
                     long sent = System.nanoTime();
-                    stream.pipeline().addLast("connect", new H2ConnectHandler(p, handler, start, sent));
+                    ChannelHandler tunnel = !udp ? handler : new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast("udp-capsules", new CapsuleCodec());
+                            ch.pipeline().addLast("udp-flow", handler);
+                        }
+                    };
+                    stream.pipeline().addLast("connect", new H2ConnectHandler(p, tunnel, start, sent, udp));
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(wf -> {
                         if (!wf.isSuccess() && p.tryFailure(wf.cause())) {
                             stream.close();
                         }
                     });
-                    deadline(parent.loop, p, stream, "waiting for the CONNECT answer");
+                    deadline(parent.loop, p, stream, udp ? "waiting for the CONNECT-UDP answer"
+                            : "waiting for the CONNECT answer");
                 });
             });
             return p;
@@ -625,11 +652,14 @@ final class Connectors {
         private final Promise<Channel> ready;
         private final boolean tls;
         private final int connectionWindow;
+        private final boolean extendedConnect;
 
-        H2Setup(Promise<Channel> ready, boolean tls, int connectionWindow) {
+        /** extendedConnect: the connection is ready only if the proxy's SETTINGS enable extended CONNECT. */
+        H2Setup(Promise<Channel> ready, boolean tls, int connectionWindow, boolean extendedConnect) {
             this.ready = ready;
             this.tls = tls;
             this.connectionWindow = connectionWindow;
+            this.extendedConnect = extendedConnect;
         }
 
         @Override
@@ -665,7 +695,7 @@ final class Connectors {
             ChannelPipeline p = ctx.pipeline();
             p.addAfter(ctx.name(), "h2codec", Http2FrameCodecBuilder.forClient().initialSettings(settings).build());
             p.addAfter("h2codec", "h2mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-            p.addAfter("h2mux", "h2conn", new H2ConnectionHandler(ready));
+            p.addAfter("h2mux", "h2conn", new H2ConnectionHandler(ready, extendedConnect));
             if (connectionWindow > 65_535) {
                 ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(connectionWindow - 65_535));
             }
@@ -690,18 +720,28 @@ final class Connectors {
         }
     }
 
-    /** Connection-level frames: the proxy's first SETTINGS makes the connection ready. */
+    /**
+     * Connection-level frames: the proxy's first SETTINGS makes the connection ready (for extended CONNECT, only if
+     * they carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: RFC 8441 §3 forbids :protocol otherwise).
+     */
     static final class H2ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final Promise<Channel> ready;
+        private final boolean extendedConnect;
 
-        H2ConnectionHandler(Promise<Channel> ready) {
+        H2ConnectionHandler(Promise<Channel> ready, boolean extendedConnect) {
             this.ready = ready;
+            this.extendedConnect = extendedConnect;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2SettingsFrame) {
-                ready.trySuccess(ctx.channel());
+            if (msg instanceof Http2SettingsFrame sf && !ready.isDone()) {
+                if (!extendedConnect || Boolean.TRUE.equals(sf.settings().connectProtocolEnabled())) {
+                    ready.trySuccess(ctx.channel());
+                } else if (ready.tryFailure(new IOException("the proxy's HTTP/2 SETTINGS do not enable extended "
+                        + "CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL): it does not take CONNECT-UDP over h2"))) {
+                    ctx.close();
+                }
             } else if (msg instanceof Http2GoAwayFrame g && !ready.isDone()) {
                 ready.tryFailure(new IOException("the proxy sent GOAWAY (error " + g.errorCode() + ")"));
             }
@@ -728,12 +768,14 @@ final class Connectors {
         private final ChannelHandler tunnelHandler;
         private final long start;
         private final long sent;
+        private final String what;
 
-        H2ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, long sent) {
+        H2ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, long sent, boolean udp) {
             this.promise = promise;
             this.tunnelHandler = tunnelHandler;
             this.start = start;
             this.sent = sent;
+            this.what = udp ? "CONNECT-UDP" : "CONNECT";
         }
 
         @Override
@@ -743,11 +785,11 @@ final class Connectors {
                     CharSequence status = h.headers().status();
                     boolean ok = status != null && status.length() == 3 && status.charAt(0) == '2';
                     if (!ok || h.isEndStream()) {
-                        if (h.isEndStream() && promise.tryFailure(new IOException("the proxy answered CONNECT with "
+                        if (h.isEndStream() && promise.tryFailure(new IOException("the proxy answered " + what + " with "
                                 + ":status " + status + " and ended the stream"))) {
                             endStream(ctx);
                         } else {
-                            fail(ctx, new IOException("the proxy answered CONNECT with :status " + status));
+                            fail(ctx, new IOException("the proxy answered " + what + " with :status " + status));
                         }
                         return;
                     }
@@ -758,9 +800,9 @@ final class Connectors {
                     p.remove(this);
                     promise.trySuccess(new Tunnel(ctx.channel(), start, sent, answered));
                 } else if (msg instanceof Http2ResetFrame r) {
-                    fail(ctx, new IOException("the proxy reset the CONNECT stream (error " + r.errorCode() + ")"));
+                    fail(ctx, new IOException("the proxy reset the " + what + " stream (error " + r.errorCode() + ")"));
                 } else if (msg instanceof Http2DataFrame) {
-                    fail(ctx, new IOException("the proxy sent DATA before answering CONNECT"));
+                    fail(ctx, new IOException("the proxy sent DATA before answering " + what));
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -769,7 +811,7 @@ final class Connectors {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            fail(ctx, new IOException("the CONNECT stream closed before its answer"));
+            fail(ctx, new IOException("the " + what + " stream closed before its answer"));
             ctx.fireChannelInactive();
         }
 

@@ -29,17 +29,19 @@ public final class Options {
                    loadgen serve [--listen HOST:PORT] [--udp-listen HOST:PORT | --no-udp] [--threads N]
                                                 start the destination server the workloads talk to
 
-            Load test of an HTTP CONNECT proxy (HTTP/1.1 or HTTP/2, TLS or plain), or of a CONNECT-UDP proxy
-            (RFC 9298 over HTTP/1.1) with --workload udp. Every tunnel is opened to --target, which must run
+            Load test of an HTTP CONNECT proxy (HTTP/1.1, HTTP/2 or HTTP/3; TLS or plain for h1/h2), or of a
+            CONNECT-UDP proxy (RFC 9298 over any of the three) with --workload udp. Every tunnel is opened to --target, which must run
             `loadgen serve`: the first line a TCP tunnel sends tells it what to do (SOURCE <bytes|inf> | SINK |
             ECHO | RR <reqsize> <respsize>); on UDP it echoes every datagram to its sender.
 
             Proxy
               --proxy URL              the proxy, https://HOST:PORT (TLS) or http://HOST:PORT (plain; h2 is then h2c
                                        with prior knowledge). Required unless --direct.
-              --proxy-version V        h1 | h2 (default h1). h1: one TCP+TLS connection per tunnel. h2: CONNECT
-                                       streams (RFC 9113 §8.5) multiplexed on --h2-connections connections. h3 is
-                                       not supported yet (exit 2).
+              --proxy-version V        h1 | h2 | h3 (default h1). h1: one TCP+TLS connection per tunnel. h2: CONNECT
+                                       streams (RFC 9113 §8.5) multiplexed on --h2-connections connections. h3:
+                                       CONNECT streams (RFC 9114 §4.4) multiplexed on --h3-connections QUIC
+                                       connections (https:// only: QUIC is always TLS 1.3, on the proxy's UDP port).
+                                       setup opens a new connection per tunnel on every version
               --proxy-insecure         do not verify the proxy's certificate (nor its name)
               --proxy-cacert FILE      PEM CA certificate(s) to verify the proxy with (default: the JDK's trust store)
               --proxy-cert FILE        PEM client certificate for mTLS (with --proxy-key)
@@ -48,6 +50,11 @@ public final class Options {
               --proxy-header 'N: V'    add a header to every CONNECT request; repeatable
                                        (e.g. 'Proxy-Authorization: Bearer xyz', 'sec-ch-geohash: u4pruy')
               --h2-connections K       h2 only: spread the tunnels over K connections (default 1)
+              --h3-connections K       h3 only: spread the tunnels over K QUIC connections (default 1); a proxy
+                                       bounds the streams open on one connection (QUIC MAX_STREAMS)
+              --h3-datagrams B         h3 CONNECT-UDP: true (default) sends SETTINGS_H3_DATAGRAM=1 and carries UDP
+                                       payloads as HTTP/3 datagrams (QUIC DATAGRAM frames) once the proxy allowed
+                                       them too; false forces DATAGRAM capsules on the request stream
               --direct                 no proxy: connect straight to --target (shows what the generator itself
                                        reaches; the proxy options are then ignored)
               --direct-tls             like --direct, but over TLS: the target is a TLS endpoint in front of a
@@ -57,10 +64,14 @@ public final class Options {
             Target and method
               --target HOST:PORT       the CONNECT destination (a `loadgen serve`). Required.
               --method M               CONNECT (default for bulk, setup, rps, idle) or CONNECT-UDP (RFC 9298;
-                                       the default and the only method for --workload udp through a proxy):
-                                       GET <--uri-template path> with Upgrade: connect-udp and Capsule-Protocol: ?1
-                                       over HTTP/1.1, 101, then DATAGRAM capsules. Only --proxy-version h1 (extended
-                                       CONNECT over h2/h3 is not supported yet, exit 2)
+                                       the default and the only method for --workload udp through a proxy).
+                                       h1: GET <--uri-template path> with Upgrade: connect-udp and
+                                       Capsule-Protocol: ?1, 101, then DATAGRAM capsules. h2/h3: extended CONNECT
+                                       (:protocol connect-udp, :scheme https, :path from the template), 2xx, then
+                                       DATAGRAM capsules on the stream (h2; h2 needs the proxy's
+                                       SETTINGS_ENABLE_CONNECT_PROTOCOL) or HTTP/3 datagrams (h3, see
+                                       --h3-datagrams). One flow per tunnel: h1 one connection each, h2/h3 one
+                                       stream each
               --uri-template URL       CONNECT-UDP: the proxy's URI template (RFC 9298 §2), default
                                        https://PROXY_HOST:PROXY_PORT/.well-known/masque/udp/{target_host}/{target_port}/
               --allow-remote           allow a --proxy or --target that is not a loopback address. Without it every
@@ -130,6 +141,9 @@ public final class Options {
               loadgen --proxy https://127.0.0.1:8443 --proxy-cacert run/dev/ca.crt --method connect-udp \\
                       --proxy-header 'Proxy-Authorization: Preshared dev-key-change-me' \\
                       --target 127.0.0.1:9000 --workload udp --size 1200 --window 1 --warmup 3s --duration 10s
+              loadgen --proxy https://127.0.0.1:8443 --proxy-version h3 --proxy-cacert run/dev/ca.crt \\
+                      --proxy-header 'Proxy-Authorization: Preshared dev-key-change-me' \\
+                      --target 127.0.0.1:9000 --workload udp --window 16 --duration 10s     (B with http3: true)
             """;
 
     public boolean help;
@@ -147,6 +161,10 @@ public final class Options {
     /** Extra CONNECT headers, name and value, in the order given. */
     public final List<String[]> proxyHeaders = new ArrayList<>();
     public int h2Connections = 1;
+    public int h3Connections = 1;
+    /** h3 CONNECT-UDP: offer and use HTTP/3 datagrams (false: DATAGRAM capsules on the stream). */
+    public boolean h3Datagrams = true;
+    private boolean h3DatagramsGiven;
     public boolean direct;
     /** --direct-tls: straight to the target, over TLS (no CONNECT); the TLS options verify the target. */
     public boolean directTls;
@@ -235,7 +253,7 @@ public final class Options {
             case "--proxy-version" -> {
                 proxyVersion = v.toLowerCase(Locale.ROOT);
                 if (!proxyVersion.equals("h1") && !proxyVersion.equals("h2") && !proxyVersion.equals("h3")) {
-                    throw new UsageException("--proxy-version must be h1 or h2, not '" + v + "'");
+                    throw new UsageException("--proxy-version must be h1, h2 or h3, not '" + v + "'");
                 }
             }
             case "--proxy-cacert" -> proxyCacert = existingFile(name, v);
@@ -256,6 +274,15 @@ public final class Options {
                 proxyHeaders.add(new String[] {n, v.substring(c + 1).trim()});
             }
             case "--h2-connections" -> h2Connections = (int) positive(name, v, 10_000);
+            case "--h3-connections" -> h3Connections = (int) positive(name, v, 10_000);
+            case "--h3-datagrams" -> {
+                String b = v.trim().toLowerCase(Locale.ROOT);
+                if (!b.equals("true") && !b.equals("false")) {
+                    throw new UsageException("--h3-datagrams must be true or false, not '" + v + "'");
+                }
+                h3Datagrams = b.equals("true");
+                h3DatagramsGiven = true;
+            }
             case "--target" -> {
                 HostPort hp = HostPort.parse(name, v);
                 targetHost = hp.host();
@@ -339,18 +366,7 @@ public final class Options {
         if (workload == Workload.UDP && !direct && !methodGiven) {
             method = "CONNECT-UDP";
         }
-        if (!direct && proxyVersion.equals("h3")) {
-            throw new UsageException(method.equals("CONNECT-UDP")
-                    ? "--method CONNECT-UDP over --proxy-version h3: not supported yet (CONNECT-UDP runs over "
-                            + "HTTP/1.1 only for now: use --proxy-version h1)"
-                    : "--proxy-version h3: not supported yet (use h1 or h2)");
-        }
         if (method.equals("CONNECT-UDP")) {
-            if (!direct && proxyVersion.equals("h2")) {
-                throw new UsageException("--method CONNECT-UDP over --proxy-version h2: not supported yet (CONNECT-UDP "
-                        + "runs over HTTP/1.1 only for now, with Upgrade: connect-udp: use --proxy-version h1; "
-                        + "extended CONNECT over h2/h3 is not built yet)");
-            }
             if (workload != Workload.UDP) {
                 throw new UsageException("--method CONNECT-UDP is for --workload udp (bulk, setup, rps and idle "
                         + "speak TCP through CONNECT)");
@@ -367,12 +383,19 @@ public final class Options {
         if (uriTemplate != null && (direct || !method.equals("CONNECT-UDP"))) {
             throw new UsageException("--uri-template is for --method CONNECT-UDP through a proxy");
         }
+        if (h3DatagramsGiven && (direct || !proxyVersion.equals("h3") || !method.equals("CONNECT-UDP"))) {
+            throw new UsageException("--h3-datagrams is for --method CONNECT-UDP over --proxy-version h3");
+        }
         if (!direct) {
             if (proxyUrl == null) {
                 throw new UsageException("--proxy URL is required (or --direct to connect straight to the target)");
             }
             parseProxyUrl();
             boolean tlsOptions = proxyInsecure || proxyCacert != null || proxyCert != null || proxyKey != null;
+            if (!proxyTls && proxyVersion.equals("h3")) {
+                throw new UsageException("--proxy-version h3 needs an https:// proxy (QUIC always runs TLS 1.3; there "
+                        + "is no plain-text HTTP/3)");
+            }
             if (!proxyTls && tlsOptions) {
                 throw new UsageException("--proxy-insecure/--proxy-cacert/--proxy-cert/--proxy-key need an https:// proxy");
             }
@@ -552,6 +575,12 @@ public final class Options {
             m.put("proxyHeaders", names);
             if (proxyVersion.equals("h2")) {
                 m.put("h2Connections", h2Connections);
+            }
+            if (proxyVersion.equals("h3")) {
+                m.put("h3Connections", h3Connections);
+                if (method.equals("CONNECT-UDP")) {
+                    m.put("h3Datagrams", h3Datagrams);
+                }
             }
         }
         m.put("target", HostPort.format(targetHost, targetPort));

@@ -1,6 +1,7 @@
 package net.doublehop.loadgen;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,14 +31,16 @@ final class Runner {
     static int run(Options o, PrintStream out, PrintStream err, boolean ctrlC)
             throws UsageException, InterruptedException {
         LoopbackGuard.check(o);
+        boolean h3 = !o.direct && o.proxyVersion.equals("h3");
         SslContext ssl = o.direct
                 ? (o.directTls ? Tls.client(o, "http/1.1") : null)
-                : (!o.proxyTls ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1"));
+                : (!o.proxyTls || h3 ? null : Tls.client(o, o.proxyVersion.equals("h2") ? "h2" : "http/1.1"));
+        QuicSslContext quic = h3 ? Tls.quic(o) : null;
         String title = title(o);
         String startedAt = Instant.now().toString();
         EventLoopGroup group = Transport.group(o.threads, "loadgen");
         Stats stats = new Stats();
-        Connector connector = Connectors.create(o, group, ssl);
+        Connector connector = Connectors.create(o, group, ssl, quic);
         Workloads.Workload w = Workloads.create(o, connector, group, stats);
         CountDownLatch reported = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -97,6 +100,7 @@ final class Runner {
         Map<String, LogLinearHistogram> latencies = new LinkedHashMap<>();
         List<String> summary = new ArrayList<>();
         w.results(elapsed, totals, latencies, summary);
+        connector.results(totals, summary);
         if (interrupted.get()) {
             summary.add(0, String.format(Locale.ROOT, "  interrupted  after %.1f s (the figures cover that time)", elapsed));
             totals.put("interrupted", true);

@@ -1,5 +1,8 @@
 package net.doublehop.loadgen;
 
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -54,6 +57,42 @@ final class Tls {
             return b.build();
         } catch (SSLException e) {
             throw new UsageException("TLS setup failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The QUIC client context for --proxy-version h3: TLS 1.3 (BoringSSL inside Netty's QUIC codec), ALPN h3, the
+     * same trust and client-certificate options as over TCP. The proxy's name is checked (HTTPS rules) unless
+     * --proxy-insecure; the connector passes the name to each engine.
+     */
+    static QuicSslContext quic(Options o) throws UsageException {
+        QuicSslContextBuilder b = QuicSslContextBuilder.forClient()
+                .applicationProtocols(Http3.supportedApplicationProtocols());
+        if (o.proxyInsecure) {
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else {
+            b.endpointIdentificationAlgorithm("HTTPS");
+            if (o.proxyCacert != null) {
+                try {
+                    b.trustManager(o.proxyCacert.toFile());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--proxy-cacert " + o.proxyCacert + ": not a PEM certificate ("
+                            + e.getMessage() + ")");
+                }
+            }
+        }
+        if (o.proxyCert != null) {
+            try {
+                b.keyManager(o.proxyKey.toFile(), null, o.proxyCert.toFile());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--proxy-cert/--proxy-key: cannot read them as PEM certificate and PKCS#8 key ("
+                        + e.getMessage() + ")");
+            }
+        }
+        try {
+            return b.build();
+        } catch (RuntimeException e) {
+            throw new UsageException("QUIC TLS setup failed: " + e.getMessage());
         }
     }
 }

@@ -68,13 +68,14 @@ class OptionsTest {
         "--proxy ftp://127.0.0.1:1 --target 127.0.0.1:9000            | must start with https:// or http://",
         "--proxy https://u:p@127.0.0.1:1 --target 127.0.0.1:9000      | credentials go in --proxy-user",
         "--proxy http://127.0.0.1:1 --proxy-insecure --target 127.0.0.1:9000 | need an https:// proxy",
-        "--proxy https://127.0.0.1:1 --proxy-version h9 --target 127.0.0.1:9000 | --proxy-version must be h1 or h2",
-        "--proxy https://127.0.0.1:1 --proxy-version h3 --target 127.0.0.1:9000 | h3: not supported yet",
+        "--proxy https://127.0.0.1:1 --proxy-version h9 --target 127.0.0.1:9000 | --proxy-version must be h1, h2 or h3",
+        "--proxy http://127.0.0.1:1 --proxy-version h3 --target 127.0.0.1:9000 | h3 needs an https:// proxy",
+        "--proxy https://127.0.0.1:1 --proxy-version h3 --h3-connections 0 --target 127.0.0.1:9000 | --h3-connections must be between 1",
+        "--proxy https://127.0.0.1:1 --proxy-version h3 --workload udp --h3-datagrams maybe --target 127.0.0.1:9000 | --h3-datagrams must be true or false",
+        "--proxy https://127.0.0.1:1 --proxy-version h3 --h3-datagrams false --target 127.0.0.1:9000 | --h3-datagrams is for --method CONNECT-UDP over --proxy-version h3",
+        "--proxy https://127.0.0.1:1 --proxy-version h2 --workload udp --h3-datagrams false --target 127.0.0.1:9000 | --h3-datagrams is for --method CONNECT-UDP over --proxy-version h3",
         "--direct --target 127.0.0.1:9000 --method CONNECT-UDP        | --method CONNECT-UDP is for --workload udp",
         "--direct --target 127.0.0.1:9000 --method GET                | --method must be CONNECT or CONNECT-UDP",
-        "--proxy https://127.0.0.1:1 --proxy-version h2 --method connect-udp --workload udp --target 127.0.0.1:9000 | CONNECT-UDP over --proxy-version h2: not supported yet",
-        "--proxy https://127.0.0.1:1 --proxy-version h2 --workload udp --target 127.0.0.1:9000 | runs over HTTP/1.1 only",
-        "--proxy https://127.0.0.1:1 --proxy-version h3 --workload udp --target 127.0.0.1:9000 | CONNECT-UDP over --proxy-version h3: not supported yet",
         "--proxy https://127.0.0.1:1 --method CONNECT --workload udp --target 127.0.0.1:9000 | --workload udp through a proxy needs --method CONNECT-UDP",
         "--proxy https://127.0.0.1:1 --method connect-udp --workload rps --target 127.0.0.1:9000 | --method CONNECT-UDP is for --workload udp",
         "--direct --target 127.0.0.1:9000 --workload udp --size 8     | --size must be between 16 and 65527",
@@ -142,6 +143,26 @@ class OptionsTest {
     }
 
     @Test
+    void h3AndConnectUdpOverH2AndH3() throws Exception {
+        Options h3 = Options.parse("--proxy", "https://127.0.0.1:8443", "--proxy-version", "h3", "--h3-connections", "3",
+                "--target", "127.0.0.1:9000", "--workload", "rps");
+        assertThat(h3.proxyVersion).isEqualTo("h3");
+        assertThat(h3.h3Connections).isEqualTo(3);
+        assertThat(h3.describe()).containsEntry("h3Connections", 3).doesNotContainKey("h3Datagrams");
+        Options udp3 = Options.parse("--proxy", "https://127.0.0.1:8443", "--proxy-version", "h3", "--target",
+                "127.0.0.1:9000", "--workload", "udp", "--h3-datagrams", "false");
+        assertThat(udp3.method).isEqualTo("CONNECT-UDP");
+        assertThat(udp3.h3Datagrams).isFalse();
+        assertThat(udp3.udpPath).isEqualTo("/.well-known/masque/udp/127.0.0.1/9000/");
+        assertThat(udp3.udpAuthority).isEqualTo("127.0.0.1:8443");
+        assertThat(udp3.describe()).containsEntry("h3Datagrams", false);
+        Options udp2 = Options.parse("--proxy", "https://127.0.0.1:8443", "--proxy-version", "h2", "--target",
+                "127.0.0.1:9000", "--method", "connect-udp", "--workload", "udp");
+        assertThat(udp2.method).isEqualTo("CONNECT-UDP");
+        assertThat(udp2.h3Datagrams).isTrue();
+    }
+
+    @Test
     void helpExplainsEveryOption() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
@@ -152,7 +173,7 @@ class OptionsTest {
             "--tunnels", "--duration", "--count", "--bytes", "--request-size", "--response-size", "--pids", "--direct",
             "--allow-remote", "--json", "--html", "--concurrency", "--timeout", "--threads", "--h2-connections",
             "--quiet", "--warmup", "serve", "Examples", "default", "udp", "CONNECT-UDP", "--size", "--window",
-            "--loss-timeout", "--uri-template", "--udp-listen"}) {
+            "--loss-timeout", "--uri-template", "--udp-listen", "--h3-connections", "--h3-datagrams", "h3"}) {
             assertThat(help).as(opt).contains(opt);
         }
     }
