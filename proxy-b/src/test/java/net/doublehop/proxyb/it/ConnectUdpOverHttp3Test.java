@@ -103,6 +103,11 @@ class ConnectUdpOverHttp3Test {
             assertThat(text(f.nextDatagram(10_000))).isEqualTo("from=127.0.0.2 hello");
             f.sendDatagram(bytes("again"));
             assertThat(text(f.nextDatagram(10_000))).isEqualTo("from=127.0.0.2 again");
+            // a full-size 1,200-byte payload fits one HTTP/3 datagram each way (B's QUIC packets go up to 1,452 bytes)
+            byte[] big = new byte[1200];
+            java.util.Arrays.fill(big, (byte) 'x');
+            f.sendDatagram(big);
+            assertThat(text(f.nextDatagram(10_000))).isEqualTo("from=127.0.0.2 " + text(big));
             assertThat(f.streamBytes()).isEmpty(); // answers went as datagrams, not capsules
         }
     }

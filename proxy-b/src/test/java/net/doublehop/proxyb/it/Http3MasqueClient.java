@@ -66,6 +66,8 @@ public final class Http3MasqueClient implements AutoCloseable {
                         .initialMaxData(16 * 1024 * 1024)
                         .initialMaxStreamDataBidirectionalLocal(1024 * 1024)
                         .initialMaxStreamDataBidirectionalRemote(1024 * 1024)
+                        .maxSendUdpPayloadSize(1452)
+                        .maxRecvUdpPayloadSize(1452)
                         .datagram(256, 256)
                         .build())
                 .bind(new InetSocketAddress(localAddress, 0)).sync().channel();

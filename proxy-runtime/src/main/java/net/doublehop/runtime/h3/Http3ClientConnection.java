@@ -73,6 +73,8 @@ public final class Http3ClientConnection {
                         .initialMaxStreamDataBidirectionalRemote(1024 * 1024)
                         .initialMaxStreamDataUnidirectional(64 * 1024)
                         .initialMaxStreamsUnidirectional(8)
+                        .maxSendUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
+                        .maxRecvUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
                         .datagram(512, 512)
                         .build())
                 .bind(new InetSocketAddress(server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0))

@@ -28,6 +28,13 @@ final class Http3Datagrams {
 
     private static final Logger LOG = System.getLogger("proxy.connections");
     private static final AttributeKey<Http3Datagrams> KEY = AttributeKey.valueOf("doublehop.h3datagrams");
+    /**
+     * The largest QUIC packet (UDP payload) we send and take: Ethernet's 1500 less IPv6 and UDP headers. QUIC's
+     * own floor, 1200, which quiche uses by default, leaves no room for a 1200-byte UDP payload in one HTTP/3
+     * datagram, so every such payload would go as a capsule on the stream instead.
+     */
+    static final int MAX_UDP_PAYLOAD = 1452;
+
     /** SETTINGS_H3_DATAGRAM (RFC 9297 §2.1.1). */
     static final long SETTINGS_H3_DATAGRAM = 0x33;
 

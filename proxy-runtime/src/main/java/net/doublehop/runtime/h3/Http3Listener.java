@@ -77,6 +77,8 @@ public final class Http3Listener extends VerticleBase implements Listener {
                 .initialMaxStreamDataUnidirectional(64 * 1024)
                 .initialMaxStreamsBidirectional(limits.maxConcurrentStreams())
                 .initialMaxStreamsUnidirectional(8)
+                .maxSendUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
+                .maxRecvUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
                 .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(new ChannelInitializer<QuicChannel>() {
