@@ -9,7 +9,6 @@ import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.http3.Http3Settings;
-import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -80,7 +79,7 @@ public final class Http3Listener extends VerticleBase implements Listener {
                 .maxSendUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
                 .maxRecvUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
                 .datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE)
-                .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                .tokenHandler(new RetryTokens())
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel ch) {
