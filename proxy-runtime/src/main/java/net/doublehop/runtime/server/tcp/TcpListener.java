@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -48,7 +50,15 @@ public final class TcpListener extends VerticleBase implements Listener {
     public Future<?> start() {
         ContextInternal ctx = (ContextInternal) context;
         loop = ctx.nettyEventLoop();
-        SslContext tls = config.tls().enabled() ? TcpTls.server(vertx, config.tls(), config.selfSigned()) : null;
+        // Loading keys (and BoringSSL, the first time) is slow work: off the event loop.
+        Future<SslContext> tls = config.tls().enabled()
+                ? ctx.executeBlocking(() -> TcpTls.server(vertx, config.tls(), config.selfSigned()))
+                : ctx.succeededFuture(null);
+        return tls.compose(this::bind);
+    }
+
+    private Future<Void> bind(SslContext tls) {
+        ContextInternal ctx = (ContextInternal) context;
         ListenerScope scope = new ListenerScope(ctx, flow, config, connections);
         Transport transport = ((VertxInternal) vertx).transport();
         ServerBootstrap b = new ServerBootstrap()
@@ -72,18 +82,15 @@ public final class TcpListener extends VerticleBase implements Listener {
         return bound.future();
     }
 
-    /**
-     * SO_REUSEPORT for the transport's server channel: epoll's own option, or the JDK's (NIO). Named, not
-     * referenced, so this module needs no compile-time dependency on the epoll classes.
-     */
+    /** SO_REUSEPORT for the transport's server channel: the native transports' own option, or the JDK's (NIO). */
     private static void reusePort(ServerBootstrap b, Transport transport) {
         Channel probe = transport.serverChannelFactory(false).newChannel();
-        boolean epoll = probe.getClass().getName().startsWith("io.netty.channel.epoll.");
+        boolean nio = probe instanceof NioServerSocketChannel;
         probe.unsafe().closeForcibly();
-        if (epoll) {
-            b.option(ChannelOption.<Boolean>valueOf("io.netty.channel.epoll.EpollChannelOption#SO_REUSEPORT"), true);
-        } else {
+        if (nio) {
             b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+        } else {
+            b.option(UnixChannelOption.SO_REUSEPORT, true);
         }
     }
 
