@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.transport.Transport;
@@ -66,6 +67,8 @@ public final class TcpListener extends VerticleBase implements Listener {
                 .channelFactory(transport.serverChannelFactory(false))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Vert.x's pooled allocator, as its own servers and the destination sockets use: one set of arenas.
+                .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
                 .childHandler(new ConnectionInitializer(scope, tls));
         if (config.reusePort()) {
             reusePort(b, transport);
