@@ -2,6 +2,7 @@ package net.doublehop.runtime.server.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
@@ -37,6 +38,7 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
     private boolean endDelivered;
     private boolean closed;
     private boolean closeDelivered;
+    private boolean flushScheduled;
 
     ChannelTunnelEnd(Channel channel, ContextInternal context) {
         this.channel = channel;
@@ -118,6 +120,23 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
             closeDelivered = true;
             context.emit(null, h);
         }
+    }
+
+    /**
+     * Writes now, flushes once per event-loop turn rather than per write: what one batch of reads on the other leg
+     * brought (up to 16 reads) leaves in as few TLS records and system calls as fit. Flushing every write cost a
+     * third more CPU per byte than Vert.x's server on an HTTP/1.1 download through B.
+     */
+    final ChannelFuture writeCoalesced(Object msg) {
+        ChannelFuture f = channel.write(msg);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(() -> {
+                flushScheduled = false;
+                channel.flush();
+            });
+        }
+        return f;
     }
 
     // --- TunnelEnd, for the relay ---

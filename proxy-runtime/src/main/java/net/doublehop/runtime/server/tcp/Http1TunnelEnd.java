@@ -21,7 +21,7 @@ final class Http1TunnelEnd extends ChannelTunnelEnd {
     @Override
     public void write(Buffer data) {
         if (channel.isActive()) {
-            channel.writeAndFlush(((BufferInternal) data).getByteBuf());
+            writeCoalesced(((BufferInternal) data).getByteBuf());
         }
     }
 

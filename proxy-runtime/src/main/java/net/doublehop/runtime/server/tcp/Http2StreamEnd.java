@@ -33,7 +33,7 @@ final class Http2StreamEnd extends ChannelTunnelEnd {
         if (outputEnded || !channel.isActive()) {
             return;
         }
-        lastWrite = channel.writeAndFlush(new DefaultHttp2DataFrame(((BufferInternal) data).getByteBuf()));
+        lastWrite = writeCoalesced(new DefaultHttp2DataFrame(((BufferInternal) data).getByteBuf()));
     }
 
     /** END_STREAM after everything written. */
