@@ -49,7 +49,8 @@ import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.ListenerOptions;
 import net.doublehop.runtime.server.Listener;
-import net.doublehop.runtime.server.ProxyListenerVerticle;
+import net.doublehop.runtime.server.tcp.TcpListener;
+import net.doublehop.runtime.server.tcp.TcpListenerConfig;
 import net.doublehop.runtime.h3.Http3Listener;
 import net.doublehop.runtime.h3.QuicTls;
 
@@ -175,11 +176,11 @@ public final class ProxyA {
             keyCert = selfSigned.keyCertOptions();
             LOG.log(Level.WARNING, "tls: no certificate configured; using a self-signed certificate made at start.");
         }
-        HttpServerOptions options = ListenerOptions.build(config.listen().host(), config.listen().port(), config.tls(),
-                keyCert, config.limits());
         // A's hot path is the relay, so one event loop is the starting point.
-        ProxyListenerVerticle listener = new ProxyListenerVerticle(options, flow, metrics, config.proxyName(),
-                config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty());
+        TcpListener listener = new TcpListener(new TcpListenerConfig(config.listen().host(), config.listen().port(),
+                config.tls(), keyCert, config.limits(), config.proxyName(),
+                config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty(), false),
+                flow, metrics);
         listeners.add(listener);
         Future<String> deployed = vertx.deployVerticle(listener, new DeploymentOptions());
         if (config.http3()) {
@@ -229,7 +230,7 @@ public final class ProxyA {
 
     /**
      * The issuer's listener verticle: its connections are not tunnels' and stay out of the proxy's metrics
-     * (the proxy listener is a {@link ProxyListenerVerticle}).
+     * (the proxy listener is a {@link TcpListener}).
      */
     private final class IssuerListener extends VerticleBase {
         private final HttpServerOptions options;

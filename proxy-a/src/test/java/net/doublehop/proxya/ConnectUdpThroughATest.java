@@ -38,7 +38,7 @@ class ConnectUdpThroughATest {
                 assertThat(readDatagram(c.input())).isEqualTo("from=127.0.0.2 hello");
             }
             assertThat(DoubleHopFixture.metric(fx.b.adminPort(),
-                    "privacy_proxy_requests_total{hop=\"b\",method=\"connect-udp\",protocol=\"h1\"}")).isEqualTo(1.0);
+                    "privacy_proxy_requests_total{hop=\"b\",method=\"connect-udp\",protocol=\"h2\"}")).isEqualTo(1.0);
         }
     }
 
@@ -73,11 +73,12 @@ class ConnectUdpThroughATest {
                 awaitMetric(fx.b.adminPort(), "privacy_proxy_tunnels_active{hop=\"b\"}", flows);
                 assertThat(value(fx.a.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"a\",method=\"connect-udp\","
                         + "pool=\"none\",protocol=\"h1\",status=\"101\"}")).isEqualTo(flows);
+                // A carries them to B as extended CONNECT streams on HTTP/2, which B answers with 200
                 assertThat(value(fx.b.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"b\",method=\"connect-udp\","
-                        + "pool=\"tokyo\",protocol=\"h1\",status=\"101\"}")).isEqualTo(flows);
+                        + "pool=\"tokyo\",protocol=\"h2\",status=\"200\"}")).isEqualTo(flows);
                 assertThat(scrape(fx.a.adminPort()) + scrape(fx.b.adminPort()))
                         .doesNotContain("method=\"connect-udp\",pool=\"none\",protocol=\"h1\",status=\"200\"")
-                        .doesNotContain("method=\"connect-udp\",pool=\"tokyo\",protocol=\"h1\",status=\"200\"");
+                        .doesNotContain("method=\"connect-udp\",pool=\"tokyo\",protocol=\"h2\",status=\"101\"");
             } finally {
                 for (RawProxyClient c : clients) {
                     c.close();
@@ -105,14 +106,14 @@ class ConnectUdpThroughATest {
             awaitMetric(fx.a.adminPort(), "privacy_proxy_connections_active{hop=\"a\"}", 0); // A saw the client go
             dns.release();
             // B has now answered (or failed to): whatever it opened must be closed again.
-            awaitMetric(fx.b.adminPort(), "privacy_proxy_requests_total{hop=\"b\",method=\"connect-udp\",protocol=\"h1\"}", 1);
+            awaitMetric(fx.b.adminPort(), "privacy_proxy_requests_total{hop=\"b\",method=\"connect-udp\",protocol=\"h2\"}", 1);
             awaitMetric(fx.b.adminPort(), "privacy_proxy_tunnels_active{hop=\"b\"}", 0);
             assertThat(value(fx.a.adminPort(), "privacy_proxy_tunnels_active{hop=\"a\"}")).isZero();
             assertThat(value(fx.a.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"a\",method=\"connect-udp\","
                     + "pool=\"none\",protocol=\"h1\",status=\"499\"}")).isEqualTo(1.0);
             // B too saw a client (A) leave, not an internal error of its own
             assertThat(value(fx.b.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"b\",method=\"connect-udp\","
-                    + "pool=\"tokyo\",protocol=\"h1\",status=\"499\"}")).isEqualTo(1.0);
+                    + "pool=\"tokyo\",protocol=\"h2\",status=\"499\"}")).isEqualTo(1.0);
         }
     }
 
@@ -131,7 +132,7 @@ class ConnectUdpThroughATest {
                 assertThat(h.header("proxy-status")).startsWith("proxy-a; error=http_response_timeout");
             }
             dns.release();
-            awaitMetric(fx.b.adminPort(), "privacy_proxy_requests_total{hop=\"b\",method=\"connect-udp\",protocol=\"h1\"}", 1);
+            awaitMetric(fx.b.adminPort(), "privacy_proxy_requests_total{hop=\"b\",method=\"connect-udp\",protocol=\"h2\"}", 1);
             awaitMetric(fx.b.adminPort(), "privacy_proxy_tunnels_active{hop=\"b\"}", 0);
             assertThat(value(fx.a.adminPort(), "privacy_proxy_requests_by_status_total{hop=\"a\",method=\"connect-udp\","
                     + "pool=\"none\",protocol=\"h1\",status=\"504\"}")).isEqualTo(1.0);

@@ -98,13 +98,9 @@ class TunnelMatrixTest {
         assertThat(count(fx.b.adminPort(), bMetric)).as(bMetric).isEqualTo(before + 1);
     }
 
-    /** The protocol B sees: A's upstream protocol. */
+    /** The protocol B sees: A's upstream protocol, for CONNECT-UDP (extended CONNECT) as for CONNECT. */
     private static String expectedAtB(Upstream upstream, Method method) {
-        if (upstream == Upstream.H3) {
-            return "h3";
-        }
-        // B's HTTP/2 listener does not take extended CONNECT yet, so A falls back to an HTTP/1.1 upgrade for UDP.
-        return method == Method.CONNECT ? "h2" : "h1";
+        return upstream == Upstream.H3 ? "h3" : "h2";
     }
 
     private static String connectH1(DoubleHopFixture fx) throws Exception {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.dns.AddressResolverOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.resolver.NameResolver;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -57,7 +56,8 @@ import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.AdminServer;
 import net.doublehop.runtime.server.ListenerOptions;
-import net.doublehop.runtime.server.ProxyListenerVerticle;
+import net.doublehop.runtime.server.tcp.TcpListener;
+import net.doublehop.runtime.server.tcp.TcpListenerConfig;
 
 /** A running Proxy B: builds the flow from a validated config, starts the listeners, stops gracefully. */
 public final class ProxyB {
@@ -179,35 +179,34 @@ public final class ProxyB {
         }
         HostPort listen = config.listen();
         KeyCertOptions keyCert = selfSignedOptions;
-        Future<Void> first = deploy(ListenerOptions.build(listen.host(), listen.port(), tls, keyCert,
-                config.limits()), flow).map(l -> {
+        // One listener verticle per event loop, each binding the port with SO_REUSEPORT so the kernel spreads the
+        // connections. Port 0 cannot be shared (each bind would get its own port), so an ephemeral port means a
+        // single listener instance; production configs name their port.
+        int count = listen.port() == 0 ? 1 : instances;
+        Optional<String> altSvc = config.http3() ? Optional.of(ListenerOptions.altSvc(listen.port())) : Optional.empty();
+        TcpListenerConfig tcp = new TcpListenerConfig(listen.host(), listen.port(), tls, keyCert, config.limits(),
+                config.proxyName(), altSvc, count > 1);
+        Future<Void> first = deploy(tcp, flow).map(l -> {
                     port = l.actualPort();
                     return null;
                 });
-        // Vert.x shares one listening socket among the servers of one Vert.x instance that ask for the same
-        // host and port. Port 0 is not shared (each server would get its own port), so an ephemeral port
-        // means a single listener instance; production configs name their port.
-        int count = listen.port() == 0 ? 1 : instances;
         return first.compose(v -> {
-            List<Future<ProxyListenerVerticle>> rest = new ArrayList<>();
+            List<Future<?>> rest = new ArrayList<>();
             for (int i = 1; i < count; i++) {
-                rest.add(deploy(ListenerOptions.build(listen.host(), listen.port(), tls, keyCert, config.limits()),
-                        flow));
+                rest.add(deploy(tcp, flow));
             }
             if (config.http3()) {
                 Http3Listener h3 = new Http3Listener(listen.host(), listen.port(), QuicTls.server(vertx, tls, keyCert),
                         config.limits(), flow, metrics);
                 listeners.add(h3);
-                rest.add(vertx.deployVerticle(h3, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
-                        .<ProxyListenerVerticle>mapEmpty());
+                rest.add(vertx.deployVerticle(h3, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
             }
             return Future.all(rest).<Void>mapEmpty();
         }).compose(v -> startAdmin()).onSuccess(v -> ready.set(true));
     }
 
-    private Future<ProxyListenerVerticle> deploy(HttpServerOptions options, Handler<ProxyExchange> flow) {
-        ProxyListenerVerticle verticle = new ProxyListenerVerticle(options, flow, metrics, config.proxyName(),
-                config.http3() ? Optional.of(ListenerOptions.altSvc(config.listen().port())) : Optional.empty());
+    private Future<TcpListener> deploy(TcpListenerConfig tcp, Handler<ProxyExchange> flow) {
+        TcpListener verticle = new TcpListener(tcp, flow, metrics);
         listeners.add(verticle);
         return vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
                 .map(id -> verticle);

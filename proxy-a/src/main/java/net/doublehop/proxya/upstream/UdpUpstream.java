@@ -74,11 +74,11 @@ public final class UdpUpstream {
         Future<NextHopAnswer> attempt;
         if (settings.http3()) {
             attempt = connection(h3, ctx, this::connectH3, Http3ClientConnection::isActive)
-                    .compose(c -> c.request(h3Head(path, headers)).map(a -> (NextHopAnswer) a));
+                    .compose(c -> c.request(h3Head(path, headers), abandoned).map(a -> (NextHopAnswer) a));
         } else {
             attempt = connection(h2, ctx, this::connectH2, Http2ClientConnection::isUsable)
                     .compose(c -> c.extendedConnect()
-                            ? c.request(h2Head(path, headers)).map(a -> (NextHopAnswer) a)
+                            ? c.request(h2Head(path, headers), abandoned).map(a -> (NextHopAnswer) a)
                             : http1.openUdp(target, headers, abandoned).map(a -> upgrade(a.response())));
         }
         return bounded(attempt, abandoned);

@@ -32,7 +32,7 @@ final class ProxyBFixture implements AutoCloseable {
               allow: [127.0.0.1/32]
             """.formatted(PSK);
 
-    final Vertx vertx = Vertx.vertx();
+    final Vertx vertx;
     /** Exceptions no handler took: every one is a bug (a leak of an error path), so close() fails on them. */
     final java.util.List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** A proxy doing its job logs nothing SEVERE; close() fails otherwise. */
@@ -46,6 +46,12 @@ final class ProxyBFixture implements AutoCloseable {
     }
 
     ProxyBFixture(String baseYaml, String extraYaml) throws Exception {
+        this(baseYaml, extraYaml, false);
+    }
+
+    /** @param nativeTransport epoll, as the proxies' Main runs, instead of Vert.x's default NIO */
+    ProxyBFixture(String baseYaml, String extraYaml, boolean nativeTransport) throws Exception {
+        vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(nativeTransport));
         vertx.exceptionHandler(unhandled::add);
         dir = Files.createTempDirectory("proxy-b-test");
         destination = new ReportingDestination(vertx);

@@ -156,6 +156,14 @@ public final class Http2ClientConnection {
 
     /** Sends {@code head} on a new stream; completes with the final response head (any status). */
     public Future<Answer> request(Http2Headers head) {
+        return request(head, Promise.<Void>promise().future());
+    }
+
+    /**
+     * As {@link #request(Http2Headers)}; when {@code cancelled} completes before the answer, the stream is reset at
+     * once, so the next hop stops working on it.
+     */
+    public Future<Answer> request(Http2Headers head, Future<?> cancelled) {
         Promise<Answer> answered = context.promise();
         ResponseHandler handler = new ResponseHandler(answered);
         new Http2StreamChannelBootstrap(channel).handler(handler).open().addListener(created -> {
@@ -165,6 +173,11 @@ public final class Http2ClientConnection {
             }
             Http2StreamChannel stream = (Http2StreamChannel) created.getNow();
             handler.end = new Http2StreamEnd(stream, context);
+            cancelled.onComplete(c -> {
+                if (answered.tryFail("cancelled")) {
+                    handler.end.reset();
+                }
+            });
             ChannelFuture written = stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, false));
             written.addListener(w -> {
                 if (!w.isSuccess()) {

@@ -119,6 +119,14 @@ public final class Http3ClientConnection {
 
     /** Sends {@code head} on a new request stream; completes with the response head (any status). */
     public Future<Answer> request(Http3Headers head) {
+        return request(head, Promise.<Void>promise().future());
+    }
+
+    /**
+     * As {@link #request(Http3Headers)}; when {@code cancelled} completes before the answer, the stream is reset at
+     * once, so the next hop stops working on it.
+     */
+    public Future<Answer> request(Http3Headers head, Future<?> cancelled) {
         Promise<Answer> answered = context.promise();
         ResponseHandler handler = new ResponseHandler(answered);
         Http3.newRequestStream(quic, handler).addListener(created -> {
@@ -128,6 +136,11 @@ public final class Http3ClientConnection {
             }
             QuicStreamChannel stream = (QuicStreamChannel) created.getNow();
             handler.end = new Http3StreamEnd(stream, context);
+            cancelled.onComplete(c -> {
+                if (answered.tryFail("cancelled")) {
+                    handler.end.reset();
+                }
+            });
             stream.writeAndFlush(new DefaultHttp3HeadersFrame(head)).addListener(w -> {
                 if (!w.isSuccess()) {
                     answered.tryFail(w.cause());

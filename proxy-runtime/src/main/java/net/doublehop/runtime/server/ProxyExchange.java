@@ -86,8 +86,9 @@ public interface ProxyExchange {
     void reset();
 
     /**
-     * Called when the client resets a stream that already became a tunnel, after its half-close: the stream's
-     * data end no longer sees it.
+     * Called when the client goes away: before the answer (its stream reset, or its HTTP/1.1 connection closed), so
+     * a flow can drop work for nobody; and, on HTTP/2 and HTTP/3, when it resets a stream that became a tunnel after
+     * its half-close, which the stream's data end no longer sees.
      */
     void resetHandler(Runnable handler);
 }

@@ -1,0 +1,80 @@
+package net.doublehop.runtime.server.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.server.Http2Windows;
+
+/**
+ * An HTTP/2 connection on Netty's frame codec, each request stream a child channel of the multiplexer. SETTINGS:
+ * {@code limits.max-concurrent-streams} streams, 1 MiB stream windows and a connection window sized so no stalled
+ * tunnel can starve the others ({@link Http2Windows}), 64 KiB frames, header lists up to
+ * {@code limits.max-header-size}, and {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} (RFC 8441 §3) so clients may send
+ * extended CONNECT, which CONNECT-UDP over HTTP/2 needs (RFC 9298 §3.3). Stream resets beyond
+ * {@code limits.max-stream-resets-per-30s} end the connection (the Rapid Reset defence, CVE-2023-44487).
+ */
+final class Http2Connection implements TcpConnections.Drainable {
+
+    static final int MAX_FRAME_SIZE = 64 * 1024;
+
+    private final Channel channel;
+    private final Http2FrameCodec codec;
+
+    private Http2Connection(Channel channel, Http2FrameCodec codec) {
+        this.channel = channel;
+        this.codec = codec;
+    }
+
+    static void install(Channel ch, ListenerScope scope) {
+        Limits limits = scope.limits();
+        Http2Settings settings = new Http2Settings()
+                .maxConcurrentStreams(limits.maxConcurrentStreams())
+                .initialWindowSize(Http2Windows.STREAM)
+                .maxFrameSize(MAX_FRAME_SIZE)
+                .maxHeaderListSize(limits.maxHeaderSize())
+                .connectProtocolEnabled(true);
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .decoderEnforceMaxRstFramesPerWindow(limits.maxStreamResetsPer30s(), 30)
+                // Shutdown's own drain decides how long streams may run; a close is a close.
+                .gracefulShutdownTimeoutMillis(0)
+                .build();
+        Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.pipeline().addLast(new Http2StreamHandler(scope));
+            }
+        });
+        ch.pipeline()
+                .addBefore(ConnectionInitializer.GUARD, "h2", codec)
+                .addBefore(ConnectionInitializer.GUARD, "h2-streams", streams);
+        int raise = Http2Windows.connection(limits.maxConcurrentStreams()) - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+        if (raise > 0) {
+            // The connection window has no SETTINGS: it grows by a WINDOW_UPDATE on stream 0 (RFC 9113 §6.9.2).
+            ch.writeAndFlush(new DefaultHttp2WindowUpdateFrame(raise));
+        }
+        scope.connections().negotiated(ch, "h2", new Http2Connection(ch, codec));
+    }
+
+    /** GOAWAY (RFC 9113 §6.8): streams begun so far run on, new ones are refused. */
+    @Override
+    public void drain() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        }
+    }
+
+    @Override
+    public boolean busy() {
+        return codec.connection().numActiveStreams() > 0;
+    }
+}

@@ -1,0 +1,79 @@
+package net.doublehop.runtime.server.tcp;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+/**
+ * The client end of a tunnel carried by one HTTP/2 stream (a child channel of Netty's multiplexer): DATA frames
+ * both ways, END_STREAM as the half-close, RST_STREAM as the abort. Reading stops by turning the child channel's
+ * auto-read off, which withholds the stream's flow-control window from the client; the window is returned as the
+ * relay takes the data. Writes wait on the client's window: the child channel is unwritable meanwhile.
+ */
+final class Http2StreamEnd extends ChannelTunnelEnd {
+
+    private boolean outputEnded;
+    private ChannelFuture lastWrite;
+
+    Http2StreamEnd(Http2StreamChannel stream, ContextInternal context) {
+        super(stream, context);
+    }
+
+    boolean outputEnded() {
+        return outputEnded;
+    }
+
+    @Override
+    public void write(Buffer data) {
+        if (outputEnded || !channel.isActive()) {
+            return;
+        }
+        lastWrite = writeCoalesced(new DefaultHttp2DataFrame(((BufferInternal) data).getByteBuf()));
+    }
+
+    /** END_STREAM after everything written. */
+    @Override
+    public void endOutput() {
+        if (outputEnded) {
+            return;
+        }
+        outputEnded = true;
+        if (channel.isActive()) {
+            lastWrite = channel.writeAndFlush(new DefaultHttp2DataFrame(true));
+        }
+    }
+
+    /**
+     * Ends the stream without an error: END_STREAM, then, if the client still has its side open, RST_STREAM with
+     * NO_ERROR (RFC 9113 §8.1: we need nothing more from it).
+     */
+    @Override
+    public void close() {
+        endOutput();
+        if (!channel.isActive() || inputEnded()) {
+            return;
+        }
+        Runnable stop = () -> {
+            if (channel.isActive() && !inputEnded()) {
+                channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            }
+        };
+        if (lastWrite == null || lastWrite.isDone()) {
+            stop.run();
+        } else {
+            lastWrite.addListener(f -> stop.run());
+        }
+    }
+
+    /** RST_STREAM CANCEL (the multiplexer sends it when an open stream's channel closes). */
+    @Override
+    public void reset() {
+        outputEnded = true;
+        channel.close();
+    }
+}

@@ -1,0 +1,95 @@
+package net.doublehop.runtime.server.tcp;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One HTTP/2 request stream: its HEADERS become an {@link Http2Exchange} handed to the flow, its DATA and
+ * END_STREAM go to the stream's tunnel end, a client's RST_STREAM ends the tunnel (also after the client's
+ * half-close, when only the exchange's reset handler still listens). Trailers and other frames are dropped.
+ */
+final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
+
+    private final ListenerScope scope;
+    private Http2StreamEnd end;
+    private Http2Exchange exchange;
+
+    Http2StreamHandler(ListenerScope scope) {
+        this.scope = scope;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2HeadersFrame headers) {
+            if (exchange == null) {
+                Http2StreamChannel stream = (Http2StreamChannel) ctx.channel();
+                end = new Http2StreamEnd(stream, scope.context());
+                exchange = new Http2Exchange(stream, headers.headers(), end, scope);
+                if (headers.isEndStream()) {
+                    end.inputClosed();
+                }
+                scope.dispatch(exchange);
+            } else if (headers.isEndStream()) {
+                end.inputClosed(); // trailers end the client's data
+            }
+        } else if (msg instanceof Http2DataFrame data) {
+            boolean last = data.isEndStream();
+            if (end != null) {
+                end.inbound(data.content()); // takes ownership of the frame's buffer
+                if (last) {
+                    end.inputClosed();
+                }
+            } else {
+                data.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            if (exchange != null) {
+                exchange.peerReset();
+            }
+            ctx.close(); // at once, even with data still queued for a reader that stopped
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (end != null) {
+            end.closed();
+        }
+        if (exchange != null) {
+            exchange.streamClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (end != null) {
+            end.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** A malformed frame or a stream error ends this stream only, never the connection or the process. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ConnectionGuard.logQuietly("HTTP/2 stream error", cause);
+        if (end != null) {
+            end.failed(cause);
+        }
+        ctx.close();
+    }
+}
