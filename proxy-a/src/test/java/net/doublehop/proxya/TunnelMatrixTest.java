@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TunnelMatrixTest {
 
-    enum Client { H1, H3 }
+    /** h1: raw sockets; h2: Node's http2 (an independent peer); h3: a Netty HTTP/3 client. */
+    enum Client { H1, H2, H3 }
 
     enum Upstream { H2, H3 }
 
@@ -88,9 +89,10 @@ class TunnelMatrixTest {
                 + expectedAtB(upstream, method) + "\"}";
         double before = count(fx.b.adminPort(), bMetric);
 
-        String seen = switch (method) {
-            case CONNECT -> client == Client.H1 ? connectH1(fx) : connectH3(fx);
-            case CONNECT_UDP -> client == Client.H1 ? udpH1(fx) : udpH3(fx);
+        String seen = switch (client) {
+            case H1 -> method == Method.CONNECT ? connectH1(fx) : udpH1(fx);
+            case H2 -> method == Method.CONNECT ? connectH2(fx) : udpH2(fx);
+            case H3 -> method == Method.CONNECT ? connectH3(fx) : udpH3(fx);
         };
 
         String expected = method == Method.CONNECT ? "seen-from=" + TOKYO_EGRESS + " " : "from=" + TOKYO_EGRESS + " ";
@@ -111,6 +113,28 @@ class TunnelMatrixTest {
             c.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             return c.readToEnd();
         }
+    }
+
+    private static String connectH2(DoubleHopFixture fx) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode r =
+                PrivacyAndResilienceTest.node(fx.a.port(), fx.destination(), 1, USER_ADDRESS).get(0);
+        assertThat(r.get("status").asInt()).as(r.toString()).isEqualTo(200);
+        return r.get("body").asText();
+    }
+
+    /** scripts/connect-udp.mjs, the README's client, over HTTP/2 (extended CONNECT, capsules). */
+    private static String udpH2(DoubleHopFixture fx) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("node", java.nio.file.Path.of("../scripts/connect-udp.mjs")
+                .toAbsolutePath().normalize().toString(), "127.0.0.1:" + fx.a.port(), "127.0.0.1:" + echo.port(),
+                "h2", "Proxy-Authorization: " + BASIC).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("PROXY_HTTP", "2");
+        pb.environment().put("PROXY_INSECURE", "1");
+        pb.environment().put("LOCAL_ADDRESS", USER_ADDRESS);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     private static String connectH3(DoubleHopFixture fx) throws Exception {
