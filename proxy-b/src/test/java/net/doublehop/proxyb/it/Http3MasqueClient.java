@@ -128,6 +128,25 @@ public final class Http3MasqueClient implements AutoCloseable {
         return open(h);
     }
 
+    /**
+     * A classic CONNECT whose data and FIN follow the request at once, before any answer (a client may send right
+     * behind its request; the proxy must hold both until the tunnel is up).
+     */
+    public Flow connectSendingAtOnce(String target, byte[] body, String... headers) throws Exception {
+        Http3Headers h = new DefaultHttp3Headers().method("CONNECT").authority(target);
+        for (int i = 0; i < headers.length; i += 2) {
+            h.add(headers[i].toLowerCase(java.util.Locale.ROOT), headers[i + 1]);
+        }
+        Flow flow = new Flow();
+        QuicStreamChannel stream = Http3.newRequestStream(quic, flow.handler()).get(10, TimeUnit.SECONDS);
+        flow.stream = stream;
+        stream.write(new DefaultHttp3HeadersFrame(h));
+        stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(body)))
+                .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT).sync();
+        flow.head.get(10, TimeUnit.SECONDS);
+        return flow;
+    }
+
     /** Sends any request head (for malformed-request tests). */
     public Flow open(Http3Headers head) throws Exception {
         Flow flow = new Flow();

@@ -108,6 +108,21 @@ class Http3ThroughProxyBTest {
         assertThat(metrics).contains("protocol=\"h3\"");
     }
 
+    /**
+     * Data and FIN sent right behind the request, before B answered: B holds both until the tunnel is up, then the
+     * destination gets all of it and its end of stream (it reads to EOF, then answers with the byte count).
+     */
+    @Test
+    void dataAndFinSentBeforeTheAnswerBothReachTheDestination() throws Exception {
+        try (Http3MasqueClient c = new Http3MasqueClient("127.0.0.1", port, true)) {
+            Http3MasqueClient.Flow f = c.connectSendingAtOnce("127.0.0.1:" + fx.destination.halfClosePort(),
+                    new byte[5000], "proxy-authorization", "Preshared " + ProxyBFixture.PSK);
+            assertThat(f.status()).isEqualTo(200);
+            assertThat(f.awaitText("received=", 10_000)).contains("received=5000");
+            assertThat(f.awaitEnd(10_000)).isTrue();
+        }
+    }
+
     @Test
     void refusalsOverHttp3CarryProxyStatus() throws Exception {
         HttpClientResponse none = connect(fx.destEcho());

@@ -94,12 +94,11 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     }
 
     private void deliverEnd() {
-        if (inputEnded && held.isEmpty() && handler != null && !endDelivered) {
+        // Only once a relay took both the data and the end: an end that comes before its handler waits for it.
+        Handler<Void> h = endHandler;
+        if (inputEnded && held.isEmpty() && handler != null && h != null && !endDelivered) {
             endDelivered = true;
-            Handler<Void> h = endHandler;
-            if (h != null) {
-                deliver(null, h);
-            }
+            deliver(null, h);
         }
     }
 
