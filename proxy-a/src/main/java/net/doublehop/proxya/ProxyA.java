@@ -144,8 +144,7 @@ public final class ProxyA {
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),
                 upstream, udpUpstream, config.upstream().presharedKey(), tunnels, metrics,
-                net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(config.listen().host(),
-                        Math.max(1, config.listen().port())));
+                config.udpTemplate());
     }
 
     /**

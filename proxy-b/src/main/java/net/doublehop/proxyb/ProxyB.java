@@ -150,7 +150,7 @@ public final class ProxyB {
                 new EgressDialer(vertx, new EgressClients(vertx, config.pools(), config.limits().connectTimeout())),
                 tunnels);
         ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx,
-                MasqueUriTemplate.defaultFor(config.listen().host(), Math.max(1, config.listen().port())),
+                config.udpTemplate(),
                 stages, config.limits().idleTimeout());
         return req -> {
             if (net.doublehop.runtime.server.ConnectTargets.isConnectUdp(req)) {

@@ -25,7 +25,8 @@ public record ProxyAConfig(
         int tunnelRatePerUser,
         boolean logSensitive,
         boolean http3,
-        Optional<IssuerConfig> issuer) {
+        Optional<IssuerConfig> issuer,
+        net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate) {
 
     /**
      * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or
@@ -56,7 +57,7 @@ public record ProxyAConfig(
     /** Proxy B: address, credential, trust, pool size; {@code http3}: CONNECT to B over HTTP/3 instead of HTTP/2. */
     public record Upstream(String host, int port, Optional<String> presharedKey, Optional<Path> clientCertificate,
             Optional<Path> clientKey, Optional<Path> trust, boolean insecure, int maxConnections,
-            Duration connectTimeout, boolean http3) {
+            Duration connectTimeout, boolean http3, net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate) {
 
         @Override
         public String toString() {

@@ -58,7 +58,7 @@ public final class ProxyAConfigLoader {
 
     private ProxyAConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
-                "admin", "limits", "logging", "http3", "issuer"));
+                "admin", "limits", "logging", "http3", "issuer", "connect-udp"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
@@ -113,7 +113,7 @@ public final class ProxyAConfigLoader {
             throw new IllegalArgumentException("missing required key 'upstream' (Proxy B's url and credential)");
         }
         allowOnly(up, "upstream.", Set.of("url", "preshared-key", "client-certificate", "client-key", "trust",
-                "insecure", "max-connections", "connect-timeout", "protocol"));
+                "insecure", "max-connections", "connect-timeout", "protocol", "connect-udp-template"));
         URI url = URI.create(requiredText(up, "url"));
         if (!"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
             throw new IllegalArgumentException("upstream.url must be https://host:port");
@@ -134,7 +134,10 @@ public final class ProxyAConfigLoader {
         String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
         ProxyAConfig.Upstream upstream = new ProxyAConfig.Upstream(host, url.getPort(), text(up, "preshared-key"),
                 cert, ckey, trust, insecure, integer(up, "max-connections", 4),
-                duration(up, "connect-timeout", Duration.ofSeconds(10)), upstreamProtocol(up));
+                duration(up, "connect-timeout", Duration.ofSeconds(10)), upstreamProtocol(up),
+                // B's CONNECT-UDP URI template (RFC 9298 §2): its default on B's address unless B publishes another
+                text(up, "connect-udp-template").map(YamlNodes::parseUdpTemplate)
+                        .orElseGet(() -> net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(host, url.getPort())));
 
         Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
         JsonNode l = object(root, "limits");
@@ -159,7 +162,7 @@ public final class ProxyAConfigLoader {
         return new ProxyAConfig(listen, name, tls, users,
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
                 perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false),
-                http3, issuer(root.get("issuer"), listen));
+                http3, issuer(root.get("issuer"), listen), YamlNodes.udpTemplate(root, listen));
     }
 
     private static boolean upstreamProtocol(JsonNode up) {

@@ -55,9 +55,9 @@ public final class UdpUpstream {
         this.vertx = vertx;
         this.settings = settings;
         this.http1 = http1;
-        String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
-        this.authority = host + ":" + settings.port();
-        this.template = MasqueUriTemplate.defaultFor(settings.host(), settings.port());
+        this.template = settings.udpTemplate();
+        // :authority of the extended CONNECT: the template's, which names B (RFC 9298 §3.4)
+        this.authority = template.authority();
         this.quicTls = settings.http3() ? QuicTls.client(vertx, settings.trust(), settings.clientCertificate(),
                 settings.clientKey(), settings.insecure()) : null;
         this.tcpTls = settings.http3() ? null : Http2Tls.client(vertx, settings.trust(), settings.clientCertificate(),

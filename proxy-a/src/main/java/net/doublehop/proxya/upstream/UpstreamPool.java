@@ -130,7 +130,7 @@ public final class UpstreamPool {
      * @param abandoned completes when the client gives up before the answer
      */
     public Future<Answer> openUdp(ConnectTarget target, MultiMap headers, Future<?> abandoned) {
-        String path = MasqueUriTemplate.defaultFor(settings.host(), settings.port())
+        String path = settings.udpTemplate()
                 .expandPathAndQuery(new UdpTarget(target.host(), target.port()));
         headers.set("connection", "Upgrade").set("upgrade", "connect-udp").set("capsule-protocol", "?1");
         long timeoutMs = Math.max(1, settings.connectTimeout().toMillis());

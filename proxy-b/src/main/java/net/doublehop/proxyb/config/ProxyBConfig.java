@@ -27,7 +27,8 @@ public record ProxyBConfig(
         Optional<HostPort> admin,
         Limits limits,
         boolean logSensitive,
-        boolean http3) {
+        boolean http3,
+        net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate) {
 
     public ProxyBConfig {
         pools = List.copyOf(pools);

@@ -157,6 +157,26 @@ public final class YamlNodes {
     }
 
     /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
+    /**
+     * The listener's CONNECT-UDP URI template (RFC 9298 §2): {@code connect-udp.uri-template}, or the default
+     * {@code https://HOST:PORT/.well-known/masque/udp/{target_host}/{target_port}/} on the listen address.
+     */
+    public static net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate(JsonNode root, HostPort listen) {
+        JsonNode udp = object(root, "connect-udp");
+        allowOnly(udp, "connect-udp.", Set.of("uri-template"));
+        return text(udp, "uri-template").map(YamlNodes::parseUdpTemplate).orElseGet(() ->
+                net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(listen.host(), Math.max(1, listen.port())));
+    }
+
+    /** A configured URI template; what is wrong with a bad one is the message. */
+    public static net.doublehop.protocol.masque.MasqueUriTemplate parseUdpTemplate(String template) {
+        try {
+            return net.doublehop.protocol.masque.MasqueUriTemplate.parse(template);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("connect-udp URI template: " + e.getMessage(), e);
+        }
+    }
+
     public static Duration duration(JsonNode node, String key, Duration dflt) {
         JsonNode n = node.get(key);
         if (n == null || n.isNull()) {
