@@ -51,11 +51,6 @@ public interface TunnelEnd {
         return new NetSocketEnd(socket, NetSocketEnd.Kind.TCP, null);
     }
 
-    /** An HTTP/1.1 client whose connection is the tunnel: its output ends by ending (closing) the connection. */
-    static TunnelEnd http1Client(NetSocket socket) {
-        return new NetSocketEnd(socket, NetSocketEnd.Kind.HTTP1_CLIENT, null);
-    }
-
     /** A Vert.x HTTP/2 or HTTP/3 stream socket; {@code reset} sends RST_STREAM (only its request/response can). */
     static TunnelEnd stream(NetSocket socket, Runnable reset) {
         return new NetSocketEnd(socket, NetSocketEnd.Kind.STREAM, reset);
@@ -64,7 +59,7 @@ public interface TunnelEnd {
     /** A Vert.x socket under a {@link TunnelEnd}. */
     final class NetSocketEnd implements TunnelEnd {
 
-        enum Kind { TCP, HTTP1_CLIENT, STREAM }
+        enum Kind { TCP, STREAM }
 
         private final NetSocket socket;
         private final Kind kind;
@@ -76,11 +71,6 @@ public interface TunnelEnd {
             this.kind = kind;
             this.reset = reset;
             this.connection = kind == Kind.STREAM ? null : duplexChannel(socket);
-            if (kind != Kind.TCP) {
-                // Graceful shutdown: the server asks each client connection to wind down; a tunnel keeps running
-                // until its peers finish or the server's shutdown deadline closes it.
-                socket.shutdownHandler(timeout -> { });
-            }
         }
 
         @Override
@@ -148,7 +138,7 @@ public interface TunnelEnd {
         public void endOutput() {
             switch (kind) {
                 case TCP -> shutdownOutput();
-                case HTTP1_CLIENT, STREAM -> {
+                case STREAM -> {
                     try {
                         socket.end();
                     } catch (IllegalStateException alreadyClosed) {
@@ -160,8 +150,6 @@ public interface TunnelEnd {
 
         @Override
         public void close() {
-            // Vert.x's close() is a shutdown with no grace, which a shutdown handler would only be told about.
-            socket.shutdownHandler(null);
             closeQuietly(socket);
         }
 

@@ -11,10 +11,10 @@ import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
- * One request to a proxy listener as the request flows see it, whatever HTTP version and server library
- * carried it: Vert.x's server for HTTP/1.1 and HTTP/2 CONNECT, Netty's HTTP/3 codec where Vert.x cannot go
- * (extended CONNECT, HTTP/3 datagrams). A flow reads the request, then either refuses it ({@link #respond}) or
- * turns it into the client end of a tunnel ({@link #accept}). Confined to the request's event loop.
+ * One request to a proxy listener as the request flows see it, whatever HTTP version carried it (the TCP listener's
+ * HTTP/1.1 and HTTP/2 codecs, the HTTP/3 listener's): a flow reads the request, then either refuses it
+ * ({@link #respond}) or turns it into the client end of a tunnel ({@link #accept}, {@link #acceptDatagrams}).
+ * Confined to the request's event loop.
  */
 public interface ProxyExchange {
 
