@@ -32,10 +32,10 @@ import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.server.HeaderFields;
 import net.doublehop.runtime.relay.NextHopAnswer;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.server.Http2Windows;
@@ -280,13 +280,7 @@ public final class Http2ClientConnection {
         }
 
         private void head(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
-            CharSequence status = frame.headers().status();
-            int code;
-            try {
-                code = status == null ? -1 : Integer.parseInt(status.toString());
-            } catch (NumberFormatException e) {
-                code = -1;
-            }
+            int code = HeaderFields.status(frame.headers().status());
             if (code >= 100 && code < 200) {
                 return; // interim: wait for the final response
             }
@@ -296,12 +290,7 @@ public final class Http2ClientConnection {
                 ctx.close();
                 return;
             }
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            for (Map.Entry<CharSequence, CharSequence> h : frame.headers()) {
-                if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
-                    headers.add(h.getKey().toString(), h.getValue().toString());
-                }
-            }
+            MultiMap headers = HeaderFields.regular(frame.headers());
             Answer a = new Answer(code, headers, end);
             if (context.nettyEventLoop().inEventLoop()) {
                 answered.tryComplete(a);

@@ -26,9 +26,9 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.server.HeaderFields;
 import net.doublehop.runtime.relay.NextHopAnswer;
 import net.doublehop.runtime.relay.TunnelEnd;
 
@@ -211,23 +211,12 @@ public final class Http3ClientConnection {
             if (headDone) {
                 return; // trailers
             }
-            CharSequence status = frame.headers().status();
-            int code;
-            try {
-                code = status == null ? -1 : Integer.parseInt(status.toString());
-            } catch (NumberFormatException e) {
-                code = -1;
-            }
+            int code = HeaderFields.status(frame.headers().status());
             if (code >= 100 && code < 200) {
                 return; // interim responses: wait for the final one
             }
             headDone = true;
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            for (Map.Entry<CharSequence, CharSequence> h : frame.headers()) {
-                if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
-                    headers.add(h.getKey().toString(), h.getValue().toString());
-                }
-            }
+            MultiMap headers = HeaderFields.regular(frame.headers());
             if (code < 0) {
                 answered.tryFail("malformed :status from the next hop");
                 ctx.close();

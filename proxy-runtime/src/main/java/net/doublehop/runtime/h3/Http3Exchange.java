@@ -11,10 +11,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.internal.ContextInternal;
 import java.net.InetSocketAddress;
 import java.util.Locale;
-import java.util.Map;
 import javax.net.ssl.SSLSession;
 import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.server.HeaderFields;
 import net.doublehop.runtime.server.ProxyExchange;
 
 /** A request on an HTTP/3 stream served by Netty's codec: classic CONNECT, and extended CONNECT (RFC 9220). */
@@ -26,7 +26,7 @@ final class Http3Exchange implements ProxyExchange {
     private final QuicStreamChannel stream;
     private final ContextInternal context;
     private final Http3Headers request;
-    private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    private final MultiMap headers;
     private final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
     private final Http3StreamEnd end;
     private final HttpMethod method;
@@ -41,11 +41,7 @@ final class Http3Exchange implements ProxyExchange {
         this.end = end;
         CharSequence m = request.method();
         this.method = m == null ? HttpMethod.valueOf("UNKNOWN") : HttpMethod.valueOf(m.toString());
-        for (Map.Entry<CharSequence, CharSequence> h : request) {
-            if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
-                headers.add(h.getKey().toString(), h.getValue().toString());
-            }
-        }
+        this.headers = HeaderFields.regular(request);
     }
 
     @Override
@@ -169,14 +165,7 @@ final class Http3Exchange implements ProxyExchange {
 
     private Http3Headers head(int status) {
         Http3Headers h = new DefaultHttp3Headers().status(Integer.toString(status));
-        for (Map.Entry<String, String> e : responseHeaders) {
-            // Connection-specific fields are malformed in HTTP/3 (RFC 9114 §4.2).
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!name.equals("connection") && !name.equals("upgrade") && !name.equals("keep-alive")
-                    && !name.equals("transfer-encoding") && !name.equals("proxy-connection")) {
-                h.add(name, e.getValue());
-            }
-        }
+        HeaderFields.forMultiplexed(responseHeaders, h::add);
         return h;
     }
 }

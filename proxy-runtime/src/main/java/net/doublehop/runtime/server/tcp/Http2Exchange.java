@@ -10,10 +10,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.net.InetSocketAddress;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLSession;
 import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.server.HeaderFields;
 import net.doublehop.runtime.server.ProxyExchange;
 
 /**
@@ -24,15 +23,12 @@ import net.doublehop.runtime.server.ProxyExchange;
 final class Http2Exchange implements ProxyExchange {
 
     /** Connection-specific fields are malformed in HTTP/2 (RFC 9113 §8.2.2). */
-    private static final Set<String> CONNECTION_SPECIFIC =
-            Set.of("connection", "upgrade", "keep-alive", "transfer-encoding", "proxy-connection");
-
     private final Http2StreamChannel stream;
     private final Http2Headers request;
     private final Http2StreamEnd end;
     private final ListenerScope scope;
     private final HttpMethod method;
-    private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    private final MultiMap headers;
     private final MultiMap responseHeaders;
     private int status = 200;
     private boolean answered;
@@ -46,11 +42,7 @@ final class Http2Exchange implements ProxyExchange {
         this.scope = scope;
         CharSequence m = request.method();
         this.method = HttpMethod.valueOf(m == null ? "UNKNOWN" : m.toString());
-        for (Map.Entry<CharSequence, CharSequence> h : request) {
-            if (h.getKey().length() > 0 && h.getKey().charAt(0) != ':') {
-                headers.add(h.getKey().toString(), h.getValue().toString());
-            }
-        }
+        this.headers = HeaderFields.regular(request);
         this.responseHeaders = scope.newResponseHeaders();
     }
 
@@ -180,12 +172,7 @@ final class Http2Exchange implements ProxyExchange {
 
     private Http2Headers head(int status) {
         Http2Headers h = new DefaultHttp2Headers().status(Integer.toString(status));
-        for (Map.Entry<String, String> e : responseHeaders) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!CONNECTION_SPECIFIC.contains(name)) {
-                h.add(name, e.getValue());
-            }
-        }
+        HeaderFields.forMultiplexed(responseHeaders, h::add);
         return h;
     }
 }
