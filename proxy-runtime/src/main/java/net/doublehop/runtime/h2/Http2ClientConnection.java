@@ -36,8 +36,7 @@ import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.server.HeaderFields;
-import net.doublehop.runtime.relay.NextHopAnswer;
-import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.relay.StreamAnswer;
 import net.doublehop.runtime.server.Http2Windows;
 
 /**
@@ -200,41 +199,18 @@ public final class Http2ClientConnection {
     }
 
     /** A response head and its stream. */
-    public static final class Answer implements NextHopAnswer {
-        private final int status;
-        private final MultiMap headers;
+    public static final class Answer extends StreamAnswer {
         private final Http2StreamEnd end;
 
         Answer(int status, MultiMap headers, Http2StreamEnd end) {
-            this.status = status;
-            this.headers = headers;
+            super(status, headers, end);
             this.end = end;
-        }
-
-        @Override
-        public int status() {
-            return status;
-        }
-
-        @Override
-        public String header(String name) {
-            return headers.get(name);
-        }
-
-        @Override
-        public TunnelEnd tunnel() {
-            return end;
         }
 
         /** The stream as a CONNECT-UDP flow: DATAGRAM capsules on it (HTTP/2 has no datagrams). */
         @Override
         public DatagramEnd datagrams() {
             return new CapsuleDatagramEnd(end);
-        }
-
-        @Override
-        public void abandon() {
-            end.reset();
         }
     }
 
@@ -291,12 +267,7 @@ public final class Http2ClientConnection {
                 return;
             }
             MultiMap headers = HeaderFields.regular(frame.headers());
-            Answer a = new Answer(code, headers, end);
-            if (context.nettyEventLoop().inEventLoop()) {
-                answered.tryComplete(a);
-            } else {
-                context.execute(() -> answered.tryComplete(a));
-            }
+            end.completeOnContext(answered, new Answer(code, headers, end));
         }
 
         @Override

@@ -8,15 +8,10 @@ import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
-import io.netty.handler.codec.http3.Http3DataFrame;
-import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
-import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.http3.Http3Settings;
-import io.netty.handler.codec.http3.Http3UnknownFrame;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.vertx.core.Future;
@@ -29,8 +24,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.server.HeaderFields;
-import net.doublehop.runtime.relay.NextHopAnswer;
-import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.relay.StreamAnswer;
 
 /**
  * One HTTP/3 connection to the next hop on Netty's codec, on one Vert.x context's event loop (so its streams, the
@@ -156,31 +150,12 @@ public final class Http3ClientConnection {
     }
 
     /** A response head and its stream. */
-    public final class Answer implements NextHopAnswer {
-        private final int status;
-        private final MultiMap headers;
+    public final class Answer extends StreamAnswer {
         private final Http3StreamEnd end;
 
         Answer(int status, MultiMap headers, Http3StreamEnd end) {
-            this.status = status;
-            this.headers = headers;
+            super(status, headers, end);
             this.end = end;
-        }
-
-        @Override
-        public int status() {
-            return status;
-        }
-
-        @Override
-        public String header(String name) {
-            return headers.get(name);
-        }
-
-        /** The stream as a byte tunnel end (CONNECT). */
-        @Override
-        public TunnelEnd tunnel() {
-            return end;
         }
 
         /** The stream as a CONNECT-UDP flow: capsules on it, and this stream's HTTP/3 datagrams. */
@@ -188,18 +163,11 @@ public final class Http3ClientConnection {
         public DatagramEnd datagrams() {
             return new Http3DatagramEnd(end, datagrams, end.streamId(), context);
         }
-
-        /** Abandons the request: RST_STREAM / STOP_SENDING with H3_REQUEST_CANCELLED. */
-        @Override
-        public void abandon() {
-            end.reset();
-        }
     }
 
     /** The client side of a request stream: the first HEADERS is the answer; DATA and FIN go to the stream end. */
-    private final class ResponseHandler extends Http3RequestStreamInboundHandler {
+    private final class ResponseHandler extends Http3StreamHandler {
         private final Promise<Answer> answered;
-        private Http3StreamEnd end;
         private boolean headDone;
 
         ResponseHandler(Promise<Answer> answered) {
@@ -216,66 +184,25 @@ public final class Http3ClientConnection {
                 return; // interim responses: wait for the final one
             }
             headDone = true;
-            MultiMap headers = HeaderFields.regular(frame.headers());
             if (code < 0) {
                 answered.tryFail("malformed :status from the next hop");
                 ctx.close();
                 return;
             }
-            Answer a = new Answer(code, headers, end);
-            if (context.nettyEventLoop().inEventLoop()) {
-                answered.tryComplete(a);
-            } else {
-                context.execute(() -> answered.tryComplete(a));
-            }
+            Answer a = new Answer(code, HeaderFields.regular(frame.headers()), end);
+            end.completeOnContext(answered, a);
+        }
+
+        /** Nothing before the answer's head: a tunnel's data follows it. */
+        @Override
+        protected boolean dataAllowed() {
+            return end != null && headDone;
         }
 
         @Override
-        protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-            if (end != null && headDone) {
-                end.inbound(frame.content());
-            } else {
-                frame.release();
-            }
-        }
-
-        @Override
-        protected void channelRead(ChannelHandlerContext ctx, Http3UnknownFrame frame) {
-            frame.release();
-        }
-
-        @Override
-        protected void channelInputClosed(ChannelHandlerContext ctx) {
-            if (end != null) {
-                end.inputClosed();
-            }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-            if (end != null) {
-                end.writabilityChanged();
-            }
-            super.channelWritabilityChanged(ctx);
-        }
-
-        @Override
-        protected void handleQuicException(ChannelHandlerContext ctx, QuicException e) {
-            failed(e);
-            super.handleQuicException(ctx, e);
-        }
-
-        @Override
-        protected void handleHttp3Exception(ChannelHandlerContext ctx, Http3Exception e) {
-            failed(e);
-            super.handleHttp3Exception(ctx, e);
-        }
-
-        private void failed(Throwable t) {
+        protected void failed(Throwable t) {
             answered.tryFail(t);
-            if (end != null) {
-                end.failed(t);
-            }
+            super.failed(t);
         }
     }
 }

@@ -102,6 +102,11 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
         }
     }
 
+    /** Completes {@code promise} on this end's context thread (a next hop's answer to a request on this stream). */
+    public <T> void completeOnContext(io.vertx.core.Promise<T> promise, T value) {
+        deliver(value, promise::tryComplete);
+    }
+
     /** On the context's thread: at once when this is it (the listener's case), else queued to it. */
     private <T> void deliver(T value, Handler<T> h) {
         if (context.nettyEventLoop().inEventLoop()) {
