@@ -15,9 +15,10 @@ public record Limits(
         int maxStreamResetsPer30s) {
 
     /**
-     * Stream resets a client may send on one HTTP/2 connection per 30 s before it is sent GOAWAY (the Rapid Reset
-     * defence, CVE-2023-44487). Vert.x's default, 200, is a browser's budget; one A→B connection carries many
-     * users' tunnels and resets one for every user who leaves mid-transfer, so B needs more.
+     * Streams a client may reset before they were answered, on one HTTP/2 connection per 30 s, before it is sent
+     * GOAWAY (the Rapid Reset defence, CVE-2023-44487). Resets of answered tunnels are not counted: one A→B
+     * connection carries many users' tunnels and resets one for every user who leaves mid-transfer. Those that
+     * are counted still include A's users who leave while B dials, hence more than a browser's budget (200).
      */
     public static final int DEFAULT_MAX_STREAM_RESETS_PER_30S = 2000;
 

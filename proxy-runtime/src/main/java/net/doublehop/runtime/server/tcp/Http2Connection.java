@@ -19,8 +19,8 @@ import net.doublehop.runtime.server.Http2Windows;
  * {@code limits.max-concurrent-streams} streams, 1 MiB stream windows and a connection window sized so no stalled
  * tunnel can starve the others ({@link Http2Windows}), 64 KiB frames, header lists up to
  * {@code limits.max-header-size}, and {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} (RFC 8441 §3) so clients may send
- * extended CONNECT, which CONNECT-UDP over HTTP/2 needs (RFC 9298 §3.3). Stream resets beyond
- * {@code limits.max-stream-resets-per-30s} end the connection (the Rapid Reset defence, CVE-2023-44487).
+ * extended CONNECT, which CONNECT-UDP over HTTP/2 needs (RFC 9298 §3.3). Streams reset before their answer
+ * beyond {@code limits.max-stream-resets-per-30s} end the connection (the Rapid Reset defence, CVE-2023-44487).
  */
 final class Http2Connection implements TcpConnections.Drainable {
 
@@ -44,14 +44,17 @@ final class Http2Connection implements TcpConnections.Drainable {
                 .connectProtocolEnabled(true);
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
-                .decoderEnforceMaxRstFramesPerWindow(limits.maxStreamResetsPer30s(), 30)
+                // Our own Rapid Reset defence counts only resets before the answer (EarlyResets); Netty's
+                // counts every RST_STREAM, including each user's leaving on A's shared connection.
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
                 // Shutdown's own drain decides how long streams may run; a close is a close.
                 .gracefulShutdownTimeoutMillis(0)
                 .build();
+        EarlyResets earlyResets = new EarlyResets(limits.maxStreamResetsPer30s(), System.nanoTime());
         Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.pipeline().addLast(new Http2StreamHandler(scope));
+                stream.pipeline().addLast(new Http2StreamHandler(scope, earlyResets));
             }
         });
         ch.pipeline()

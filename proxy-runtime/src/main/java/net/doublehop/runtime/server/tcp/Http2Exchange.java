@@ -149,6 +149,11 @@ final class Http2Exchange implements ProxyExchange {
         this.resetHandler = handler;
     }
 
+    /** Whether this side answered or reset the stream (unlike {@link #answered()}, not merely "too late to"). */
+    boolean answerSent() {
+        return answered;
+    }
+
     /** The client sent RST_STREAM. */
     void peerReset() {
         answered = true;

@@ -1,8 +1,12 @@
 package net.doublehop.runtime.server.tcp;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -15,12 +19,16 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
 
+    private static final System.Logger LOG = System.getLogger(Http2StreamHandler.class.getName());
+
     private final ListenerScope scope;
+    private final EarlyResets earlyResets;
     private Http2StreamEnd end;
     private Http2Exchange exchange;
 
-    Http2StreamHandler(ListenerScope scope) {
+    Http2StreamHandler(ListenerScope scope, EarlyResets earlyResets) {
         this.scope = scope;
+        this.earlyResets = earlyResets;
     }
 
     @Override
@@ -55,10 +63,21 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2ResetFrame) {
+            boolean early = exchange == null || !exchange.answerSent();
             if (exchange != null) {
                 exchange.peerReset();
             }
             ctx.close(); // at once, even with data still queued for a reader that stopped
+            if (early && !earlyResets.allow(System.nanoTime())) {
+                Channel connection = ctx.channel().parent();
+                if (connection.isActive()) {
+                    LOG.log(System.Logger.Level.WARNING, "an HTTP/2 client reset more than {0} unanswered streams"
+                            + " in 30 s (limits.max-stream-resets-per-30s): GOAWAY ENHANCE_YOUR_CALM, connection"
+                            + " closed", scope.limits().maxStreamResetsPer30s());
+                    connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.ENHANCE_YOUR_CALM))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }
+            }
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -1,0 +1,65 @@
+package net.doublehop.proxyb.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Rapid Reset defence (CVE-2023-44487) on B's HTTP/2 listener, driven by Node's {@code http2} client: streams
+ * reset before their answer count against {@code limits.max-stream-resets-per-30s}; resets of answered tunnels,
+ * which Proxy A sends for every user who leaves, do not.
+ */
+class RapidResetTest {
+
+    private static final int LIMIT = 20;
+    private static final int ENHANCE_YOUR_CALM = 0xb;
+    private static ProxyBFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new ProxyBFixture("limits: {max-stream-resets-per-30s: " + LIMIT + "}\n");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    @Test
+    void resetsOfAnsweredTunnelsNeverCostTheConnection() throws Exception {
+        JsonNode r = node("answered", 3 * LIMIT);
+        assertThat(r.get("answered").asInt()).isEqualTo(3 * LIMIT);
+        assertThat(r.get("goaway").isNull()).as(r.toString()).isTrue();
+        assertThat(r.get("finalStatus").asInt()).as(r.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void resetsBeforeTheAnswerBeyondTheLimitGetGoAway() throws Exception {
+        JsonNode r = node("early", 3 * LIMIT);
+        assertThat(r.get("goaway").asInt()).as(r.toString()).isEqualTo(ENHANCE_YOUR_CALM);
+        assertThat(r.get("finalStatus").asInt()).as(r.toString()).isZero();
+        // the proxy serves the next connection as before
+        assertThat(node("answered", 1).get("finalStatus").asInt()).isEqualTo(200);
+    }
+
+    private static JsonNode node(String mode, int count) throws Exception {
+        Path script = Path.of("src/test/resources/node/h2-resets.js").toAbsolutePath();
+        Process p = new ProcessBuilder("node", script.toString(), Integer.toString(fx.port()), fx.destEcho(),
+                Integer.toString(count), mode, "proxy-authorization: Preshared " + ProxyBFixture.PSK)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).hasSize(1);
+        return new ObjectMapper().readTree(lines.get(0));
+    }
+}
