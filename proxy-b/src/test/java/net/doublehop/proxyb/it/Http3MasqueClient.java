@@ -147,6 +147,25 @@ public final class Http3MasqueClient implements AutoCloseable {
         return flow;
     }
 
+    /**
+     * A classic CONNECT reset at once: HEADERS, then RESET_STREAM and STOP_SENDING with H3_REQUEST_CANCELLED, before
+     * any answer could arrive (what a Rapid Reset attacker does).
+     */
+    public void connectAndReset(String target, String... headers) throws Exception {
+        Http3Headers h = new DefaultHttp3Headers().method("CONNECT").authority(target);
+        for (int i = 0; i < headers.length; i += 2) {
+            h.add(headers[i].toLowerCase(java.util.Locale.ROOT), headers[i + 1]);
+        }
+        QuicStreamChannel stream = Http3.newRequestStream(quic, new Flow().handler()).get(10, TimeUnit.SECONDS);
+        stream.writeAndFlush(new DefaultHttp3HeadersFrame(h)).sync();
+        stream.shutdown(0x10c); // H3_REQUEST_CANCELLED, both directions
+    }
+
+    /** Whether the QUIC connection is still open. */
+    public boolean isOpen() {
+        return quic.isActive();
+    }
+
     /** Sends any request head (for malformed-request tests). */
     public Flow open(Http3Headers head) throws Exception {
         Flow flow = new Flow();
@@ -239,6 +258,11 @@ public final class Http3MasqueClient implements AutoCloseable {
 
         public boolean isOpen() {
             return stream.isActive();
+        }
+
+        /** Resets the stream both ways (RESET_STREAM and STOP_SENDING, H3_REQUEST_CANCELLED). */
+        public void reset() throws Exception {
+            stream.shutdown(0x10c).sync();
         }
 
         private Http3RequestStreamInboundHandler handler() {

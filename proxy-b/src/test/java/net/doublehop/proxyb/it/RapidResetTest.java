@@ -13,7 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Rapid Reset defence (CVE-2023-44487) on B's HTTP/2 listener, driven by Node's {@code http2} client: streams
+ * The Rapid Reset defence (CVE-2023-44487) on B's HTTP/2 listener, driven by Node's {@code http2} client, and on its
+ * HTTP/3 listener, driven by Netty's QUIC client: streams
  * reset before their answer count against {@code limits.max-stream-resets-per-30s}; resets of answered tunnels,
  * which Proxy A sends for every user who leaves, do not.
  */
@@ -21,11 +22,17 @@ class RapidResetTest {
 
     private static final int LIMIT = 20;
     private static final int ENHANCE_YOUR_CALM = 0xb;
+    private static final String PSK = "Preshared " + ProxyBFixture.PSK;
     private static ProxyBFixture fx;
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new ProxyBFixture("limits: {max-stream-resets-per-30s: " + LIMIT + "}\n");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // HTTP/3 listens on the same port number, over UDP
+        }
+        fx = new ProxyBFixture(ProxyBFixture.BASE_YAML.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port),
+                "http3: true\nlimits: {max-stream-resets-per-30s: " + LIMIT + "}\n");
     }
 
     @AfterAll
@@ -48,6 +55,40 @@ class RapidResetTest {
         assertThat(r.get("finalStatus").asInt()).as(r.toString()).isZero();
         // the proxy serves the next connection as before
         assertThat(node("answered", 1).get("finalStatus").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void http3ResetsOfAnsweredTunnelsNeverCostTheConnection() throws Exception {
+        try (Http3MasqueClient h3 = new Http3MasqueClient("127.0.0.1", fx.port(), false)) {
+            for (int i = 0; i < 3 * LIMIT; i++) {
+                Http3MasqueClient.Flow flow = h3.connect(fx.destEcho(), "proxy-authorization", PSK);
+                assertThat(flow.status()).isEqualTo(200);
+                flow.reset();
+            }
+            Thread.sleep(200);
+            assertThat(h3.isOpen()).isTrue();
+            assertThat(h3.connect(fx.destEcho(), "proxy-authorization", PSK).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void http3ResetsBeforeTheAnswerBeyondTheLimitCloseTheConnection() throws Exception {
+        try (Http3MasqueClient h3 = new Http3MasqueClient("127.0.0.1", fx.port(), false)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int sent = 0;
+            while (h3.isOpen() && sent < 10 * LIMIT && System.nanoTime() < deadline) {
+                h3.connectAndReset(fx.destEcho(), "proxy-authorization", PSK);
+                sent++;
+            }
+            while (h3.isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(h3.isOpen()).as("connection open after %d early resets", sent).isFalse();
+            assertThat(sent).isGreaterThan(LIMIT);
+        }
+        try (Http3MasqueClient h3 = new Http3MasqueClient("127.0.0.1", fx.port(), false)) {
+            assertThat(h3.connect(fx.destEcho(), "proxy-authorization", PSK).status()).isEqualTo(200);
+        }
     }
 
     private static JsonNode node(String mode, int count) throws Exception {

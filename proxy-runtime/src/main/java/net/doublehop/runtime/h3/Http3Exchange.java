@@ -155,6 +155,15 @@ final class Http3Exchange implements ProxyExchange {
         this.resetHandler = handler;
     }
 
+    /** Whether this side answered or reset the stream (unlike {@link #answered()}, not merely "too late to"). */
+    boolean answerSent() {
+        return answered;
+    }
+
+    QuicStreamChannel streamChannel() {
+        return stream;
+    }
+
     /** The stream closed under a running tunnel: the client reset it, or the connection went. */
     void streamClosed() {
         Runnable h = resetHandler;

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.util.AttributeKey;
 import net.doublehop.runtime.server.Listener;
 import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.server.EarlyResets;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.server.ProxyExchange;
 
@@ -85,6 +86,7 @@ public final class Http3Listener extends VerticleBase implements Listener {
                     protected void initChannel(QuicChannel ch) {
                         track(ch);
                         Http3Datagrams datagrams = Http3Datagrams.attach(ch);
+                        EarlyResets earlyResets = new EarlyResets(limits.maxStreamResetsPer30s(), System.nanoTime());
                         ch.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
@@ -92,7 +94,7 @@ public final class Http3Listener extends VerticleBase implements Listener {
                                         AtomicInteger open = ch.attr(OPEN_STREAMS).get();
                                         open.incrementAndGet();
                                         stream.closeFuture().addListener(f -> open.decrementAndGet());
-                                        stream.pipeline().addLast(new Http3RequestHandler(ctx, flow));
+                                        stream.pipeline().addLast(new Http3RequestHandler(ctx, flow, earlyResets));
                                     }
                                 }, datagrams.peerSettings(), null, settings(), true));
                         ch.pipeline().addLast(datagrams.inbound());

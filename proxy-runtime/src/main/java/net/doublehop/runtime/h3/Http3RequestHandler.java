@@ -1,10 +1,16 @@
 package net.doublehop.runtime.h3;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.vertx.core.Handler;
 import io.vertx.core.internal.ContextInternal;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import net.doublehop.runtime.server.EarlyResets;
 import net.doublehop.runtime.server.ProxyExchange;
 
 /**
@@ -14,13 +20,39 @@ import net.doublehop.runtime.server.ProxyExchange;
  */
 final class Http3RequestHandler extends Http3StreamHandler {
 
+    /** HTTP/3's H3_EXCESSIVE_LOAD (RFC 9114 §8.1): the peer is generating excessive load. */
+    static final int H3_EXCESSIVE_LOAD = 0x107;
+    private static final Logger LOG = System.getLogger(Http3RequestHandler.class.getName());
+
     private final ContextInternal context;
     private final Handler<ProxyExchange> flow;
+    private final EarlyResets earlyResets;
     private Http3Exchange exchange;
 
-    Http3RequestHandler(ContextInternal context, Handler<ProxyExchange> flow) {
+    Http3RequestHandler(ContextInternal context, Handler<ProxyExchange> flow, EarlyResets earlyResets) {
         this.context = context;
         this.flow = flow;
+        this.earlyResets = earlyResets;
+    }
+
+    /**
+     * The stream failed: a peer's RESET_STREAM / STOP_SENDING or a malformed frame. Before the answer that is what a
+     * Rapid Reset attack does (each request costs us authentication and a dial), so it counts against the
+     * connection's budget; beyond it the whole QUIC connection is closed.
+     */
+    @Override
+    protected void failed(Throwable t) {
+        super.failed(t);
+        if (exchange != null && !exchange.answerSent()) {
+            QuicChannel connection = (QuicChannel) exchange.streamChannel().parent();
+            if (connection.isActive() && !earlyResets.allow(System.nanoTime())) {
+                LOG.log(Level.WARNING, "an HTTP/3 client reset more than {0} unanswered streams in 30 s"
+                        + " (limits.max-stream-resets-per-30s): connection closed with H3_EXCESSIVE_LOAD",
+                        earlyResets.max());
+                connection.close(true, H3_EXCESSIVE_LOAD,
+                        Unpooled.copiedBuffer("too many requests reset", StandardCharsets.US_ASCII));
+            }
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import net.doublehop.runtime.config.Limits;
+import net.doublehop.runtime.server.EarlyResets;
 import net.doublehop.runtime.server.Http2Windows;
 
 /**

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import net.doublehop.runtime.server.EarlyResets;
 
 /**
  * One HTTP/2 request stream: its HEADERS become an {@link Http2Exchange} handed to the flow, its DATA and

@@ -1,9 +1,9 @@
-package net.doublehop.runtime.server.tcp;
+package net.doublehop.runtime.server;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Rapid Reset defence (CVE-2023-44487) of one HTTP/2 connection: how many streams the client reset before they
+ * The Rapid Reset defence (CVE-2023-44487) of one HTTP/2 or HTTP/3 connection: how many streams the client reset before they
  * were answered, per 30 s. That is the attack's signature: each such stream costs the server a request's work
  * (here: authentication, a signature check, a dial) while never counting against the stream limit for long.
  *
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * hundred departures a second, counting them (as Netty's per-frame limit does) made B cut every user's tunnel
  * with GOAWAY. One instance per connection, used on its event loop only.
  */
-final class EarlyResets {
+public final class EarlyResets {
 
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -20,13 +20,18 @@ final class EarlyResets {
     private long windowStart;
     private int count;
 
-    EarlyResets(int maxPer30s, long now) {
+    public EarlyResets(int maxPer30s, long now) {
         this.max = maxPer30s;
         this.windowStart = now;
     }
 
+    /** The budget per 30 s ({@code limits.max-stream-resets-per-30s}). */
+    public int max() {
+        return max;
+    }
+
     /** Counts one early reset at {@code now}; false once the connection is over its budget. */
-    boolean allow(long now) {
+    public boolean allow(long now) {
         if (now - windowStart >= WINDOW_NANOS) {
             windowStart = now;
             count = 0;
