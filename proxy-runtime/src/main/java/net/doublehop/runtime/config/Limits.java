@@ -15,8 +15,8 @@ public record Limits(
         int maxStreamResetsPer30s) {
 
     /**
-     * Streams a client may reset before they were answered, on one HTTP/2 connection per 30 s, before it is sent
-     * GOAWAY (the Rapid Reset defence, CVE-2023-44487). Resets of answered tunnels are not counted: one A→B
+     * Streams a client may reset before they were answered, on one HTTP/2 or HTTP/3 connection per 30 s, before it is
+     * cut off (the Rapid Reset defence, CVE-2023-44487). Resets of answered tunnels are not counted: one A→B
      * connection carries many users' tunnels and resets one for every user who leaves mid-transfer. Those that
      * are counted still include A's users who leave while B dials, hence more than a browser's budget (200).
      */
