@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What A does when B misbehaves on the HTTP/2 connection itself (a {@link FakeNextHop} in B's place, behind B's
- * certificate): silence is a 504 within the connect timeout and no stream left at B; a stream B refused before
- * answering (GOAWAY, REFUSED_STREAM) goes once more on a fresh connection, and the user never notices.
+ * certificate): silence is a 504 within the connect timeout and no stream left at B; a user leaving first resets
+ * the stream at once; a stream B refused before answering (GOAWAY, REFUSED_STREAM) goes once more on a fresh
+ * connection, and the user never notices.
  */
 class NextHopFailuresTest {
 
@@ -44,6 +45,27 @@ class NextHopFailuresTest {
             assertThat(b.requests.get()).isEqualTo(1);
             assertThat(b.authorities).containsExactly("example.test:443");
             await(() -> b.resetsFromA.get() == 1);
+        }
+    }
+
+    /** A user leaving while B works on its CONNECT: the stream to B is reset at once, not when the timeout strikes. */
+    @Test
+    void aUserLeavingBeforeTheAnswerResetsTheStreamAtOnce() throws Exception {
+        try (DoubleHopFixture fx = new DoubleHopFixture();
+                FakeNextHop b = new FakeNextHop(fx.dir.resolve("b.crt"), fx.dir.resolve("b.key"), Behaviour.SILENT)) {
+            ProxyA a = startA(fx, b);
+            try {
+                RawProxyClient c = new RawProxyClient(a.port(), true);
+                c.send("CONNECT example.test:443 HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n\r\n");
+                await(() -> b.requests.get() == 1);
+                long left = System.nanoTime();
+                c.close();
+                await(() -> b.resetsFromA.get() == 1);
+                // well before the 2 s answer timeout
+                assertThat(Duration.ofNanos(System.nanoTime() - left)).isLessThan(Duration.ofMillis(1_500));
+            } finally {
+                a.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+            }
         }
     }
 
