@@ -298,8 +298,7 @@ public final class ProxyA {
                 selfSigned.delete();
             }
             return (admin == null ? Future.<Void>succeededFuture() : admin.close()).eventually(() -> {
-                udpUpstream.close();
-                return upstream.close();
+                return Future.join(udpUpstream.close(), upstream.close()).mapEmpty();
             });
         });
         return stopping;

@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -87,9 +85,9 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
         ConnectTarget[] target = new ConnectTarget[1];
         boolean udp = ConnectTargets.isConnectUdp(req);
         String method = udp ? "connect-udp" : "connect";
-        // The client giving up before the tunnel starts (its connection or stream closed): a CONNECT-UDP attempt
-        // to B is then abandoned at once (see UdpUpstream.open); a CONNECT stream to B is reset when B's
-        // answer finds the client gone (see answer()). Replaced by the tunnel's own handler once it runs.
+        // The client giving up before the tunnel starts (its connection or stream closed): the request to B is
+        // then abandoned at once, its stream reset (see UpstreamPool). Replaced by the tunnel's own handler once
+        // it runs.
         Promise<Void> clientGone = Promise.promise();
         req.resetHandler(clientGone::tryComplete);
         Future.<Void>succeededFuture()
@@ -107,8 +105,8 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                                 .compose(b -> answerUdp(req, start, b))
                                 .map(legs -> (Runnable) () -> bridge(req, protocol, legs, u));
                     }
-                    return upstream.open(target[0], headers)
-                            .compose(answer -> answer(req, start, answer.response()))
+                    return upstream.open(target[0], headers, clientGone.future())
+                            .compose(b -> answer(req, start, b))
                             .map(legs -> (Runnable) () -> relay(req, protocol, method, legs, u));
                 })
                 .onSuccess(Runnable::run)
@@ -144,23 +142,19 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     }
 
     /** B's 2xx becomes ours (with both Server-Timing entries); anything else is passed back as B said it. */
-    private Future<Tunnel.Legs> answer(ProxyExchange req, long start, HttpClientResponse b) {
-        String bTiming = b.getHeader(HeaderNames.SERVER_TIMING);
-        if (b.statusCode() / 100 == 2) {
+    private Future<Tunnel.Legs> answer(ProxyExchange req, long start, NextHopAnswer b) {
+        String bTiming = b.header(HeaderNames.SERVER_TIMING);
+        if (b.status() / 100 == 2) {
             req.responseHeaders().set(HeaderNames.SERVER_TIMING, timing(bTiming, start));
-            NetSocket toB = b.netSocket();
-            // The tunnel learns of a failed B leg through toB; without a handler here Vert.x would also log
-            // every reset of this stream (ours included) as SEVERE.
-            b.request().exceptionHandler(t -> { });
-            // The HTTP/2 or HTTP/3 stream to B is reset when the tunnel aborts, or when the client went away
-            // before we could relay: nothing must stay open at B.
-            TunnelEnd destination = TunnelEnd.stream(toB, () -> b.request().reset());
+            // The stream to B; the tunnel resets it when it aborts. When the client went away before we could
+            // relay, it is reset here: nothing must stay open at B.
+            TunnelEnd destination = b.tunnel();
             return req.accept()
                     .map(client -> new Tunnel.Legs(client, destination))
-                    .onFailure(e -> b.request().reset());
+                    .onFailure(e -> b.abandon());
         }
-        b.netSocket().close();
-        return passBack(req, start, b.statusCode(), b.getHeader(HeaderNames.PROXY_STATUS), bTiming);
+        b.abandon();
+        return passBack(req, start, b.status(), b.header(HeaderNames.PROXY_STATUS), bTiming);
     }
 
     /** The same for CONNECT-UDP: B's success (2xx, or 101 over HTTP/1.1) becomes ours, in the client's version. */

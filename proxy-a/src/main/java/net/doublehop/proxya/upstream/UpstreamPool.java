@@ -1,37 +1,38 @@
 package net.doublehop.proxya.upstream;
 
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
+import io.netty.handler.codec.http3.Http3Headers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientConfig;
-import io.vertx.core.http.HttpClientConnection;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpConnectOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import io.vertx.core.internal.ContextInternal;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.BiFunction;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
-import net.doublehop.protocol.masque.MasqueUriTemplate;
-import net.doublehop.protocol.masque.UdpTarget;
 import net.doublehop.proxya.config.ProxyAConfig;
-import net.doublehop.runtime.server.ConnectionTracker;
-import net.doublehop.runtime.server.Http2Windows;
+import net.doublehop.runtime.h2.Http2ClientConnection;
+import net.doublehop.runtime.h2.Http2Tls;
+import net.doublehop.runtime.h3.Http3ClientConnection;
+import net.doublehop.runtime.h3.QuicTls;
+import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.relay.NextHopConnection;
 
 /**
- * A→B connections: HTTP/2 over TLS, a few of them, each carrying many CONNECT streams. Requests go on an
- * explicit {@link HttpClientConnection} because that is what multiplexes CONNECT in Vert.x (DESIGN.md §4).
- * A connection that breaks is dropped and the next tunnel opens a new one; a tunnel whose stream could not
- * even be created on a dying connection is retried once on a fresh one.
+ * A→B connections (HTTP/2 over TLS, or HTTP/3 with {@code upstream.protocol: h3}) on Netty's codecs, a few of them
+ * each carrying many streams ({@link NextHopConnections}), and the requests sent on them: CONNECT here, CONNECT-UDP
+ * from {@link UdpUpstream}. Netty's codecs rather than Vert.x's HTTP client: a tunnel's data then stays in the
+ * frames' own buffers both ways, where Vert.x copied every DATA frame to the heap and the TLS handler copied it back.
+ *
+ * <p>Each request is bounded twice by {@code upstream.connect-timeout}: a connection (504 connection_timeout), then
+ * B's answer (504 http_response_timeout, the stream reset). One that fails before B answered (GOAWAY, REFUSED_STREAM,
+ * the connection died) is retried once on another connection.
  */
 public final class UpstreamPool {
 
@@ -48,187 +49,135 @@ public final class UpstreamPool {
     /** Above this many streams on every connection, open another (up to max-connections) to spread load. */
     static final int SPREAD_ABOVE_STREAMS = 100;
 
+    /** QUIC closes a connection idle this long; B's side decides too. */
+    private static final Duration QUIC_IDLE = Duration.ofMinutes(5);
+
     private final Vertx vertx;
-    private final HttpClientAgent client;
-    /**
-     * CONNECT-UDP to B rides HTTP/1.1 upgrades, one dedicated connection per flow (Vert.x has no extended
-     * CONNECT); its pool is never used, see {@link #openUdp}.
-     */
-    private final HttpClientAgent udpClient;
     private final ProxyAConfig.Upstream settings;
-    private final List<HttpClientConnection> live = new ArrayList<>();
-    private int connecting;
-    private final List<Promise<HttpClientConnection>> waiting = new ArrayList<>();
+    private final NextHopConnections<Http2ClientConnection> h2;
+    private final NextHopConnections<Http3ClientConnection> h3;
 
     public UpstreamPool(Vertx vertx, ProxyAConfig.Upstream settings) {
         this.vertx = vertx;
         this.settings = settings;
-        HttpClientOptions o = new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setSsl(true)
-                .setUseAlpn(true)
-                .setConnectTimeout((int) settings.connectTimeout().toMillis())
-                .setTcpNoDelay(true)
-                .setVerifyHost(!settings.insecure())
-                // Both ends are ours: TLS 1.3 only on the A→B leg.
-                .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.3"));
-        o.getInitialSettings().setInitialWindowSize(Http2Windows.STREAM).setMaxFrameSize(64 * 1024);
-        if (!settings.http3()) {
-            net.doublehop.runtime.server.TlsEngine.apply(o); // QUIC brings its own BoringSSL
+        InetSocketAddress b = new InetSocketAddress(settings.host(), settings.port());
+        if (settings.http3()) {
+            var tls = QuicTls.client(vertx, settings.trust(), settings.clientCertificate(), settings.clientKey(),
+                    settings.insecure());
+            this.h3 = new NextHopConnections<>(settings.maxConnections(), SPREAD_ABOVE_STREAMS,
+                    ctx -> Http3ClientConnection.connect(ctx, b, settings.host(), tls, settings.connectTimeout(),
+                            QUIC_IDLE));
+            this.h2 = null;
+        } else {
+            var tls = Http2Tls.client(vertx, settings.trust(), settings.clientCertificate(), settings.clientKey(),
+                    settings.insecure());
+            this.h2 = new NextHopConnections<>(settings.maxConnections(), SPREAD_ABOVE_STREAMS,
+                    ctx -> Http2ClientConnection.connect(ctx, b, settings.host(), tls, settings.connectTimeout()));
+            this.h3 = null;
         }
-        if (settings.insecure()) {
-            o.setTrustAll(true);
-        }
-        settings.trust().ifPresent(t -> o.setTrustOptions(new PemTrustOptions().addCertPath(t.toString())));
-        settings.clientCertificate().ifPresent(c -> o.setKeyCertOptions(new PemKeyCertOptions()
-                .setCertPath(c.toString()).setKeyPath(settings.clientKey().orElseThrow().toString())));
-        this.udpClient = vertx.createHttpClient(new HttpClientOptions(o).setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setAlpnVersions(List.of(HttpVersion.HTTP_1_1)));
-        // HTTP/3 to B (upstream.protocol: h3): the same TLS material over QUIC; Vert.x takes it separately there.
-        this.client = settings.http3()
-                ? vertx.createHttpClient(new HttpClientConfig(o).setVersions(HttpVersion.HTTP_3), o.getSslOptions())
-                : vertx.createHttpClient(o);
     }
 
-    /** What B answered: its response (status, headers) and, on 2xx, the tunnel. */
-    public record Answer(HttpClientResponse response) { }
+    /** A request to B in either protocol; {@code cancelled} completing before the answer resets its stream. */
+    interface Request {
+        Future<? extends NextHopAnswer> send(Http2ClientConnection c, Future<?> cancelled);
 
-    public Future<Answer> open(ConnectTarget target, MultiMap headers) {
-        return open(target, headers, true);
-    }
-
-    private Future<Answer> open(ConnectTarget target, MultiMap headers, boolean mayRetry) {
-        return connection().compose(conn -> conn.request(new RequestOptions()
-                        .setMethod(HttpMethod.CONNECT)
-                        // Vert.x validates the host as an authority's: an IPv6 literal needs its brackets
-                        .setHost(ConnectAuthority.of(target).bracketedHost())
-                        .setPort(target.port())
-                        .setHeaders(headers))
-                // CONNECT needs host and port in :authority; see ConnectAuthority.
-                .compose(req -> req.authority(ConnectAuthority.of(target)).connect())
-                .map(Answer::new)
-                .recover(err -> {
-                    // The stream failed before B answered: take this connection out of rotation (its open
-                    // streams go on) and try once more on another.
-                    drop(conn);
-                    return mayRetry ? open(target, headers, false) : Future.failedFuture(UNAVAILABLE);
-                }), err -> Future.failedFuture(UNAVAILABLE));
+        Future<? extends NextHopAnswer> send(Http3ClientConnection c, Future<?> cancelled);
     }
 
     /**
-     * A CONNECT-UDP flow to B: {@code GET} on B's default template with {@code Upgrade: connect-udp}, on a
-     * connection of its own.
+     * CONNECT to {@code target} through B (RFC 9113 §8.5, RFC 9114 §4.4: only :method and :authority).
      *
-     * <p>Not a pooled request: an upgraded HTTP/1.1 connection <em>is</em> the flow and never returns to a pool,
-     * so a pool only limited how many flows could exist at once (Vert.x's default, 5 per host, left the 6th
-     * waiting forever) without ever saving a handshake. Each flow therefore opens a dedicated connection. Both
-     * steps are bounded by {@code upstream.connect-timeout} (also A's {@code limits.connect-timeout}): the
-     * connection (TCP and TLS) and B's answer, 504 either way. Whenever the attempt ends without an answer
-     * passed on (timeout, or {@code abandoned} completing because the client went away) the connection is
-     * closed, so B never keeps a flow that nobody will use.
-     *
-     * @param abandoned completes when the client gives up before the answer
+     * @param abandoned completes when the client goes away; a stream not yet answered is then reset
      */
-    public Future<Answer> openUdp(ConnectTarget target, MultiMap headers, Future<?> abandoned) {
-        String path = settings.udpTemplate()
-                .expandPathAndQuery(new UdpTarget(target.host(), target.port()));
-        headers.set("connection", "Upgrade").set("upgrade", "connect-udp").set("capsule-protocol", "?1");
+    public Future<NextHopAnswer> open(ConnectTarget target, MultiMap headers, Future<?> abandoned) {
+        // host and port always, an IPv6 literal in brackets (see ConnectAuthority)
+        String authority = ConnectAuthority.of(target).toString();
+        return send(new Request() {
+            @Override
+            public Future<? extends NextHopAnswer> send(Http2ClientConnection c, Future<?> cancelled) {
+                Http2Headers h = new DefaultHttp2Headers().method("CONNECT").authority(authority);
+                headers.forEach(e -> h.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+                return c.request(h, cancelled);
+            }
+
+            @Override
+            public Future<? extends NextHopAnswer> send(Http3ClientConnection c, Future<?> cancelled) {
+                Http3Headers h = new DefaultHttp3Headers().method("CONNECT").authority(authority);
+                headers.forEach(e -> h.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+                return c.request(h, cancelled);
+            }
+        }, abandoned);
+    }
+
+    /** Sends {@code request} on a pooled connection of the configured protocol, from the caller's context. */
+    Future<NextHopAnswer> send(Request request, Future<?> abandoned) {
+        ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
+        return h3 != null
+                ? attempt(h3, ctx, request::send, abandoned, null, true)
+                : attempt(h2, ctx, request::send, abandoned, null, true);
+    }
+
+    private <C extends NextHopConnection> Future<NextHopAnswer> attempt(NextHopConnections<C> pool,
+            ContextInternal ctx, BiFunction<C, Future<?>, Future<? extends NextHopAnswer>> send, Future<?> abandoned,
+            C avoid, boolean mayRetry) {
         long timeoutMs = Math.max(1, settings.connectTimeout().toMillis());
-        Promise<Answer> answer = Promise.promise();
-        abandoned.onComplete(v -> answer.tryFail(ABANDONED));
-        long[] timer = {vertx.setTimer(timeoutMs, id -> answer.tryFail(CONNECT_TIMEOUT))};
-        udpClient.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
-                .onComplete(connected -> {
-                    vertx.cancelTimer(timer[0]);
-                    if (connected.failed()) {
-                        answer.tryFail(UNAVAILABLE);
-                        return;
-                    }
-                    HttpClientConnection conn = connected.result();
-                    conn.exceptionHandler(ConnectionTracker::logQuietly);
-                    // From here on, an attempt that fails (now or later) takes its connection with it.
-                    answer.future().onFailure(e -> conn.close());
-                    if (answer.future().isComplete()) {
-                        return;
-                    }
-                    timer[0] = vertx.setTimer(timeoutMs, id -> answer.tryFail(ANSWER_TIMEOUT));
-                    conn.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(settings.host())
-                                    .setPort(settings.port()).setURI(path).setHeaders(headers))
-                            .compose(req -> req.exceptionHandler(t -> { }).connect())
-                            .onComplete(response -> {
-                                vertx.cancelTimer(timer[0]);
-                                if (response.succeeded()) {
-                                    answer.tryComplete(new Answer(response.result()));
-                                } else {
-                                    answer.tryFail(UNAVAILABLE);
-                                }
-                            });
-                });
-        return answer.future();
-    }
-
-    /** The least-loaded live connection with a free stream, or a new one while under max-connections. */
-    private synchronized Future<HttpClientConnection> connection() {
-        HttpClientConnection best = live.stream()
-                .filter(c -> c.activeStreams() < c.maxActiveStreams())
-                .min(Comparator.comparingLong(HttpClientConnection::activeStreams)).orElse(null);
-        boolean roomForMore = live.size() + connecting < settings.maxConnections();
-        if (best != null && (best.activeStreams() < SPREAD_ABOVE_STREAMS || !roomForMore)) {
-            return Future.succeededFuture(best);
-        }
-        if (!roomForMore) {
-            if (!live.isEmpty()) {
-                return Future.succeededFuture(live.stream()
-                        .min(Comparator.comparingLong(HttpClientConnection::activeStreams)).orElseThrow());
+        Promise<NextHopAnswer> result = ctx.promise();
+        abandoned.onComplete(v -> result.tryFail(ABANDONED));
+        long connectTimer = vertx.setTimer(timeoutMs, id -> result.tryFail(CONNECT_TIMEOUT));
+        pool.acquire(ctx, avoid).onComplete(acquired -> {
+            vertx.cancelTimer(connectTimer);
+            if (result.future().isComplete()) {
+                return; // timed out or abandoned; a connection that came late stays for the next requests
             }
-            Promise<HttpClientConnection> p = Promise.promise();
-            waiting.add(p);
-            return p.future();
-        }
-        connecting++;
-        return client.connect(new HttpConnectOptions().setHost(settings.host()).setPort(settings.port()))
-                .andThen(ar -> connected(ar.succeeded() ? ar.result() : null, ar.cause()));
-    }
-
-    private synchronized void connected(HttpClientConnection conn, Throwable failure) {
-        connecting--;
-        if (conn != null) {
-            // Vert.x applies its connection-window option only to pooled connections; this one is explicit.
-            // B's SETTINGS say how many streams the connection may carry (see Http2Windows).
-            if (!settings.http3()) { // QUIC has its own per-stream and connection limits
-                conn.setWindowSize(Http2Windows.connection(conn.maxActiveStreams()));
+            if (acquired.failed()) {
+                result.tryFail(UNAVAILABLE);
+                return;
             }
-            live.add(conn);
-            conn.closeHandler(v -> drop(conn));
-            // After GOAWAY (B shutting down, or its reset-flood defence) B refuses new streams on this
-            // connection: take it out of rotation at once, its open streams go on.
-            conn.goAwayHandler(ga -> drop(conn));
-            conn.exceptionHandler(ConnectionTracker::logQuietly);
+            C conn = acquired.result();
+            // Whatever ends this attempt without an answer (the user leaving, B's silence) resets the stream.
+            Promise<Void> cancel = Promise.promise();
+            result.future().onFailure(e -> cancel.tryComplete());
+            long answerTimer = vertx.setTimer(timeoutMs, id -> result.tryFail(ANSWER_TIMEOUT));
+            send.apply(conn, cancel.future()).onComplete(answered -> {
+                vertx.cancelTimer(answerTimer);
+                if (answered.succeeded()) {
+                    settle(result, answered.result());
+                } else if (!result.future().isComplete() && mayRetry) {
+                    // Failed before B answered: B did not act on it, so once more on another connection.
+                    attempt(pool, ctx, send, abandoned, conn, false).onComplete(retried -> {
+                        if (retried.succeeded()) {
+                            settle(result, retried.result());
+                        } else {
+                            result.tryFail(retried.cause());
+                        }
+                    });
+                } else {
+                    result.tryFail(answered.cause() instanceof ProxyFailure f ? f : UNAVAILABLE);
+                }
+            });
+        });
+        return result.future();
+    }
+
+    /** An answer nobody waits for any more (the user left, the timeout struck) is dropped at B. */
+    private static void settle(Promise<NextHopAnswer> result, NextHopAnswer answer) {
+        if (!result.tryComplete(answer)) {
+            answer.abandon();
         }
-        List<Promise<HttpClientConnection>> ready = new ArrayList<>(waiting);
-        waiting.clear();
-        for (Promise<HttpClientConnection> p : ready) {
-            if (conn != null) {
-                p.tryComplete(conn);
-            } else {
-                p.tryFail(failure);
-            }
-        }
     }
 
-    private synchronized void drop(HttpClientConnection conn) {
-        live.remove(conn);
+    /** Usable connections to B. */
+    public int liveConnections() {
+        return h3 != null ? h3.live() : h2.live();
     }
 
-    public synchronized int liveConnections() {
-        return live.size();
-    }
-
+    /** Closes every connection to B, and the tunnels on them. */
     public Future<Void> close() {
-        return Future.join(client.close(), udpClient.close()).mapEmpty();
-    }
-
-    Vertx vertx() {
-        return vertx;
+        if (h3 != null) {
+            h3.close();
+        } else {
+            h2.close();
+        }
+        return Future.succeededFuture();
     }
 }

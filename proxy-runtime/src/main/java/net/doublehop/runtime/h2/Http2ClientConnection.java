@@ -33,8 +33,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.NextHopConnection;
 import net.doublehop.runtime.server.HeaderFields;
 import net.doublehop.runtime.relay.StreamAnswer;
 import net.doublehop.runtime.server.Http2Windows;
@@ -45,12 +47,15 @@ import net.doublehop.runtime.server.Http2Windows;
  * allowed it. Each request is a stream (a multiplex child channel); its answer carries the stream as a byte
  * tunnel end or as a capsule datagram end.
  */
-public final class Http2ClientConnection {
+public final class Http2ClientConnection implements NextHopConnection {
 
     private final ContextInternal context;
     private final Channel channel;
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean connectProtocol;
     private volatile boolean goingAway;
+    /** The server's SETTINGS_MAX_CONCURRENT_STREAMS; a stream beyond it would be refused. */
+    private volatile long maxStreams = Long.MAX_VALUE;
 
     private Http2ClientConnection(ContextInternal context, Channel channel) {
         this.context = context;
@@ -121,10 +126,17 @@ public final class Http2ClientConnection {
                     if (allowed != null) {
                         connectProtocol = allowed;
                     }
+                    Long max = settings.settings().maxConcurrentStreams();
+                    if (max != null) {
+                        maxStreams = max;
+                    }
                     Http2ClientConnection self = Http2ClientConnection.this;
                     context.execute(() -> ready.tryComplete(self));
                 } else if (msg instanceof Http2GoAwayFrame) {
+                    // No new streams (the server shuts down, or its reset-flood defence): the open ones go on,
+                    // and the connection closes once they are done (see request).
                     goingAway = true;
+                    closeIfIdleAndGoingAway();
                 }
                 ReferenceCountUtil.release(msg);
             }
@@ -144,8 +156,31 @@ public final class Http2ClientConnection {
     }
 
     /** True while new streams may be opened on this connection. */
+    @Override
     public boolean isUsable() {
-        return channel.isActive() && !goingAway;
+        return channel.isActive() && !goingAway && streams.get() < maxStreams;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
+    public int activeStreams() {
+        return streams.get();
+    }
+
+    @Override
+    public io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    /** A connection after GOAWAY serves only its open streams; once they are done nobody will use it. */
+    private void closeIfIdleAndGoingAway() {
+        if (goingAway && streams.get() == 0) {
+            channel.close();
+        }
     }
 
     /** Whether the server allowed extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL = 1). */
@@ -165,12 +200,15 @@ public final class Http2ClientConnection {
     public Future<Answer> request(Http2Headers head, Future<?> cancelled) {
         Promise<Answer> answered = context.promise();
         ResponseHandler handler = new ResponseHandler(answered);
+        streams.incrementAndGet();
         new Http2StreamChannelBootstrap(channel).handler(handler).open().addListener(created -> {
             if (!created.isSuccess()) {
+                streamClosed();
                 answered.tryFail(created.cause());
                 return;
             }
             Http2StreamChannel stream = (Http2StreamChannel) created.getNow();
+            stream.closeFuture().addListener(f -> streamClosed());
             handler.end = new Http2StreamEnd(stream, context);
             cancelled.onComplete(c -> {
                 if (answered.tryFail("cancelled")) {
@@ -188,6 +226,12 @@ public final class Http2ClientConnection {
         return answered.future();
     }
 
+    private void streamClosed() {
+        streams.decrementAndGet();
+        closeIfIdleAndGoingAway();
+    }
+
+    @Override
     public void close() {
         channel.close();
     }

@@ -22,7 +22,9 @@ import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.relay.NextHopConnection;
 import net.doublehop.runtime.server.HeaderFields;
 import net.doublehop.runtime.relay.StreamAnswer;
 
@@ -32,12 +34,13 @@ import net.doublehop.runtime.relay.StreamAnswer;
  * CONNECT (RFC 9220) and HTTP/3 datagrams (RFC 9297). Each request is a stream; its answer carries the stream as a
  * byte tunnel end or as a datagram end.
  */
-public final class Http3ClientConnection {
+public final class Http3ClientConnection implements NextHopConnection {
 
     private final ContextInternal context;
     private final Channel socket;
     private final QuicChannel quic;
     private final Http3Datagrams datagrams;
+    private final AtomicInteger streams = new AtomicInteger();
 
     private Http3ClientConnection(ContextInternal context, Channel socket, QuicChannel quic, Http3Datagrams datagrams) {
         this.context = context;
@@ -107,8 +110,29 @@ public final class Http3ClientConnection {
         return result.future();
     }
 
-    public boolean isActive() {
+    /** Connected, no GOAWAY from the server, and QUIC lets us open another bidirectional stream. */
+    @Override
+    public boolean isUsable() {
+        if (!quic.isActive() || quic.peerAllowedStreams(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) <= 0) {
+            return false;
+        }
+        Http3ClientConnectionHandler h = quic.pipeline().get(Http3ClientConnectionHandler.class);
+        return h != null && !h.isGoAwayReceived();
+    }
+
+    @Override
+    public boolean isOpen() {
         return quic.isActive();
+    }
+
+    @Override
+    public int activeStreams() {
+        return streams.get();
+    }
+
+    @Override
+    public io.netty.channel.EventLoop eventLoop() {
+        return quic.eventLoop();
     }
 
     /** Sends {@code head} on a new request stream; completes with the response head (any status). */
@@ -123,12 +147,15 @@ public final class Http3ClientConnection {
     public Future<Answer> request(Http3Headers head, Future<?> cancelled) {
         Promise<Answer> answered = context.promise();
         ResponseHandler handler = new ResponseHandler(answered);
+        streams.incrementAndGet();
         Http3.newRequestStream(quic, handler).addListener(created -> {
             if (!created.isSuccess()) {
+                streams.decrementAndGet();
                 answered.tryFail(created.cause());
                 return;
             }
             QuicStreamChannel stream = (QuicStreamChannel) created.getNow();
+            stream.closeFuture().addListener(f -> streams.decrementAndGet());
             handler.end = new Http3StreamEnd(stream, context);
             cancelled.onComplete(c -> {
                 if (answered.tryFail("cancelled")) {
@@ -145,6 +172,7 @@ public final class Http3ClientConnection {
         return answered.future();
     }
 
+    @Override
     public void close() {
         quic.close();
     }

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
 
 /**
@@ -32,6 +31,8 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     private boolean endDelivered;
     private boolean outputEnded;
     private ChannelFuture lastWrite;
+    /** Set by the relay from its own thread, read on the channel's. */
+    private volatile boolean passBuffers;
 
     protected ChannelStreamEnd(Channel channel, ContextInternal context) {
         this.channel = channel;
@@ -57,8 +58,7 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
 
     /** A chunk of data from the peer; takes ownership of {@code data}. */
     public void inbound(ByteBuf data) {
-        // Vert.x's safe buffer: a heap copy, releasing the frame's pooled buffer.
-        Buffer buf = BufferInternal.safeBuffer(data);
+        Buffer buf = NettyBuffers.inbound(data, passBuffers);
         if (handler == null || !held.isEmpty()) {
             held.add(buf);
             channel.config().setAutoRead(false);
@@ -90,7 +90,9 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
 
     /** Nobody will read this stream (the request was refused): drop what was held. */
     public void discard() {
-        held.clear();
+        while (!held.isEmpty()) {
+            NettyBuffers.drop(held.poll());
+        }
     }
 
     private void deliverEnd() {
@@ -145,11 +147,22 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     }
 
     @Override
+    public boolean takesBuffers() {
+        return true;
+    }
+
+    @Override
+    public void passBuffers() {
+        passBuffers = true;
+    }
+
+    @Override
     public void write(Buffer data) {
         if (outputEnded || !channel.isActive()) {
+            NettyBuffers.drop(data);
             return;
         }
-        lastWrite = writeData(((BufferInternal) data).getByteBuf());
+        lastWrite = writeData(NettyBuffers.outbound(data));
     }
 
     @Override
@@ -203,6 +216,7 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     @Override
     public void reset() {
         outputEnded = true;
+        discard();
         if (channel.isActive()) {
             writeReset();
         }

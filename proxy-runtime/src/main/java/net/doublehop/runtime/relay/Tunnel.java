@@ -100,6 +100,9 @@ public final class Tunnel implements Relay {
     }
 
     private void relay(TunnelEnd from, TunnelEnd to, Consumer<Integer> count) {
+        if (to.takesBuffers()) {
+            from.passBuffers(); // Netty channel to Netty channel: each chunk is written on, never copied
+        }
         from.handler(buf -> {
             lastActivityNanos = System.nanoTime();
             count.accept(buf.length());

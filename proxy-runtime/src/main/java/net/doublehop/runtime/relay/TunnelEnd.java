@@ -27,6 +27,21 @@ public interface TunnelEnd {
 
     void write(Buffer data);
 
+    /**
+     * Whether {@link #write} hands the data's own Netty buffer to Netty, which releases it once written (a Netty
+     * channel end). The relay then asks the other end to {@link #passBuffers pass} its frames' buffers uncopied.
+     */
+    default boolean takesBuffers() {
+        return false;
+    }
+
+    /**
+     * From now on, hand read data over as the frames' own buffers (see {@link NettyBuffers}) rather than heap
+     * copies: only for a relay that writes every chunk to an end that {@link #takesBuffers takes them}.
+     */
+    default void passBuffers() {
+    }
+
     boolean writeQueueFull();
 
     /** Called once the write queue has room again after {@link #writeQueueFull}. */

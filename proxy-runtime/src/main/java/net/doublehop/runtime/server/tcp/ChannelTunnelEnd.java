@@ -6,8 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
+import net.doublehop.runtime.relay.NettyBuffers;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
@@ -39,6 +39,7 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
     private boolean closed;
     private boolean closeDelivered;
     private boolean flushScheduled;
+    private boolean passBuffers;
 
     ChannelTunnelEnd(Channel channel, ContextInternal context) {
         this.channel = channel;
@@ -47,13 +48,13 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
 
     // --- from the channel's pipeline ---
 
-    /** Takes ownership of {@code data}: copied to a heap buffer (Vert.x's safe buffer) and released. */
+    /** Takes ownership of {@code data}: handed to the relay as is or as a heap copy (see {@link NettyBuffers}). */
     final void inbound(ByteBuf data) {
         if (discarding || !data.isReadable()) {
             data.release();
             return;
         }
-        Buffer buf = BufferInternal.safeBuffer(data);
+        Buffer buf = NettyBuffers.inbound(data, passBuffers);
         Handler<Buffer> h = handler;
         if (h == null) {
             held.add(buf);
@@ -100,7 +101,9 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
     /** Nobody will read this end (the request was refused): drop what was held and what comes, keep reading. */
     final void discard() {
         discarding = true;
-        held.clear();
+        while (!held.isEmpty()) {
+            NettyBuffers.drop(held.poll());
+        }
         heldBytes = 0;
         channel.config().setAutoRead(true);
     }
@@ -170,6 +173,17 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
     @Override
     public final void exceptionHandler(Handler<Throwable> handler) {
         this.exceptionHandler = handler;
+    }
+
+    @Override
+    public final boolean takesBuffers() {
+        return true;
+    }
+
+    /** Called on the listener's context, the thread {@link #inbound} runs on. */
+    @Override
+    public final void passBuffers() {
+        passBuffers = true;
     }
 
     @Override
