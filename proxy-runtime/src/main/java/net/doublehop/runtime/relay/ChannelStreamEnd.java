@@ -147,9 +147,10 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     @Override
     public void write(Buffer data) {
         if (outputEnded || !channel.isActive()) {
+            OwnedBuffers.release(data);
             return;
         }
-        lastWrite = writeData(((BufferInternal) data).getByteBuf());
+        lastWrite = writeData(OwnedBuffers.forWrite(data));
     }
 
     @Override

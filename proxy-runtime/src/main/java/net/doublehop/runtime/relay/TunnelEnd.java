@@ -95,7 +95,7 @@ public interface TunnelEnd {
 
         @Override
         public void write(Buffer data) {
-            socket.write(data);
+            socket.write(OwnedBuffers.toHeap(data)); // Vert.x cannot release a pooled buffer it is handed
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
+import net.doublehop.runtime.relay.OwnedBuffers;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
@@ -47,13 +48,13 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
 
     // --- from the channel's pipeline ---
 
-    /** Takes ownership of {@code data}: copied to a heap buffer (Vert.x's safe buffer) and released. */
+    /** Takes ownership of {@code data}, as {@link #toBuffer} makes it a Buffer. */
     final void inbound(ByteBuf data) {
         if (discarding || !data.isReadable()) {
             data.release();
             return;
         }
-        Buffer buf = BufferInternal.safeBuffer(data);
+        Buffer buf = toBuffer(data);
         Handler<Buffer> h = handler;
         if (h == null) {
             held.add(buf);
@@ -64,6 +65,15 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
             return;
         }
         context.emit(buf, h);
+    }
+
+    /**
+     * What the relay gets for a chunk read from the channel: by default a heap copy (Vert.x's safe buffer), the
+     * pooled buffer released; an end may instead pass the pooled buffer on ({@link OwnedBuffers#wrap}), which
+     * every end the relay writes to releases.
+     */
+    Buffer toBuffer(ByteBuf data) {
+        return BufferInternal.safeBuffer(data);
     }
 
     /** The peer ended its data. */
@@ -100,7 +110,9 @@ abstract class ChannelTunnelEnd implements TunnelEnd {
     /** Nobody will read this end (the request was refused): drop what was held and what comes, keep reading. */
     final void discard() {
         discarding = true;
-        held.clear();
+        while (!held.isEmpty()) {
+            OwnedBuffers.release(held.poll());
+        }
         heldBytes = 0;
         channel.config().setAutoRead(true);
     }

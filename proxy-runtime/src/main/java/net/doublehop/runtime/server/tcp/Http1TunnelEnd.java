@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
+import net.doublehop.runtime.relay.OwnedBuffers;
 
 /**
  * An HTTP/1.1 client whose connection became the tunnel (after {@code 200} to CONNECT or {@code 101} to an
@@ -21,7 +21,9 @@ final class Http1TunnelEnd extends ChannelTunnelEnd {
     @Override
     public void write(Buffer data) {
         if (channel.isActive()) {
-            writeCoalesced(((BufferInternal) data).getByteBuf());
+            writeCoalesced(OwnedBuffers.forWrite(data));
+        } else {
+            OwnedBuffers.release(data);
         }
     }
 

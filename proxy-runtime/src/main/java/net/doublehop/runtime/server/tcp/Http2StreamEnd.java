@@ -7,7 +7,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
+import net.doublehop.runtime.relay.OwnedBuffers;
 
 /**
  * The client end of a tunnel carried by one HTTP/2 stream (a child channel of Netty's multiplexer): DATA frames
@@ -31,9 +31,10 @@ final class Http2StreamEnd extends ChannelTunnelEnd {
     @Override
     public void write(Buffer data) {
         if (outputEnded || !channel.isActive()) {
+            OwnedBuffers.release(data);
             return;
         }
-        lastWrite = writeCoalesced(new DefaultHttp2DataFrame(((BufferInternal) data).getByteBuf()));
+        lastWrite = writeCoalesced(new DefaultHttp2DataFrame(OwnedBuffers.forWrite(data)));
     }
 
     /** END_STREAM after everything written. */
