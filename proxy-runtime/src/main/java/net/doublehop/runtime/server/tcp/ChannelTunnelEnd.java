@@ -12,10 +12,11 @@ import net.doublehop.runtime.relay.OwnedBuffers;
 import net.doublehop.runtime.relay.TunnelEnd;
 
 /**
- * The client end of a tunnel carried by a Netty channel (a whole HTTP/1.1 connection, or an HTTP/2 stream's child
- * channel), driven from that channel's pipeline on the listener's event loop. Handlers run on the listener's
- * Vert.x context. What arrives before the relay installs its handler is held (a client may send right behind its
- * request); past {@link #HOLD_LIMIT} reading stops until then. Backpressure is Netty's: auto-read off stops
+ * An end of a tunnel carried by a Netty channel: the client end (a whole HTTP/1.1 connection, or an HTTP/2 stream's
+ * child channel), driven from that channel's pipeline on the listener's event loop, or a dialled destination
+ * connection ({@link TcpTunnelEnd}) on the same loop. Handlers run on the listener's Vert.x context. What arrives
+ * before the relay installs its handler is held (a client may send right behind its request, a destination may
+ * speak first); past {@link #HOLD_LIMIT} reading stops until then. Backpressure is Netty's: auto-read off stops
  * reading (on an HTTP/2 stream that withholds its flow-control window), writability says when the peer's side is
  * full.
  */
