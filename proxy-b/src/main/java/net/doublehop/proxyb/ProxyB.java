@@ -44,7 +44,6 @@ import net.doublehop.proxyb.flow.AdmissionStages;
 import net.doublehop.proxyb.flow.CallerAuthenticator;
 import net.doublehop.proxyb.flow.ConnectFlow;
 import net.doublehop.proxyb.flow.DestinationResolver;
-import net.doublehop.proxyb.flow.EgressClients;
 import net.doublehop.proxyb.flow.EgressDialer;
 import net.doublehop.proxyb.flow.EgressSelection;
 import net.doublehop.proxyb.flow.FailureResponder;
@@ -147,7 +146,7 @@ public final class ProxyB {
         AdmissionStages stages = new AdmissionStages(authenticator, geohash, egress, limiter, destinations,
                 new FailureResponder(config.proxyName(), challenges), new TunnelSummary(metrics, config.logSensitive()));
         ConnectFlow connect = new ConnectFlow(new RequestParser(), stages,
-                new EgressDialer(vertx, new EgressClients(vertx, config.pools(), config.limits().connectTimeout())),
+                new EgressDialer(vertx, config.limits().connectTimeout()),
                 tunnels);
         ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx,
                 config.udpTemplate(),

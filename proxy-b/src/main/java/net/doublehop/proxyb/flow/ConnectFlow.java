@@ -72,7 +72,7 @@ public final class ConnectFlow implements Handler<ProxyExchange> {
         summary.opened(ctx);
         Tunnel[] self = new Tunnel[1];
         boolean stream = ctx.request().isStream();
-        self[0] = new Tunnel(new Tunnel.Legs(client, TunnelEnd.tcp(ctx.destination())), stream, System.nanoTime(),
+        self[0] = new Tunnel(new Tunnel.Legs(client, ctx.destination()), stream, System.nanoTime(),
                 firstByteNanos -> summary.firstByte(ctx, firstByteNanos),
                 result -> {
                     tunnels.remove(self[0]);

@@ -4,24 +4,30 @@ import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.internal.ContextInternal;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxyb.egress.RendezvousPicker;
+import net.doublehop.runtime.relay.TunnelEnd;
+import net.doublehop.runtime.server.tcp.TcpTunnelEnd;
 
 /**
  * Stage 6, dial: connects to the destination from the egress address rendezvous hashing picks for
  * (pool, geohash cell, destination host). IPv6 first when both ends have it, then Happy Eyeballs
  * (RFC 8305 §5): the next address family's attempt starts after a short delay or as soon as the
  * current one fails; the first connection to succeed wins and the rest are closed.
+ *
+ * <p>Each attempt is a Netty connection on the request's event loop, bound to the egress address (the destination
+ * sees that address as the source), with TCP_NODELAY and the configured connect timeout ({@link TcpTunnelEnd}).
  */
 public final class EgressDialer {
 
@@ -40,11 +46,11 @@ public final class EgressDialer {
             "destination unreachable");
 
     private final Vertx vertx;
-    private final EgressClients clients;
+    private final Duration connectTimeout;
 
-    public EgressDialer(Vertx vertx, EgressClients clients) {
+    public EgressDialer(Vertx vertx, Duration connectTimeout) {
         this.vertx = vertx;
-        this.clients = clients;
+        this.connectTimeout = connectTimeout;
     }
 
     /** A dial plan entry: which destination address, from which egress address. */
@@ -118,7 +124,8 @@ public final class EgressDialer {
     private final class Race {
         private final TunnelContext ctx;
         private final List<Attempt> plan;
-        private final Promise<Void> result = Promise.promise();
+        private final ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+        private final Promise<Void> result = context.promise();
         private int next;
         private int pending;
         private long delayTimer = -1;
@@ -144,9 +151,9 @@ public final class EgressDialer {
             }
             Attempt attempt = plan.get(next++);
             pending++;
-            SocketAddress to = SocketAddress.inetSocketAddress(ctx.target().port(),
-                    attempt.destination().getHostAddress());
-            clients.forAddress(attempt.egress()).connect(to).onComplete(ar -> {
+            InetSocketAddress to = new InetSocketAddress(attempt.destination(), ctx.target().port());
+            InetSocketAddress from = new InetSocketAddress(attempt.egress(), 0);
+            TcpTunnelEnd.connect(context, to, from, connectTimeout).onComplete(ar -> {
                 pending--;
                 if (ar.succeeded()) {
                     won(ar.result(), attempt);
@@ -167,7 +174,7 @@ public final class EgressDialer {
             }
         }
 
-        private void won(NetSocket socket, Attempt attempt) {
+        private void won(TunnelEnd socket, Attempt attempt) {
             if (result.future().isComplete()) {
                 socket.close(); // a slower attempt finished after the winner: not needed
                 return;

@@ -1,11 +1,11 @@
 package net.doublehop.proxyb.flow;
 
-import io.vertx.core.net.NetSocket;
 import java.net.InetAddress;
 import java.util.List;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.proxyb.egress.EgressPool;
+import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.server.ProxyExchange;
 
 /**
@@ -28,7 +28,7 @@ public final class TunnelContext {
     private boolean hintSigned;
     private EgressPool pool;
     private List<InetAddress> destinationAddresses = List.of();
-    private NetSocket destination;
+    private TunnelEnd destination;
     private InetAddress egressAddress;
     private long connectedNanos;
 
@@ -73,7 +73,8 @@ public final class TunnelContext {
     public List<InetAddress> destinationAddresses() { return destinationAddresses; }
     void destinationAddresses(List<InetAddress> a) { this.destinationAddresses = List.copyOf(a); }
 
-    public NetSocket destination() { return destination; }
+    /** The connected destination, once dialled: the tunnel's destination end. */
+    public TunnelEnd destination() { return destination; }
     public InetAddress egressAddress() { return egressAddress; }
     public long connectedNanos() { return connectedNanos; }
     void udpBound(InetAddress egress, long nanos) {
@@ -81,7 +82,7 @@ public final class TunnelContext {
         this.connectedNanos = nanos;
     }
 
-    void connected(NetSocket socket, InetAddress egress, long nanos) {
+    void connected(TunnelEnd socket, InetAddress egress, long nanos) {
         this.destination = socket;
         this.egressAddress = egress;
         this.connectedNanos = nanos;

@@ -61,7 +61,7 @@ public interface TunnelEnd {
     /** Aborts: RST_STREAM on a stream, a close on a connection. Safe to call when already gone. */
     void reset();
 
-    /** A whole TCP connection (the destination, or the next hop over HTTP/1.1): half-closes its output. */
+    /** A whole TCP connection on a Vert.x socket (Proxy A's next hop over HTTP/1.1): half-closes its output. */
     static TunnelEnd tcp(NetSocket socket) {
         return new NetSocketEnd(socket, NetSocketEnd.Kind.TCP, null);
     }
@@ -110,7 +110,7 @@ public interface TunnelEnd {
 
         @Override
         public void write(Buffer data) {
-            socket.write(data);
+            socket.write(NettyBuffers.toHeap(data)); // Vert.x cannot release a pooled buffer it is handed
         }
 
         @Override

@@ -1,0 +1,176 @@
+package net.doublehop.runtime.server.tcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import net.doublehop.runtime.relay.NettyBuffers;
+import net.doublehop.runtime.relay.TunnelEnd;
+
+/**
+ * A TCP connection we dialled (Proxy B's connection to the destination) as a tunnel end, on plain Netty: connected
+ * on the event loop of the caller's Vert.x context with Vert.x's transport (epoll when native, as the listener),
+ * so the relay between it and the client end stays on one thread. What it reads goes to a relay whose other end
+ * is a Netty channel too in the pooled buffer Netty read it into ({@link NettyBuffers}), not Vert.x's heap copy;
+ * what the relay writes is written with the client ends' coalesced flushing.
+ *
+ * <p>Its output ends with a TCP half-close after everything written (the client ended its data; the destination's
+ * answer still comes back). The destination's FIN ends this end's data and then closes the connection, as the
+ * Vert.x socket did before: the tunnel then winds down (the client gets END_STREAM or its connection closed).
+ */
+public final class TcpTunnelEnd extends ChannelTunnelEnd {
+
+    private boolean outputShut;
+
+    private TcpTunnelEnd(Channel channel, ContextInternal context) {
+        super(channel, context);
+    }
+
+    /**
+     * Connects to {@code remote} from {@code local} (port 0: any) with TCP_NODELAY. The future completes on
+     * {@code context}; it fails with Netty's exception ({@code ConnectTimeoutException}, a
+     * {@code ConnectException} for a refusal, ...).
+     */
+    public static Future<TunnelEnd> connect(ContextInternal context, InetSocketAddress remote,
+            InetSocketAddress local, Duration connectTimeout) {
+        Promise<TunnelEnd> result = context.promise();
+        Events events = new Events(context);
+        new Bootstrap()
+                .group(context.nettyEventLoop())
+                .channelFactory(((VertxInternal) context.owner()).transport().channelFactory(false))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // The FIN reaches us as an event, after what was read before it (see Events).
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                // Vert.x's pooled allocator, as the listener's connections: one set of arenas.
+                .option(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
+                .handler(events)
+                .connect(remote, local)
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        result.tryComplete(events.end);
+                    } else {
+                        result.tryFail(f.cause());
+                    }
+                });
+        return result.future();
+    }
+
+    @Override
+    public void write(Buffer data) {
+        if (outputShut || !channel.isActive()) {
+            NettyBuffers.drop(data);
+            return;
+        }
+        writeCoalesced(NettyBuffers.outbound(data));
+    }
+
+    /**
+     * TCP half-close once everything written has left (a shutdown right away would fail what is still queued).
+     * Vert.x's socket could not: its {@code end()} closes the whole connection.
+     */
+    @Override
+    public void endOutput() {
+        if (outputShut) {
+            return;
+        }
+        outputShut = true;
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (!f.isSuccess() || inputEnded()) {
+                channel.close();
+            } else {
+                ((DuplexChannel) channel).shutdownOutput().addListener(s -> {
+                    if (!s.isSuccess()) {
+                        channel.close();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Closes now: nothing more goes either way, and what was read but not relayed is dropped. */
+    @Override
+    public void close() {
+        discard();
+        channel.close();
+    }
+
+    @Override
+    public void reset() {
+        close();
+    }
+
+    /**
+     * The channel's events to its end, installed before the connect: the end exists from registration, and no
+     * exception reaches the pipeline's tail.
+     */
+    private static final class Events extends ChannelDuplexHandler {
+        private final ContextInternal context;
+        private TcpTunnelEnd end;
+
+        Events(ContextInternal context) {
+            this.context = context;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            end = new TcpTunnelEnd(ctx.channel(), context);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf data) {
+                end.inbound(data);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        /** The destination's FIN: what it sent before has been read; end its data, then close as Vert.x did. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                end.inputClosed();
+                ctx.channel().flush();
+                ctx.close();
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            end.inputClosed();
+            end.closed();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            end.writabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ConnectionGuard.logQuietly("destination connection error", cause);
+            end.failed(cause);
+            ctx.close();
+        }
+    }
+}
