@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -49,9 +51,16 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
             InetSocketAddress local, Duration connectTimeout) {
         Promise<TunnelEnd> result = context.promise();
         Events events = new Events(context);
-        new Bootstrap()
-                .group(context.nettyEventLoop())
-                .channelFactory(((VertxInternal) context.owner()).transport().channelFactory(false))
+        Bootstrap dial = new Bootstrap();
+        VertxInternal vertx = (VertxInternal) context.owner();
+        if (vertx.isNativeTransportEnabled() && Epoll.isAvailable()) {
+            // The source port is chosen at connect(), per destination, not at bind(): binding the egress
+            // address alone would reserve a port for every destination, and an egress address would run out
+            // of ephemeral ports at ~28k tunnels in total instead of ~28k per destination.
+            dial.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        dial.group(context.nettyEventLoop())
+                .channelFactory(vertx.transport().channelFactory(false))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
