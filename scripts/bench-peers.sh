@@ -182,7 +182,7 @@ HP=$(command -v haproxy)
 hp_conf() { # file frontend-bind backend-server
   cat >"$1" <<EOF
 global
-  maxconn 20000
+  maxconn 9000
   nbthread 1
 defaults
   mode tcp
