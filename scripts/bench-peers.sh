@@ -43,7 +43,7 @@ Workloads (each with warm-up, except idle)
 Options
   --quick            ~2-minute smoke run: 1 s warm-up, 2 s per measurement, 500 idle tunnels held 4 s
                      (default: 3 s warm-up, 8 s per measurement, 8000 idle tunnels opened and held within 60 s;
-                     about 12 minutes)
+                     about 13 minutes)
   --idle-tunnels N   tunnels the idle workload opens (default 8000, --quick 500)
   --base-port P      first of the loopback ports used (P .. P+12; default 18000)
   --no-doc           do not touch docs/performance.md
@@ -73,7 +73,7 @@ if [[ $QUICK == 1 ]]; then
   WARMUP=1s; DURATION=2s; IDLE_HOLD=4s; PRIME=2s; PRIME_SETUP=2s; : "${IDLE_TUNNELS:=500}"
 else
   # idle at 8,000 tunnels, the figure: opening them takes 20-40 s of the hold on this machine
-  WARMUP=3s; DURATION=8s; IDLE_HOLD=60s; PRIME=5s; PRIME_SETUP=20s; : "${IDLE_TUNNELS:=8000}"
+  WARMUP=3s; DURATION=8s; IDLE_HOLD=60s; PRIME=5s; PRIME_SETUP=45s; : "${IDLE_TUNNELS:=8000}"
 fi
 [[ "$IDLE_TUNNELS" =~ ^[0-9]+$ && "$IDLE_TUNNELS" -gt 0 ]] || { echo "--idle-tunnels must be a number" >&2; exit 2; }
 
@@ -296,7 +296,8 @@ COMMANDS=()
 # The JVMs of Proxy A and B compile their TLS and relay paths during the first seconds: prime them once (bulk, rps
 # and setup through both client protocols, not recorded) so that the measured workloads do not pay for it, as a
 # proxy in service would not. The setup path (handshake, CONNECT, the stream to B, the dial) takes longest: at
-# ~150 setups/s its p50 was 14 ms after 5 s and 5.8 ms after 30 s (2026-11-28, through A with h1).
+# ~150 setups/s its p50 was 14 ms after 5 s and 5.8 ms after 30 s (2026-11-28, through A with h1); after 50 s,
+# C2 compilation was still 37 % of A's CPU (async-profiler) and p50 3.9 ms.
 for p in ours_h1 ours_h2; do
   for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64" "--workload setup --tunnels 1"; do
     d=$PRIME; [[ $wl == *setup* ]] && d=$PRIME_SETUP
