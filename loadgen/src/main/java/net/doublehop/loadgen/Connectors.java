@@ -567,7 +567,7 @@ final class Connectors {
             }
         }
 
-        /** One HTTP/2 connection: ready once the proxy's SETTINGS arrived. */
+        /** One HTTP/2 connection: ready once set up (for extended CONNECT: once the proxy's SETTINGS arrived). */
         private record Parent(EventLoop loop, Promise<Channel> ready) { }
 
         private synchronized Parent parent() {
@@ -647,7 +647,10 @@ final class Connectors {
         }
     }
 
-    /** After TLS (ALPN h2) or at once (h2c): installs the frame codec and multiplexer; waits for SETTINGS. */
+    /**
+     * After TLS (ALPN h2) or at once (h2c): installs the frame codec and multiplexer. Ready at once for classic
+     * CONNECT; for extended CONNECT only once the proxy's SETTINGS allowed it.
+     */
     static final class H2Setup extends ChannelInboundHandlerAdapter {
         private final Promise<Channel> ready;
         private final boolean tls;
@@ -700,6 +703,11 @@ final class Connectors {
                 ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(connectionWindow - 65_535));
             }
             p.remove(this);
+            if (!extendedConnect) {
+                // A classic CONNECT may follow our preface at once (RFC 9113 §3.4), as browsers and curl send
+                // theirs: waiting for the proxy's SETTINGS would add a round trip to every new connection.
+                ready.trySuccess(ctx.channel());
+            }
         }
 
         @Override
@@ -721,8 +729,9 @@ final class Connectors {
     }
 
     /**
-     * Connection-level frames: the proxy's first SETTINGS makes the connection ready (for extended CONNECT, only if
-     * they carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: RFC 8441 §3 forbids :protocol otherwise).
+     * Connection-level frames: for extended CONNECT the proxy's first SETTINGS make the connection ready, only if
+     * they carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 §3 forbids :protocol otherwise); a GOAWAY before
+     * then fails it.
      */
     static final class H2ConnectionHandler extends ChannelInboundHandlerAdapter {
         private final Promise<Channel> ready;
