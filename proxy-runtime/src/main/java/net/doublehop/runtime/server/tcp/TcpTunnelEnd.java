@@ -63,7 +63,6 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
                 .channelFactory(vertx.transport().channelFactory(false))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_REUSEADDR, true)
                 // The FIN reaches us as an event, after what was read before it (see Events).
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 // Vert.x's pooled allocator, as the listener's connections: one set of arenas.
