@@ -49,6 +49,7 @@ import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.server.ConnectionTracker;
 import net.doublehop.runtime.server.ListenerOptions;
 import net.doublehop.runtime.server.Listener;
+import net.doublehop.runtime.server.TunnelLimiter;
 import net.doublehop.runtime.server.tcp.TcpListener;
 import net.doublehop.runtime.server.tcp.TcpListenerConfig;
 import net.doublehop.runtime.h3.Http3Listener;
@@ -140,6 +141,7 @@ public final class ProxyA {
         udpUpstream = new UdpUpstream(vertx, config.upstream(), upstream);
         tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
         return new ForwardFlow(config.proxyName(), users, new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime),
+                new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
                 new ClientLocator(locator, config.geolocation()),
                 new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
                         new SecureRandom()),

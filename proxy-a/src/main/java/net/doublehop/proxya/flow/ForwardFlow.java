@@ -30,6 +30,7 @@ import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.ConnectTargets;
 import net.doublehop.runtime.server.FailureResponses;
 import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.server.TunnelLimiter;
 
 /**
  * Proxy A's forward-mode flow (docs/request-flow.md): parse → authenticate user → limit → locate → sign →
@@ -50,6 +51,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     private final String proxyName;
     private final UserAuthenticator users;
     private final UserLimiter userLimits;
+    private final TunnelLimiter tunnelLimits;
     private final ClientLocator locator;
     private final GeohashSigner signer;
     private final UpstreamPool upstream;
@@ -60,13 +62,15 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
     private final ProxyMetrics metrics;
     private final MasqueUriTemplate udpTemplate;
 
-    public ForwardFlow(String proxyName, UserAuthenticator users, UserLimiter userLimits, ClientLocator locator,
+    public ForwardFlow(String proxyName, UserAuthenticator users, UserLimiter userLimits, TunnelLimiter tunnelLimits,
+            ClientLocator locator,
             GeohashSigner signer, UpstreamPool upstream, UdpUpstream udpUpstream, Optional<String> upstreamPresharedKey,
             TunnelRegistry tunnels, ProxyMetrics metrics, MasqueUriTemplate udpTemplate) {
         this.udpTemplate = udpTemplate;
         this.proxyName = proxyName;
         this.users = users;
         this.userLimits = userLimits;
+        this.tunnelLimits = tunnelLimits;
         this.locator = locator;
         this.signer = signer;
         this.upstream = upstream;
@@ -95,7 +99,15 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                 .compose(t -> users.authenticate(req.header(HeaderNames.PROXY_AUTHORIZATION), req.sslSession()))
                 .compose(u -> {
                     Optional<GeohashHint> asked = clientRequestedHint(req);
-                    userLimits.acquire(u);
+                    // limits.max-tunnels and -per-connection (503), then the user's own (429); both are released
+                    // together (see release), so a user refused never holds a proxy slot.
+                    tunnelLimits.acquire(req.connection());
+                    try {
+                        userLimits.acquire(u);
+                    } catch (RuntimeException refused) {
+                        tunnelLimits.release(req.connection());
+                        throw refused;
+                    }
                     user[0] = u;
                     MultiMap headers = upstreamHeaders(clientAddress(req), asked);
                     if (udp) {
@@ -112,7 +124,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                 .onSuccess(Runnable::run)
                 .onFailure(t -> {
                     if (user[0] != null) {
-                        userLimits.release(user[0]);
+                        release(req, user[0]);
                     }
                     ProxyFailure f = t instanceof ProxyFailure pf ? pf : INTERNAL;
                     if (f == INTERNAL && !(t instanceof PassedThrough)) {
@@ -195,13 +207,19 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
         return Future.failedFuture(new PassedThrough());
     }
 
+    /** Gives back the slots a tunnel took: the proxy's, its connection's and its user's. */
+    private void release(ProxyExchange req, String user) {
+        userLimits.release(user);
+        tunnelLimits.release(req.connection());
+    }
+
     private void bridge(ProxyExchange req, String protocol, DatagramLegs legs, String user) {
         metrics.requestAnswered(protocol, "connect-udp", req.status(), "none");
         metrics.tunnelOpened();
         DatagramBridge[] self = new DatagramBridge[1];
         self[0] = new DatagramBridge(legs.client(), legs.upstream(), summary -> {
             tunnels.remove(self[0]);
-            userLimits.release(user);
+            release(req, user);
             metrics.tunnelClosed(protocol, "connect-udp", summary.bytesFromClient(), summary.bytesToClient());
         });
         tunnels.add(self[0]);
@@ -217,7 +235,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                 firstByte -> metrics.firstByteLatency("none", firstByte),
                 summary -> {
                     tunnels.remove(self[0]);
-                    userLimits.release(user);
+                    release(req, user);
                     metrics.tunnelClosed(protocol, method, summary.bytesFromClient(), summary.bytesToClient());
                 });
         tunnels.add(self[0]);

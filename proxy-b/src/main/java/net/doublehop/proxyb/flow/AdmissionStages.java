@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.server.TunnelLimiter;
 
 /**
  * The stages CONNECT and CONNECT-UDP share (docs/request-flow.md, 2–5): authenticate, geohash, egress pool, tunnel

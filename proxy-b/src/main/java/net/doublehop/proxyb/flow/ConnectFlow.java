@@ -8,6 +8,7 @@ import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.server.TunnelLimiter;
 
 /**
  * Proxy B's request flow: parse → authenticate → locate/verify → policy → resolve/guard → dial →

@@ -8,14 +8,15 @@ import io.vertx.core.datagram.DatagramSocketOptions;
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.List;
+import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
-import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.proxyb.udp.UdpRelay;
 import net.doublehop.runtime.server.ConnectTargets;
 import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.server.TunnelLimiter;
 
 /**
  * CONNECT-UDP (RFC 9298) over HTTP/1.1: {@code GET <template path>} with {@code Upgrade: connect-udp}. The same

@@ -1,4 +1,4 @@
-package net.doublehop.proxyb.flow;
+package net.doublehop.runtime.server;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,12 +6,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 
-/** Bounds tunnels (being set up or open) in total and per client connection; over the bound is 503. */
+/**
+ * Bounds tunnels (being set up or open) in total and per client connection ({@code limits.max-tunnels},
+ * {@code limits.max-tunnels-per-connection}) at either hop; over the bound is 503.
+ */
 public final class TunnelLimiter {
 
-    static final ProxyFailure TOTAL = new ProxyFailure(ProxyErrorType.CONNECTION_LIMIT_REACHED, 503,
+    public static final ProxyFailure TOTAL = new ProxyFailure(ProxyErrorType.CONNECTION_LIMIT_REACHED, 503,
             "proxy is at its tunnel limit");
-    static final ProxyFailure PER_CONNECTION = new ProxyFailure(ProxyErrorType.CONNECTION_LIMIT_REACHED, 503,
+    public static final ProxyFailure PER_CONNECTION = new ProxyFailure(ProxyErrorType.CONNECTION_LIMIT_REACHED, 503,
             "connection is at its tunnel limit");
 
     private final int maxTotal;
