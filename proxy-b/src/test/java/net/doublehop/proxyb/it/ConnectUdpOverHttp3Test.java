@@ -3,7 +3,6 @@ package net.doublehop.proxyb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,11 +27,8 @@ class ConnectUdpOverHttp3Test {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        fx = new ProxyBFixture(ProxyBFixture.BASE_YAML.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port),
-                "http3: true\n");
+        fx = ProxyBFixture.withHttp3("");
+        port = fx.port();
         echo = new UdpEchoDestination();
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -63,11 +62,8 @@ class FlupkeInteropTest {
         // Kwik prints a warning on stdout for every connection that skips the certificate check (B's is made
         // at start); skipping it is this test's choice, so the warning is noise
         System.setProperty("tech.kwik.core.no-security-warnings", "true");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        fx = new ProxyBFixture(ProxyBFixture.BASE_YAML.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port),
-                "http3: true\n");
+        fx = ProxyBFixture.withHttp3("");
+        port = fx.port();
         echo = new UdpEchoDestination();
     }
 

@@ -13,7 +13,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,11 +36,8 @@ class Http3ThroughProxyBTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        fx = new ProxyBFixture(ProxyBFixture.BASE_YAML.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port),
-                "http3: true\n");
+        fx = ProxyBFixture.withHttp3("");
+        port = fx.port();
         h3 = fx.vertx.createHttpClient(new HttpClientConfig().setVersions(HttpVersion.HTTP_3).setSsl(true)
                 .setVerifyHost(false), new ClientSSLOptions().setTrustAll(true));
     }

@@ -59,6 +59,19 @@ final class ProxyBFixture implements AutoCloseable {
         proxy = ProxyB.start(vertx, config, 2).await(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * B with {@code http3: true} as well: HTTP/3 needs a fixed port (it listens on the UDP port of the TCP port's
+     * number), so a free one is picked first.
+     */
+    static ProxyBFixture withHttp3(String extraYaml) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return new ProxyBFixture(BASE_YAML.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port),
+                "http3: true\n" + extraYaml);
+    }
+
     int port() {
         return proxy.port();
     }

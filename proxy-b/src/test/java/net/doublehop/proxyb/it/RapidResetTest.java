@@ -27,12 +27,7 @@ class RapidResetTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort(); // HTTP/3 listens on the same port number, over UDP
-        }
-        fx = new ProxyBFixture(ProxyBFixture.BASE_YAML.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port),
-                "http3: true\nlimits: {max-stream-resets-per-30s: " + LIMIT + "}\n");
+        fx = ProxyBFixture.withHttp3("limits: {max-stream-resets-per-30s: " + LIMIT + "}\n");
     }
 
     @AfterAll
