@@ -18,11 +18,13 @@ BASE_PORT=18000
 KEEP=0
 usage() {
   cat <<'USAGE'
-usage: scripts/bench-peers.sh [--quick] [--idle-tunnels N] [--base-port P] [--no-doc] [--keep-tmp]
+usage: scripts/bench-peers.sh [--quick] [--rounds N] [--idle-tunnels N] [--base-port P] [--no-doc] [--keep-tmp]
 
 Runs the same loadgen workloads through every path below, one after the other, on loopback, and prints a
 markdown table (one row per workload, one column per path; each cell the figure and its ratio to the HAProxy
-TLS->TLS chain). The table, the date, nproc, the load average before the run and the exact commands are
+TLS->TLS chain). bulk, setup and rps run in rounds: each round measures every path back to back, so the
+paths of one round share the machine's state of that minute; a cell is the median over the rounds of the
+figure, and its ratio the median of the per-round ratios. The table, the date, nproc, the load average before the run and the exact commands are
 written to docs/performance.md (its "Peer benchmark" section is replaced on each run).
 
 Paths
@@ -41,9 +43,10 @@ Workloads (each with warm-up, except idle)
   idle          N tunnels held open: RSS growth per tunnel of the path's proxy processes (--pids)
 
 Options
-  --quick            ~2-minute smoke run: 1 s warm-up, 2 s per measurement, 500 idle tunnels held 4 s
-                     (default: 3 s warm-up, 8 s per measurement, 8000 idle tunnels opened and held within 60 s;
-                     about 13 minutes)
+  --quick            ~2-minute smoke run: one round, 1 s warm-up, 2 s per measurement, 500 idle tunnels held
+                     4 s (default: 3 rounds, each measurement 3 s of warm-up, more while the generator's JIT
+                     is busy, then 5 s; 8000 idle tunnels opened and held within 60 s; about 20 minutes)
+  --rounds N         rounds of bulk, setup and rps (default 3, --quick 1)
   --idle-tunnels N   tunnels the idle workload opens (default 8000, --quick 500)
   --base-port P      first of the loopback ports used (P .. P+12; default 18000)
   --no-doc           do not touch docs/performance.md
@@ -59,6 +62,8 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --help|-h) usage; exit 0 ;;
     --quick) QUICK=1 ;;
+    --rounds) ROUNDS="$2"; shift ;;
+    --rounds=*) ROUNDS="${1#*=}" ;;
     --idle-tunnels) IDLE_TUNNELS="$2"; shift ;;
     --idle-tunnels=*) IDLE_TUNNELS="${1#*=}" ;;
     --base-port) BASE_PORT="$2"; shift ;;
@@ -70,12 +75,13 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ $QUICK == 1 ]]; then
-  WARMUP=1s; DURATION=2s; IDLE_HOLD=4s; PRIME=2s; PRIME_SETUP=2s; : "${IDLE_TUNNELS:=500}"
+  WARMUP=1s; DURATION=2s; IDLE_HOLD=4s; PRIME=2s; PRIME_SETUP=2s; : "${IDLE_TUNNELS:=500}" "${ROUNDS:=1}"
 else
   # idle at 8,000 tunnels, the issue's figure: opening them takes 20-40 s of the hold on this machine
-  WARMUP=3s; DURATION=8s; IDLE_HOLD=60s; PRIME=5s; PRIME_SETUP=45s; : "${IDLE_TUNNELS:=8000}"
+  WARMUP=3s; DURATION=5s; IDLE_HOLD=60s; PRIME=5s; PRIME_SETUP=45s; : "${IDLE_TUNNELS:=8000}" "${ROUNDS:=3}"
 fi
 [[ "$IDLE_TUNNELS" =~ ^[0-9]+$ && "$IDLE_TUNNELS" -gt 0 ]] || { echo "--idle-tunnels must be a number" >&2; exit 2; }
+[[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -gt 0 ]] || { echo "--rounds must be a positive number" >&2; exit 2; }
 
 log() { echo "bench-peers: $*" >&2; }
 
@@ -306,36 +312,45 @@ for p in ours_h1 ours_h2; do
       || { log "  (priming run had errors:)"; grep -i -m3 "error\|tunnels" "$RESULTS/prime.txt" >&2 || true; }
   done
 done
+# Rounds: the machine's speed drifts by tens of percent from one minute to the next (other tenants, its own page
+# cache and TIME_WAIT sockets); measuring every path back to back, several times, lets each ratio compare paths
+# that ran under the same conditions. idle runs once: its figure is memory, not time.
 for wl in "${WORKLOADS[@]}"; do
-  for p in "${PATHS[@]}"; do
-    [[ $wl == idle && $p == direct ]] && continue # no proxy process to measure: the table says n/a
-    args="${VIA[$p]} ${WL_ARGS[$wl]}"
-    if [[ $wl == idle ]]; then
-      [[ -n "${PIDS_OF[$p]}" ]] && args="$args --pids ${PIDS_OF[$p]}"
-      [[ $p == ours_h2 ]] && args="$args --h2-connections 4"
-    fi
-    COMMANDS+=("loadgen $args")
-    log "$wl via ${TITLE[$p]}"
-    lg "$args" --quiet --json "$RESULTS/$wl-$p.json" \
-      >"$RESULTS/$wl-$p.txt" 2>&1 || log "  (exit $?: errors during the run, see below)"
-    grep -i -m3 "error" "$RESULTS/$wl-$p.txt" >&2 || true
+  rounds=$ROUNDS; [[ $wl == idle ]] && rounds=1
+  for r in $(seq 1 "$rounds"); do
+    for p in "${PATHS[@]}"; do
+      [[ $wl == idle && $p == direct ]] && continue # no proxy process to measure: the table says n/a
+      args="${VIA[$p]} ${WL_ARGS[$wl]}"
+      if [[ $wl == idle ]]; then
+        [[ -n "${PIDS_OF[$p]}" ]] && args="$args --pids ${PIDS_OF[$p]}"
+        [[ $p == ours_h2 ]] && args="$args --h2-connections 4"
+      fi
+      [[ $r == 1 ]] && COMMANDS+=("loadgen $args")
+      log "$wl via ${TITLE[$p]}$([[ $rounds -gt 1 ]] && echo ", round $r of $rounds")"
+      lg "$args" --quiet --json "$RESULTS/$wl-$p-r$r.json" \
+        >"$RESULTS/$wl-$p-r$r.txt" 2>&1 || log "  (exit $?: errors during the run, see below)"
+      grep -i -m3 "error" "$RESULTS/$wl-$p-r$r.txt" >&2 || true
+    done
   done
 done
 
 # ---- 4. the table -----------------------------------------------------------------------------------------------
 TABLE=$TMP/table.md
 python3 - "$RESULTS" "$TABLE" "${PATHS[@]}" <<'PY'
-import json, os, sys
+import glob, json, os, re, statistics, sys
 res, out, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 titles = {"direct": "direct", "direct_tls": "direct TLS (HAProxy)", "haproxy": "HAProxy TLS→TLS chain",
           "squid": "squid → squid parent", "ours_h1": "A→B, h1 to A", "ours_h2": "A→B, h2 to A"}
-def load(wl, p):
-    f = os.path.join(res, f"{wl}-{p}.json")
-    try:
-        with open(f) as fh:
-            return json.load(fh)
-    except Exception:
-        return None
+def rounds(wl, p):
+    """{round: report} for the runs of one workload through one path."""
+    found = {}
+    for f in glob.glob(os.path.join(res, f"{wl}-{p}-r*.json")):
+        try:
+            with open(f) as fh:
+                found[int(re.search(r"-r(\d+)\.json$", f).group(1))] = json.load(fh)
+        except Exception:
+            pass
+    return found
 def pct(j, *names):
     for n in names:
         h = (j.get("latency") or {}).get(n)
@@ -343,50 +358,55 @@ def pct(j, *names):
             return h["percentiles"]["p50"] / 1000.0
     return None
 def figure(wl, j):
-    if j is None:
-        return None, None
     t = j.get("totals", {})
-    err = t.get("errors", 0) or 0
     if wl == "bulk":
-        v = t.get("mbps")
-    elif wl == "setup":
-        v = pct(j, "setup")
-    elif wl == "rps":
-        v = t.get("requestsPerSec")
-    else:
-        per = [q.get("growthKiBPerTunnel") for q in t.get("processes") or []]
-        v = sum(per) if per and all(x is not None for x in per) else None
-    return v, err
+        return t.get("mbps")
+    if wl == "setup":
+        return pct(j, "setup")
+    if wl == "rps":
+        return t.get("requestsPerSec")
+    per = [q.get("growthKiBPerTunnel") for q in t.get("processes") or []]
+    return sum(per) if per and all(x is not None for x in per) else None
 rows = [("bulk", "bulk, 1 tunnel (MB/s, higher is better)"),
         ("setup", "setup p50 (ms, new client TLS connection each time; lower is better)"),
         ("rps", "rps, 64 tunnels (req/s, higher is better)"),
         ("idle", "idle: RSS growth per tunnel of the path's proxies (KiB, lower is better)")]
 lines = ["| workload | " + " | ".join(titles[p] for p in paths) + " |",
          "|---|" + "---|" * len(paths)]
+spread = []
 for wl, label in rows:
-    base, _ = figure(wl, load(wl, "haproxy"))
+    base = {r: figure(wl, j) for r, j in rounds(wl, "haproxy").items()}
     cells = []
     for p in paths:
-        j = load(wl, p)
-        v, err = figure(wl, j)
-        if v is None:
+        runs = rounds(wl, p)
+        err = sum((j.get("totals", {}).get("errors", 0) or 0) for j in runs.values())
+        figs = {r: figure(wl, j) for r, j in runs.items()}
+        vals = [v for v in figs.values() if v is not None]
+        if not vals:
             if wl == "idle" and p == "direct":
                 cells.append("n/a (no proxy)")
             else:
                 cells.append("—" + (f" [{err} errors]" if err else " (no result)"))
             continue
+        v = statistics.median(vals)
         fmt = "{:.0f}" if v >= 100 else ("{:.1f}" if v >= 10 else "{:.2f}")
         c = fmt.format(v)
-        if base:
-            c += " (×{:.2f})".format(v / base)
+        ratios = [figs[r] / base[r] for r in sorted(figs) if figs[r] is not None and base.get(r)]
+        if ratios:
+            c += " (×{:.2f})".format(statistics.median(ratios))
+            if len(ratios) > 1 and p.startswith("ours"):
+                spread.append(f"{wl} via {titles[p]}: " + ", ".join("×{:.2f}".format(x) for x in ratios))
         if err:
             c += f" [{err} errors]"
         if wl == "idle":
-            held = (j.get("totals") or {}).get("tunnelsHeld")
-            if held is not None and held != (j.get("totals") or {}).get("tunnelsRequested"):
-                c += f" [{held} held]"
+            t = next(iter(runs.values())).get("totals") or {}
+            if t.get("tunnelsHeld") is not None and t.get("tunnelsHeld") != t.get("tunnelsRequested"):
+                c += f" [{t.get('tunnelsHeld')} held]"
         cells.append(c)
     lines.append(f"| {label} | " + " | ".join(cells) + " |")
+if spread:
+    lines += ["", "Per-round ratios of our pair to the HAProxy chain (round 1, 2, ...):", ""]
+    lines += [f"- {x}" for x in spread]
 open(out, "w").write("\n".join(lines) + "\n")
 PY
 LOADAVG_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -406,7 +426,9 @@ if [[ $DOC == 1 ]]; then
          "load average before the run $LOADAVG_BEFORE (after: $LOADAVG_AFTER); $(haproxy -v | head -1 | cut -d' ' -f1-3)," \
          "$(squid -v | head -1), $(java -version 2>&1 | head -1)."
     echo "Everything runs on this one machine (generator, destination and proxies share its CPUs), so the figures compare"
-    echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain."
+    echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain;"
+    echo "bulk, setup and rps ran in $ROUNDS round(s), each measuring every path back to back: the figure is the median over"
+    echo "the rounds, the ratio the median of the per-round ratios (so a ratio compares paths measured in the same minute)."
     echo
     cat "$TABLE"
     echo

@@ -92,7 +92,13 @@ public final class Options {
               --duration D             how long to measure, e.g. 500ms, 10s, 2m (default 10s)
               --warmup D               run the workload this long first and discard what it measured (default 0).
                                        The JVM (the generator's and a Java proxy's) compiles its TLS and I/O
-                                       paths during the first seconds; 3s to 5s gives steady numbers
+                                       paths during the first seconds; 3s to 5s gives steady numbers.
+                                       The warm-up then goes on, a second at a time, while the generator's
+                                       own JIT compiler is still busy (more than 50 ms of compiling in the
+                                       last second): on a small machine it would take CPU from the proxy
+                                       under test. At most twice --warmup (at least 10 s) more; the summary
+                                       says how long it took
+              --no-jit-settle          end the warm-up after --warmup exactly
               --count N                stop after N operations (default unlimited): bulk = downloads (tunnels),
                                        setup = setups, rps = round trips, udp = datagrams sent; idle ignores it. The run stops at
                                        --count or --duration, whichever comes first; the warm-up does not
@@ -205,6 +211,8 @@ public final class Options {
     public Path json;
     public Path html;
     public boolean quiet;
+    /** Extend the warm-up while the generator's JIT compiler is busy (see {@link JitSettle}). */
+    public boolean jitSettle = true;
 
     public static Options parse(String... args) throws UsageException {
         Options o = new Options();
@@ -225,6 +233,7 @@ public final class Options {
                 }
                 case "--allow-remote" -> o.allowRemote = true;
                 case "--quiet" -> o.quiet = true;
+                case "--no-jit-settle" -> o.jitSettle = false;
                 default -> {
                     if (!a.startsWith("--")) {
                         throw new UsageException("unexpected argument '" + a + "'");
@@ -591,6 +600,7 @@ public final class Options {
         m.put("tunnels", tunnels);
         m.put("durationMs", duration.toMillis());
         m.put("warmupMs", warmup.toMillis());
+        m.put("jitSettle", jitSettle);
         m.put("count", count < 0 ? null : count);
         if (workload == Workload.BULK) {
             m.put("bytesPerTunnel", bytes < 0 ? null : bytes);

@@ -74,10 +74,11 @@ final class Runner {
                            Connector connector, Workloads.Workload w, String title, String startedAt,
                            AtomicBoolean interrupted) throws InterruptedException {
         double elapsed;
+        WarmUp settled = new WarmUp();
         try {
             w.start();
             if (!o.warmup.isZero()) {
-                double warm = phase(o, err, w, stats, o.warmup.toNanos(), "warm-up ");
+                double warm = warmUp(o, err, w, stats, settled);
                 progress(o, err, stats, stats.peek(warm), "warm-up ");
                 w.measureFromNow();
                 if (!o.quiet) {
@@ -101,6 +102,14 @@ final class Runner {
         List<String> summary = new ArrayList<>();
         w.results(elapsed, totals, latencies, summary);
         connector.results(totals, summary);
+        if (!o.warmup.isZero() && o.jitSettle) {
+            totals.put("warmupExtendedMs", settled.extendedMillis);
+            if (settled.extendedMillis > 0) {
+                summary.add(String.format(Locale.ROOT, "  warm-up      %s, then %s more until the generator's JIT "
+                        + "compiler settled%s", human(o.warmup.toMillis()), human(settled.extendedMillis),
+                        settled.settled ? "" : " (it had not settled at the limit)"));
+            }
+        }
         if (interrupted.get()) {
             summary.add(0, String.format(Locale.ROOT, "  interrupted  after %.1f s (the figures cover that time)", elapsed));
             totals.put("interrupted", true);
@@ -124,6 +133,44 @@ final class Runner {
         }
         boolean nothing = stats.opened.sum() == 0;
         return stats.errors.sum() > 0 || nothing ? 1 : 0;
+    }
+
+    /** How the warm-up went: how long it was extended for the generator's JIT, and whether that settled. */
+    private static final class WarmUp {
+        long extendedMillis;
+        boolean settled = true;
+    }
+
+    /**
+     * Runs --warmup, then (unless --no-jit-settle) one second at a time while the generator's JIT compiler spent more
+     * than {@link JitSettle#QUIET_MS_PER_SECOND} in the last second, up to {@link JitSettle#limit}. Returns the
+     * seconds the last phase lasted.
+     */
+    private static double warmUp(Options o, PrintStream err, Workloads.Workload w, Stats stats, WarmUp out)
+            throws InterruptedException {
+        JitSettle jit = new JitSettle();
+        long last = Math.min(1_000_000_000L, o.warmup.toNanos());
+        if (!o.jitSettle || !jit.supported()) {
+            return phase(o, err, w, stats, o.warmup.toNanos(), "warm-up ");
+        }
+        double t = last == o.warmup.toNanos() ? 0 : phase(o, err, w, stats, o.warmup.toNanos() - last, "warm-up ");
+        long limit = JitSettle.limit(o.warmup).toMillis();
+        long extended = 0;
+        while (w.finished.getCount() > 0) {
+            long before = jit.compiledMillis();
+            long t0 = System.nanoTime();
+            t = phase(o, err, w, stats, last, "warm-up ");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            boolean quiet = JitSettle.quiet(jit.compiledMillis() - before, seconds);
+            if (quiet || extended >= limit) {
+                out.settled = quiet;
+                break;
+            }
+            last = 1_000_000_000L;
+            extended += 1000;
+        }
+        out.extendedMillis = extended;
+        return t;
     }
 
     /** Runs until the workload finishes or nanos pass, sampling once a second; returns the seconds it lasted. */

@@ -169,9 +169,28 @@ class WorkloadsTest {
         assertThat(r.err()).contains("warm-up");
         assertThat(r.out()).contains("after 500 ms of warm-up");
         assertThat(r.json().getJsonObject("options").getLong("warmupMs")).isEqualTo(500);
+        // extended while the generator's JIT was busy, a second at a time, at most 10 s
+        long extended = r.json().getJsonObject("totals").getLong("warmupExtendedMs");
+        assertThat(extended % 1000).isZero();
+        assertThat(extended).isBetween(0L, 10_000L);
+        if (extended > 0) {
+            assertThat(r.out()).contains("more until the generator's JIT compiler settled");
+        }
         // Round trips under way when the warm-up ends are counted once: the count is met to within them.
         assertThat(r.json().getJsonObject("totals").getLong("requests")).isBetween(995L, 1005L);
         assertThat(r.json().getJsonObject("latency").getJsonObject("roundTrip").getLong("count")).isBetween(995L, 1005L);
+    }
+
+    @Test
+    void noJitSettleEndsTheWarmupOnTime() throws Exception {
+        long t0 = System.nanoTime();
+        Run r = run("--direct", "--target", target, "--workload", "rps", "--tunnels", "1", "--warmup", "300ms",
+                "--no-jit-settle", "--duration", "300ms");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.json().getJsonObject("options").getBoolean("jitSettle")).isFalse();
+        assertThat(r.json().getJsonObject("totals").containsKey("warmupExtendedMs")).isFalse();
+        assertThat(r.out()).doesNotContain("JIT");
+        assertThat(System.nanoTime() - t0).isLessThan(8_000_000_000L);
     }
 
     @Test
