@@ -19,7 +19,10 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2FrameLogger;
+import io.netty.handler.codec.http2.Http2FrameLogger.Direction;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.logging.LogLevel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -48,7 +51,9 @@ final class FakeNextHop implements AutoCloseable {
         /** RST_STREAM REFUSED_STREAM. */
         REFUSE_STREAM,
         /** 200, then echoes the tunnel's data. */
-        ANSWER
+        ANSWER,
+        /** 200, then RST_STREAM CANCEL on the first DATA (the destination went away abruptly). */
+        ANSWER_THEN_RESET
     }
 
     /** Raw GOAWAY (RFC 9113 §6.8), last-stream-id 0, NO_ERROR: Netty's codec would name the last stream it saw. */
@@ -59,6 +64,8 @@ final class FakeNextHop implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger resetsFromA = new AtomicInteger();
+    /** Every RST_STREAM frame A sent, on any stream, counted as the codec reads it: also those for closed streams. */
+    final AtomicInteger rstFramesFromA = new AtomicInteger();
     final Queue<String> authorities = new ConcurrentLinkedQueue<>();
 
     /** @param behaviours what the n-th connection does (the last one for every later connection) */
@@ -78,7 +85,7 @@ final class FakeNextHop implements AutoCloseable {
                         int n = connections.incrementAndGet();
                         Behaviour b = behaviours[Math.min(n, behaviours.length) - 1];
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build());
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().frameLogger(new RstCounter()).build());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {
@@ -118,12 +125,16 @@ final class FakeNextHop implements AutoCloseable {
                                 .writeAndFlush(Unpooled.wrappedBuffer(GO_AWAY_ALL));
                     }
                     case REFUSE_STREAM -> ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
-                    case ANSWER -> ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
+                    case ANSWER, ANSWER_THEN_RESET ->
+                            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
                 }
                 ReferenceCountUtil.release(msg);
             } else if (msg instanceof Http2DataFrame data && behaviour == Behaviour.ANSWER) {
                 ctx.writeAndFlush(data.retainedDuplicate());
                 data.release();
+            } else if (msg instanceof Http2DataFrame data && behaviour == Behaviour.ANSWER_THEN_RESET) {
+                data.release();
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -136,6 +147,20 @@ final class FakeNextHop implements AutoCloseable {
                 resetsFromA.incrementAndGet();
             }
             super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    /** Netty's frame logger sees every frame the codec reads, before it decides a stream is gone. */
+    private final class RstCounter extends Http2FrameLogger {
+        RstCounter() {
+            super(LogLevel.TRACE);
+        }
+
+        @Override
+        public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId, long errorCode) {
+            if (direction == Direction.INBOUND) {
+                rstFramesFromA.incrementAndGet();
+            }
         }
     }
 

@@ -69,6 +69,36 @@ class NextHopFailuresTest {
         }
     }
 
+    /**
+     * B resets a tunnel's stream (its destination went away): A ends the user's tunnel and does not answer the reset
+     * with one of its own (RFC 9113 §5.4.2). Frames on the shared connection are ordered, so an answering reset
+     * would reach B before the next tunnel's data does.
+     */
+    @Test
+    void aStreamResetByBIsNotAnsweredWithAReset() throws Exception {
+        try (DoubleHopFixture fx = new DoubleHopFixture();
+                FakeNextHop b = new FakeNextHop(fx.dir.resolve("b.crt"), fx.dir.resolve("b.key"),
+                        Behaviour.ANSWER_THEN_RESET)) {
+            ProxyA a = startA(fx, b);
+            try {
+                for (int i = 0; i < 2; i++) {
+                    try (RawProxyClient c = new RawProxyClient(a.port(), true)) {
+                        c.socket().setSoTimeout(8_000);
+                        c.send("CONNECT example.test:443 HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n\r\n");
+                        assertThat(c.readHead().status()).isEqualTo(200);
+                        c.send("ping");
+                        // B's reset ends the user's tunnel
+                        assertThat(c.readToEnd()).isEmpty();
+                    }
+                }
+                assertThat(b.connections()).isEqualTo(1);
+                assertThat(b.rstFramesFromA).hasValue(0);
+            } finally {
+                a.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"GO_AWAY", "REFUSE_STREAM"})
     void aStreamRefusedBeforeTheAnswerIsRetriedOnAFreshConnection(Behaviour refusal) throws Exception {

@@ -18,7 +18,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Sends hand-written HTTP/1.1 bytes to the proxy over TLS (ALPN http/1.1) and reads the response head.
+ * Sends hand-written HTTP/1.1 bytes to the proxy over TLS (ALPN http/1.1) and reads the response head, or, with
+ * ALPN h2, hand-written HTTP/2 frames.
  * Real clients normalise what they send; bad-input tests need exactly the bytes they write. Public for
  * Proxy A's tests.
  */
@@ -40,6 +41,11 @@ public final class RawProxyClient implements AutoCloseable {
 
     /** @param localAddress the source address (a loopback alias standing for the user's location), or null */
     public RawProxyClient(int port, boolean tls, String localAddress) throws Exception {
+        this(port, tls, localAddress, "http/1.1");
+    }
+
+    /** @param alpn the protocol offered in the TLS handshake: "http/1.1", or "h2" for hand-written HTTP/2 frames */
+    public RawProxyClient(int port, boolean tls, String localAddress, String alpn) throws Exception {
         Socket plain = new Socket();
         if (localAddress != null) {
             plain.bind(new InetSocketAddress(localAddress, 0));
@@ -51,7 +57,7 @@ public final class RawProxyClient implements AutoCloseable {
             ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
             SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
             SSLParameters p = s.getSSLParameters();
-            p.setApplicationProtocols(new String[] {"http/1.1"});
+            p.setApplicationProtocols(new String[] {alpn});
             s.setSSLParameters(p);
             s.startHandshake();
             socket = s;

@@ -287,13 +287,6 @@ public final class Http2ClientConnection implements NextHopConnection {
                 if (last && end != null) {
                     end.inputClosed();
                 }
-            } else if (msg instanceof Http2ResetFrame reset) {
-                IOException e = new IOException("stream reset by the next hop: " + reset.errorCode());
-                answered.tryFail(e);
-                if (end != null) {
-                    end.failed(e);
-                }
-                ctx.close();
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -312,6 +305,24 @@ public final class Http2ClientConnection implements NextHopConnection {
             }
             MultiMap headers = HeaderFields.regular(frame.headers());
             end.completeOnContext(answered, new Answer(code, headers, end));
+        }
+
+        /** Netty's multiplexer hands a stream its peer's RST_STREAM as an event, not a read. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof Http2ResetFrame reset) {
+                IOException e = new IOException("stream reset by the next hop: " + reset.errorCode());
+                answered.tryFail(e);
+                if (end != null) {
+                    end.resetByPeer();
+                    end.failed(e);
+                }
+                // once the codec has closed the stream (right after this event): closed before, the child channel
+                // would answer the reset with one of its own (RFC 9113 §5.4.2 forbids that)
+                ctx.executor().execute(ctx::close);
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
         }
 
         @Override

@@ -30,6 +30,7 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     private boolean inputEnded;
     private boolean endDelivered;
     private boolean outputEnded;
+    private boolean resetByPeer;
     private ChannelFuture lastWrite;
     /** Set by the relay from its own thread, read on the channel's. */
     private volatile boolean passBuffers;
@@ -79,6 +80,15 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
             drainHandler = null;
             deliver(null, h);
         }
+    }
+
+    /**
+     * The peer aborted the stream (RST_STREAM): nothing more is written on it, not even our own reset, which would
+     * answer theirs (RFC 9113 §5.4.2 forbids that).
+     */
+    public void resetByPeer() {
+        resetByPeer = true;
+        outputEnded = true;
     }
 
     public void failed(Throwable t) {
@@ -217,7 +227,7 @@ public abstract class ChannelStreamEnd implements TunnelEnd {
     public void reset() {
         outputEnded = true;
         discard();
-        if (channel.isActive()) {
+        if (channel.isActive() && !resetByPeer) {
             writeReset();
         }
     }

@@ -4,12 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.server.EarlyResets;
@@ -58,14 +58,20 @@ final class Http2Connection implements TcpConnections.Drainable {
                 stream.pipeline().addLast(new Http2StreamHandler(scope, earlyResets));
             }
         });
+        FlushHold hold = new FlushHold();
         ch.pipeline()
+                .addBefore(ConnectionInitializer.GUARD, "h2-flush-hold", hold)
                 .addBefore(ConnectionInitializer.GUARD, "h2", codec)
                 .addBefore(ConnectionInitializer.GUARD, "h2-streams", streams);
-        int raise = Http2Windows.connection(limits.maxConcurrentStreams()) - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+        // The connection window has no SETTINGS: it grows by a WINDOW_UPDATE on stream 0 (RFC 9113 §6.9.2). The
+        // codec has already widened it somewhat on its own (to twice the stream window), so raise it by the rest.
+        Http2Stream connection = codec.connection().connectionStream();
+        int now = codec.connection().local().flowController().windowSize(connection);
+        long raise = Http2Windows.connection(limits.maxConcurrentStreams()) - (long) now;
         if (raise > 0) {
-            // The connection window has no SETTINGS: it grows by a WINDOW_UPDATE on stream 0 (RFC 9113 §6.9.2).
-            ch.writeAndFlush(new DefaultHttp2WindowUpdateFrame(raise));
+            ch.write(new DefaultHttp2WindowUpdateFrame((int) raise));
         }
+        hold.releaseAfterThisTurn();
         scope.connections().negotiated(ch, "h2", new Http2Connection(ch, codec));
     }
 

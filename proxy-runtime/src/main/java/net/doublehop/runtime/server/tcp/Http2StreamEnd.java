@@ -18,6 +18,7 @@ import net.doublehop.runtime.relay.NettyBuffers;
 final class Http2StreamEnd extends ChannelTunnelEnd {
 
     private boolean outputEnded;
+    private boolean resetByPeer;
     private ChannelFuture lastWrite;
 
     Http2StreamEnd(Http2StreamChannel stream, ContextInternal context) {
@@ -26,6 +27,15 @@ final class Http2StreamEnd extends ChannelTunnelEnd {
 
     boolean outputEnded() {
         return outputEnded;
+    }
+
+    /**
+     * The client aborted the stream (RST_STREAM): nothing more is written on it, not even our own reset, which would
+     * answer theirs (RFC 9113 §5.4.2 forbids that). The stream handler closes the channel.
+     */
+    void resetByPeer() {
+        resetByPeer = true;
+        outputEnded = true;
     }
 
     @Override
@@ -55,6 +65,9 @@ final class Http2StreamEnd extends ChannelTunnelEnd {
      */
     @Override
     public void close() {
+        if (resetByPeer) {
+            return;
+        }
         endOutput();
         if (!channel.isActive() || inputEnded()) {
             return;
@@ -75,6 +88,8 @@ final class Http2StreamEnd extends ChannelTunnelEnd {
     @Override
     public void reset() {
         outputEnded = true;
-        channel.close();
+        if (!resetByPeer) {
+            channel.close();
+        }
     }
 }

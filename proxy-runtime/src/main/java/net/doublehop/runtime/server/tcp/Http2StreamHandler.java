@@ -65,10 +65,16 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2ResetFrame) {
             boolean early = exchange == null || !exchange.answerSent();
+            if (end != null) {
+                end.resetByPeer();
+            }
             if (exchange != null) {
                 exchange.peerReset();
             }
-            ctx.close(); // at once, even with data still queued for a reader that stopped
+            // Close even with data still queued for a reader that stopped, but only once the codec has closed the
+            // stream (right after this event): closed earlier, the child channel would send a RST_STREAM of its own,
+            // which RFC 9113 §5.4.2 forbids in answer to one.
+            ctx.executor().execute(ctx::close);
             if (early && !earlyResets.allow(System.nanoTime())) {
                 Channel connection = ctx.channel().parent();
                 if (connection.isActive()) {
