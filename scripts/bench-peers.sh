@@ -427,7 +427,7 @@ if [[ $DOC == 1 ]]; then
          "$(squid -v | head -1), $(java -version 2>&1 | head -1)."
     echo "Everything runs on this one machine (generator, destination and proxies share its CPUs), so the figures compare"
     echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain;"
-    echo "bulk, setup and rps ran in $ROUNDS round(s), each measuring every path back to back: the figure is the median over"
+    echo "bulk, setup and rps ran in $ROUNDS round$([[ $ROUNDS != 1 ]] && echo s), each measuring every path back to back: the figure is the median over"
     echo "the rounds, the ratio the median of the per-round ratios (so a ratio compares paths measured in the same minute)."
     echo
     cat "$TABLE"
