@@ -3,13 +3,9 @@ package net.doublehop.proxyb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,21 +91,8 @@ class ConnectUdpOverHttp2Test {
 
     private static List<JsonNode> node(String path, String mode, String payload, String... headers)
             throws IOException, InterruptedException {
-        Path script = Path.of("src/test/resources/node/h2-connect-udp.js").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("node", script.toString(), Integer.toString(fx.port()), path, mode,
-                payload));
-        cmd.addAll(List.of(headers));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> results = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
-                results.add(json.readTree(line));
-            }
-        }
-        return results;
+        List<String> args = new ArrayList<>(List.of(Integer.toString(fx.port()), path, mode, payload));
+        args.addAll(List.of(headers));
+        return NodeScript.run("h2-connect-udp.js", args.toArray(String[]::new));
     }
 }

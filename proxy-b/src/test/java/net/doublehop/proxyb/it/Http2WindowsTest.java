@@ -3,11 +3,6 @@ package net.doublehop.proxyb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +34,6 @@ class Http2WindowsTest {
     }
 
     private static JsonNode windows(int port) throws Exception {
-        Path script = Path.of("src/test/resources/node/h2-windows.js").toAbsolutePath();
-        Process p = new ProcessBuilder("node", script.toString(), Integer.toString(port))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-        assertThat(lines).hasSize(1);
-        return new ObjectMapper().readTree(lines.get(0));
+        return NodeScript.single("h2-windows.js", Integer.toString(port));
     }
 }

@@ -3,13 +3,10 @@ package net.doublehop.proxyb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,23 +97,8 @@ class NodeHttp2ThroughProxyBTest {
 
     static List<JsonNode> node(int port, String scheme, String target, int count, String mode, String... headers)
             throws IOException, InterruptedException {
-        Path script = Path.of("src/test/resources/node/h2-connect.js").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("node", script.toString(), Integer.toString(port), target,
-                Integer.toString(count), mode));
-        cmd.addAll(List.of(headers));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("PROXY_SCHEME", scheme);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> results = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
-                results.add(json.readTree(line));
-            }
-        }
-        return results;
+        List<String> args = new ArrayList<>(List.of(Integer.toString(port), target, Integer.toString(count), mode));
+        args.addAll(List.of(headers));
+        return NodeScript.run("h2-connect.js", Map.of("PROXY_SCHEME", scheme), args.toArray(String[]::new));
     }
 }

@@ -3,10 +3,6 @@ package net.doublehop.proxyb.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,15 +83,7 @@ class RapidResetTest {
     }
 
     private static JsonNode node(String mode, int count) throws Exception {
-        Path script = Path.of("src/test/resources/node/h2-resets.js").toAbsolutePath();
-        Process p = new ProcessBuilder("node", script.toString(), Integer.toString(fx.port()), fx.destEcho(),
-                Integer.toString(count), mode, "proxy-authorization: Preshared " + ProxyBFixture.PSK)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-        assertThat(lines).hasSize(1);
-        return new ObjectMapper().readTree(lines.get(0));
+        return NodeScript.single("h2-resets.js", Integer.toString(fx.port()), fx.destEcho(),
+                Integer.toString(count), mode, "proxy-authorization: Preshared " + ProxyBFixture.PSK);
     }
 }
