@@ -2,6 +2,8 @@
 # Installs what the test suite needs beyond JDK, Maven, curl and Node, from Debian's packages:
 #   libmaxmind-db-writer-perl  writes MaxMind DB files for geo-data's .mmdb reader tests (an independent writer)
 #   mmdb-bin                   mmdblookup, an independent reader to cross-check ours
+#   redis-server               the shared store's tests start their own redis-server on an ephemeral loopback
+#                              port (the system service, if the package starts one, is not used)
 # and from npm (install-node-test-deps.sh, npm ci of the committed lock files):
 #   @cloudflare/privacypass-ts Cloudflare's Privacy Pass library, for proxy-a's interop tests
 # Idempotent: does nothing when they are present.
@@ -9,6 +11,7 @@ set -euo pipefail
 need=()
 perl -MMaxMind::DB::Writer::Tree -e1 2>/dev/null || need+=(libmaxmind-db-writer-perl)
 command -v mmdblookup >/dev/null || need+=(mmdb-bin)
+command -v redis-server >/dev/null || need+=(redis-server)
 if ((${#need[@]})); then
   echo "install-test-deps: installing ${need[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

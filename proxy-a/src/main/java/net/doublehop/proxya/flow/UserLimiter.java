@@ -1,5 +1,6 @@
 package net.doublehop.proxya.flow;
 
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -10,7 +11,7 @@ import net.doublehop.protocol.ProxyFailure;
  * Per-user bounds, both answered with 429 (RFC 6585 §4): concurrent tunnels, and the rate of new tunnels
  * (a token bucket of {@code ratePerSecond} with a burst of twice that).
  */
-public final class UserLimiter {
+public final class UserLimiter implements UserLimits {
 
     static final ProxyFailure TOO_MANY_OPEN = new ProxyFailure(ProxyErrorType.CONNECTION_LIMIT_REACHED, 429,
             "user is at its tunnel limit");
@@ -56,6 +57,17 @@ public final class UserLimiter {
         }
     }
 
+    @Override
+    public Future<Void> admit(String user) {
+        try {
+            acquire(user);
+            return Future.succeededFuture();
+        } catch (ProxyFailure refused) {
+            return Future.failedFuture(refused);
+        }
+    }
+
+    @Override
     public void release(String user) {
         open.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
     }

@@ -1,5 +1,6 @@
 package net.doublehop.proxya.issuer;
 
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -10,7 +11,7 @@ import java.util.function.LongSupplier;
  * A refused request learns how long to wait ({@code Retry-After}). Full buckets are forgotten by
  * {@link #sweep()}, so the map holds only users who fetched recently.
  */
-final class IssuanceLimiter {
+final class IssuanceLimiter implements IssuanceLimits {
 
     private static final double NANOS_PER_HOUR = 3600e9;
 
@@ -46,8 +47,14 @@ final class IssuanceLimiter {
         return missing[0] == 0 ? 0 : Math.max(1, (long) Math.ceil(missing[0] / perNano / 1e9));
     }
 
+    @Override
+    public Future<Long> take(String user) {
+        return Future.succeededFuture(tryAcquire(user));
+    }
+
     /** Forgets users whose bucket has refilled: they are indistinguishable from users never seen. */
-    void sweep() {
+    @Override
+    public void sweep() {
         long now = nanoClock.getAsLong();
         buckets.entrySet().removeIf(e -> level(e.getValue(), now) >= capacity);
     }

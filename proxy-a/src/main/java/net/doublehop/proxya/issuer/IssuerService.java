@@ -50,7 +50,7 @@ public final class IssuerService implements Handler<HttpServerRequest> {
     private final String name;
     private final IssuerKeys keys;
     private final UserAuthenticator users;
-    private final IssuanceLimiter limiter;
+    private final IssuanceLimits limiter;
     private final String directory;
     private final Buffer directoryBytes;
     private final String directoryCacheControl;
@@ -77,11 +77,18 @@ public final class IssuerService implements Handler<HttpServerRequest> {
 
     public IssuerService(Vertx vertx, String name, IssuerKeys keys, UserAuthenticator users, int tokensPerUserPerHour,
             Duration directoryMaxAge, boolean logSensitive, Clock clock) {
+        this(vertx, name, keys, users, new IssuanceLimiter(tokensPerUserPerHour, System::nanoTime), directoryMaxAge,
+                logSensitive, clock);
+    }
+
+    /** @param limits tokens per user per hour: this process's ({@link IssuanceLimiter}) or shared ones */
+    public IssuerService(Vertx vertx, String name, IssuerKeys keys, UserAuthenticator users, IssuanceLimits limits,
+            Duration directoryMaxAge, boolean logSensitive, Clock clock) {
         this.vertx = vertx;
         this.name = name;
         this.keys = keys;
         this.users = users;
-        this.limiter = new IssuanceLimiter(tokensPerUserPerHour, System::nanoTime);
+        this.limiter = limits;
         this.directory = keys.directoryJson(REQUEST_PATH);
         this.directoryBytes = Buffer.buffer(directory);
         this.directoryCacheControl = "public, max-age=" + directoryMaxAge.toSeconds();
@@ -145,8 +152,15 @@ public final class IssuerService implements Handler<HttpServerRequest> {
                     if (!isRequestType(req.getHeader("content-type"))) {
                         throw new Refusal(400, "content type must be " + REQUEST_TYPE);
                     }
-                    return admit(b.getBytes(), user[0]);
+                    return admit(b.getBytes());
                 })
+                .compose(a -> limiter.take(user[0]).map(wait -> {
+                    // the limit last, so malformed requests cost no allowance
+                    if (wait > 0) {
+                        throw new Refusal(429, "token limit reached", wait);
+                    }
+                    return a;
+                }))
                 .compose(this::sign)
                 .onSuccess(response -> {
                     req.response().putHeader("content-type", RESPONSE_TYPE).putHeader("cache-control", "no-store")
@@ -179,8 +193,8 @@ public final class IssuerService implements Handler<HttpServerRequest> {
         });
     }
 
-    /** §6.2 checks, the key's not-before, then the user's limit; returns what to sign. */
-    private Admitted admit(byte[] body, String user) {
+    /** §6.2 checks and the key's not-before; returns what to sign once the user's limit allows. */
+    private Admitted admit(byte[] body) {
         if (body.length < 3) {
             throw new Refusal(400, "not a TokenRequest");
         }
@@ -194,10 +208,6 @@ public final class IssuerService implements Handler<HttpServerRequest> {
                 .orElseThrow(() -> new Refusal(422, "unknown truncated token key id"));
         if (!key.inUseAt(clock.instant())) {
             throw new Refusal(422, "token key not in use yet");
-        }
-        long wait = limiter.tryAcquire(user);
-        if (wait > 0) {
-            throw new Refusal(429, "token limit reached", wait);
         }
         return new Admitted(key, request);
     }

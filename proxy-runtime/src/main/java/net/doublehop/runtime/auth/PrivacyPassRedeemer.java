@@ -23,7 +23,7 @@ import net.doublehop.protocol.privacypass.VerifiedToken;
  *
  * <p>Refusals: malformed credentials 400 {@code http_request_error}; a well-formed token this proxy does not
  * accept (unknown key, other challenge, bad authenticator, already spent) 403 {@code http_request_denied}; a full
- * spent-token store 503. Details are the library's constant reason codes, never token bytes.
+ * or unreachable spent-token store 503 {@code proxy_internal_error}. Details are the library's constant reason codes, never token bytes.
  */
 public final class PrivacyPassRedeemer {
 
@@ -45,6 +45,8 @@ public final class PrivacyPassRedeemer {
     static final ProxyFailure SPENT = ProxyFailure.denied("privacy pass token already spent");
     static final ProxyFailure STORE_FULL = new ProxyFailure(ProxyErrorType.PROXY_INTERNAL_ERROR, 503,
             "privacy pass spent-token store full");
+    static final ProxyFailure STORE_UNAVAILABLE = new ProxyFailure(ProxyErrorType.PROXY_INTERNAL_ERROR, 503,
+            "privacy pass spent-token store unavailable");
 
     private final TokenVerifier verifier;
     private final byte[] challengeDigest;
@@ -81,10 +83,13 @@ public final class PrivacyPassRedeemer {
 
     /** Spends a verified token: succeeds the first time only. */
     public Future<Void> spend(VerifiedToken token) {
-        return spent.spend(token.tokenKeyId(), token.nonce()).compose(outcome -> switch (outcome) {
+        // A store that failed instead of answering counts as unavailable: fail closed.
+        return spent.spend(token.tokenKeyId(), token.nonce()).otherwise(SpentTokenStore.Outcome.UNAVAILABLE)
+                .compose(outcome -> switch (outcome) {
             case FRESH -> Future.succeededFuture();
             case REPLAYED -> Future.failedFuture(SPENT);
             case FULL -> Future.failedFuture(STORE_FULL);
+            case UNAVAILABLE -> Future.failedFuture(STORE_UNAVAILABLE);
         });
     }
 }

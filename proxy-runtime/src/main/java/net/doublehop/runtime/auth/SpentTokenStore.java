@@ -19,7 +19,12 @@ public interface SpentTokenStore {
         /** Seen before: refuse (replay). */
         REPLAYED,
         /** The store cannot record more: refuse, failing closed rather than forgetting spent tokens. */
-        FULL
+        FULL,
+        /**
+         * A shared store did not answer (down, unreachable, slower than its timeout): refuse, failing closed, since
+         * accepting a token nobody could record would let it be spent again at another instance.
+         */
+        UNAVAILABLE
     }
 
     /**
