@@ -1,0 +1,17 @@
+package net.doublehop.proxya.flow;
+
+/**
+ * The stages every Proxy A flow shares (docs/request-flow.md, 1–4 and the ends): parse, authenticate the user,
+ * admit under the limits, locate and sign; then, after the flow's own way to the next hop, relay and summarize, and
+ * the one way a refusal is answered. Forward mode adds the CONNECT to B and B's answer; another mode plugs in its
+ * own connect stage between {@link #admitAndLocate} and {@link #tunnels}.
+ */
+public record FlowStages(TargetParser parser, UserAuthentication authentication, TunnelAdmission admission,
+        LocationSigning location, TunnelStart tunnels, RefusalAnswer refusal) {
+
+    /** Stages 3 and 4, synchronous: on success the request holds its slots and carries its signed location. */
+    public void admitAndLocate(UserTunnelContext ctx) {
+        admission.apply(ctx);
+        location.apply(ctx);
+    }
+}

@@ -1,0 +1,50 @@
+package net.doublehop.proxya.flow;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import java.util.Optional;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.proxya.upstream.UdpUpstream;
+import net.doublehop.proxya.upstream.UpstreamPool;
+import net.doublehop.runtime.relay.NextHopAnswer;
+
+/**
+ * Stage 5 of forward mode, connect to B: the CONNECT (or CONNECT-UDP) for the user's target on the pooled
+ * connection to B. The request is built from scratch: only the target, A's own credential and the signed geohash
+ * go out, so nothing the client sent (its address, its name, its own sec-ch-geohash, forwarding headers) reaches B.
+ */
+public final class NextHopRequest {
+
+    private final UpstreamPool upstream;
+    private final UdpUpstream udpUpstream;
+    private final String authorization;
+
+    public NextHopRequest(UpstreamPool upstream, UdpUpstream udpUpstream, Optional<String> presharedKey) {
+        this.upstream = upstream;
+        this.udpUpstream = udpUpstream;
+        this.authorization = presharedKey.map(k -> "Preshared " + k).orElse(null);
+    }
+
+    /** B's answer; the request is abandoned (its stream reset) as soon as the client goes away. */
+    public Future<NextHopAnswer> apply(UserTunnelContext ctx) {
+        MultiMap headers = headers(ctx);
+        // Whatever carries a UDP flow on each side (capsules over HTTP/1.1 or HTTP/2, HTTP/3 datagrams), A relays
+        // whole UDP payloads between them.
+        return ctx.udp() ? udpUpstream.open(ctx.target(), headers, ctx.clientGone())
+                : upstream.open(ctx.target(), headers, ctx.clientGone());
+    }
+
+    /** Only what B needs: our credential and the signed location. Never anything the client sent. */
+    private MultiMap headers(UserTunnelContext ctx) {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        if (authorization != null) {
+            h.set(HeaderNames.PROXY_AUTHORIZATION, authorization);
+        }
+        ctx.location().ifPresent(s -> {
+            h.set(HeaderNames.SEC_CH_GEOHASH, s.geohash());
+            h.set(HeaderNames.SIGNATURE_INPUT, s.signatureInput());
+            h.set(HeaderNames.SIGNATURE, s.signature());
+        });
+        return h;
+    }
+}

@@ -1,0 +1,61 @@
+package net.doublehop.proxya.flow;
+
+import java.util.List;
+import java.util.Optional;
+import net.doublehop.protocol.GeohashHint;
+import net.doublehop.protocol.HeaderNames;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.runtime.server.TunnelLimiter;
+
+/**
+ * Stage 3, admit: the user's own {@code sec-ch-geohash} (a request for a coarser location) must parse, then the
+ * request takes a tunnel slot: {@code limits.max-tunnels} and {@code -per-connection} (503), then the user's own
+ * (429). All are released together ({@link #release}), so a refused user never holds a proxy slot.
+ */
+public final class TunnelAdmission {
+
+    private final TunnelLimiter tunnelLimits;
+    private final UserLimiter userLimits;
+
+    public TunnelAdmission(TunnelLimiter tunnelLimits, UserLimiter userLimits) {
+        this.tunnelLimits = tunnelLimits;
+        this.userLimits = userLimits;
+    }
+
+    public void apply(UserTunnelContext ctx) {
+        ctx.requestedHint(requestedHint(ctx));
+        Object connection = ctx.request().connection();
+        tunnelLimits.acquire(connection);
+        try {
+            userLimits.acquire(ctx.user());
+        } catch (RuntimeException refused) {
+            tunnelLimits.release(connection);
+            throw refused;
+        }
+        ctx.slotsHeld(true);
+    }
+
+    /** Gives back the slots {@link #apply} took, once; a no-op when it took none. */
+    public void release(UserTunnelContext ctx) {
+        if (ctx.slotsHeld()) {
+            ctx.slotsHeld(false);
+            userLimits.release(ctx.user());
+            tunnelLimits.release(ctx.request().connection());
+        }
+    }
+
+    /**
+     * A user may send {@code sec-ch-geohash} to ask for a coarser location. One that does not parse is refused
+     * with 400, as B refuses it: silently sending the precise cell instead would surprise that user.
+     */
+    private static Optional<GeohashHint> requestedHint(UserTunnelContext ctx) {
+        List<String> values = ctx.request().headers().getAll(HeaderNames.SEC_CH_GEOHASH);
+        if (values.isEmpty()) {
+            return Optional.empty();
+        }
+        if (values.size() > 1) {
+            throw ProxyFailure.badRequest("sec-ch-geohash repeated");
+        }
+        return Optional.of(GeohashHint.parse(values.get(0)));
+    }
+}
