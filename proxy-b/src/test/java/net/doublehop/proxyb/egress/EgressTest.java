@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Pool selection (DESIGN.md §3), rendezvous hashing, CIDRs, the geofeed and the bind check. */
+/** Pool selection (docs/architecture.md §3), rendezvous hashing, CIDRs, the geofeed and the bind check. */
 class EgressTest {
 
     static InetAddress ip(String literal) {

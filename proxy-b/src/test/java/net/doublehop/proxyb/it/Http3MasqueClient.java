@@ -149,16 +149,24 @@ public final class Http3MasqueClient implements AutoCloseable {
 
     /**
      * A classic CONNECT reset at once: HEADERS, then RESET_STREAM and STOP_SENDING with H3_REQUEST_CANCELLED, before
-     * any answer could arrive (what a Rapid Reset attacker does).
+     * any answer could arrive (what a Rapid Reset attacker does). False when the connection was closed under the
+     * write (the proxy cutting it off is what a test of the defence waits for), true when the stream was reset.
      */
-    public void connectAndReset(String target, String... headers) throws Exception {
+    public boolean connectAndReset(String target, String... headers) throws Exception {
         Http3Headers h = new DefaultHttp3Headers().method("CONNECT").authority(target);
         for (int i = 0; i < headers.length; i += 2) {
             h.add(headers[i].toLowerCase(java.util.Locale.ROOT), headers[i + 1]);
         }
         QuicStreamChannel stream = Http3.newRequestStream(quic, new Flow().handler()).get(10, TimeUnit.SECONDS);
-        stream.writeAndFlush(new DefaultHttp3HeadersFrame(h)).sync();
+        io.netty.channel.ChannelFuture written = stream.writeAndFlush(new DefaultHttp3HeadersFrame(h)).await();
+        if (!written.isSuccess()) {
+            if (written.cause() instanceof java.nio.channels.ClosedChannelException && !quic.isActive()) {
+                return false;
+            }
+            throw new IllegalStateException("HEADERS not written", written.cause());
+        }
         stream.shutdown(0x10c); // H3_REQUEST_CANCELLED, both directions
+        return true;
     }
 
     /** Whether the QUIC connection is still open. */
