@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The signed geohash of DESIGN.md §2 (RFC 9421, Ed25519): Proxy A signs it once per tunnel, Proxy B verifies it
+ * The signed geohash of docs/architecture.md §2 (RFC 9421, Ed25519): Proxy A signs it once per tunnel, Proxy B verifies it
  * once per tunnel before choosing an egress pool. Both run on the event loop, so their cost is setup latency.
  *
  * <p>{@code jdkEd25519VerifyOnly} and {@code bouncyCastleEd25519VerifyOnly} are references, not production code: the

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Proxy B's egress choice per tunnel (DESIGN.md §3): EgressSelection's PoolSelector.select for the located
+ * Proxy B's egress choice per tunnel (docs/architecture.md §3): EgressSelection's PoolSelector.select for the located
  * {@code (geohash, country)}, then EgressDialer's RendezvousPicker.rank of that pool's addresses for
  * (pool, cell, destination host). Both run on the event loop for every CONNECT and CONNECT-UDP.
  *

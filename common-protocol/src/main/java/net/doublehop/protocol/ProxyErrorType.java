@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * The proxy error types of RFC 9209 §2.3 with the HTTP status this project answers each with
- * (DESIGN.md §5). The status is a default: a {@link ProxyFailure} may carry another one (407, 405, 431).
+ * (docs/architecture.md §5). The status is a default: a {@link ProxyFailure} may carry another one (407, 405, 431).
  */
 public enum ProxyErrorType {
     /** §2.3.1 */ DNS_TIMEOUT(504),

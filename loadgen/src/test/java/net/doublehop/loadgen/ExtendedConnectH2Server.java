@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * RFC 8441): its SETTINGS carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (unless told not to), it answers
  * {@code :protocol connect-udp} with 200 and {@code capsule-protocol: ?1}, then sends every DATA frame back as it came:
  * an echo of the client's DATAGRAM capsules, so of its UDP payloads. It stands in for Proxy B, whose HTTP/2 listener
- * (Vert.x) refuses extended CONNECT in this tree (DESIGN.md §4).
+ * (Vert.x) refuses extended CONNECT in this tree (docs/architecture.md §4).
  */
 final class ExtendedConnectH2Server implements AutoCloseable {
 

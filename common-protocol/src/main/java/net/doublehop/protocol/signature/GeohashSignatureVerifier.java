@@ -16,7 +16,7 @@ import net.doublehop.protocol.sf.StructuredFields;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
- * Proxy B's side of DESIGN.md §2: verifies the signed geohash against the trusted Proxy A keys
+ * Proxy B's side of docs/architecture.md §2: verifies the signed geohash against the trusted Proxy A keys
  * (several at once, for rotation), with freshness bounded by a maximum clock skew and validity.
  * Each failure has its own constant detail, so operators can tell them apart in {@code Proxy-Status}.
  * Ed25519 is BouncyCastle's, strict as RFC 8032 requires, with each trusted key decoded once at construction;

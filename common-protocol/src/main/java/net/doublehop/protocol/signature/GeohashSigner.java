@@ -17,7 +17,7 @@ import net.doublehop.protocol.sf.StructuredFields;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
- * Proxy A's side of DESIGN.md §2: signs {@code sec-ch-geohash} as an RFC 9421 message signature with
+ * Proxy A's side of docs/architecture.md §2: signs {@code sec-ch-geohash} as an RFC 9421 message signature with
  * Ed25519, label {@code geo}, tag {@code sec-ch-geohash}, {@code created}/{@code expires} and a nonce.
  * Ed25519 is BouncyCastle's (several times cheaper than the JDK's, same signature bytes); a key it cannot take
  * (a provider's key without a standard encoding) is signed with the JDK's {@link Signature}. Thread-safe.

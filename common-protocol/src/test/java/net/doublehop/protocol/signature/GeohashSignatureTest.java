@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The signed geohash profile (DESIGN.md §2), with an injected clock. */
+/** The signed geohash profile (docs/architecture.md §2), with an injected clock. */
 class GeohashSignatureTest {
 
     static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Verification policy for {@code sec-ch-geohash} and its RFC 9421 signature (DESIGN.md §2). */
+/** Verification policy for {@code sec-ch-geohash} and its RFC 9421 signature (docs/architecture.md §2). */
 public record GeohashSettings(
         Optional<Path> trustedSigners,
         boolean requireSignature,

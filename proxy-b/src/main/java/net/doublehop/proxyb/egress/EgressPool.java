@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import net.doublehop.geo.Geohash;
 
-/** A region's egress addresses: DESIGN.md §3. Validated at construction, immutable. */
+/** A region's egress addresses: docs/architecture.md §3. Validated at construction, immutable. */
 public record EgressPool(String name, String country, String geohash, Optional<String> region, Optional<String> city,
         List<InetAddress> addresses) {
 

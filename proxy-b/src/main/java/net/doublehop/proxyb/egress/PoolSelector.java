@@ -12,7 +12,7 @@ import net.doublehop.geo.Geohash;
 import net.doublehop.geo.LatLon;
 
 /**
- * DESIGN.md §3 pool choice for a hint {@code (geohash, country)}: the country's pools sharing the longest
+ * docs/architecture.md §3 pool choice for a hint {@code (geohash, country)}: the country's pools sharing the longest
  * geohash prefix (ties by distance between cell centres, then name), else the country's nearest pool,
  * else the default pool, else none.
  *

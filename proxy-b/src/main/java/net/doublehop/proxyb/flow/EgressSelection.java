@@ -4,7 +4,7 @@ import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxyb.egress.PoolSelector;
 
-/** Stage 4, policy: picks the egress pool for the hint (DESIGN.md §3), or refuses when none fits. */
+/** Stage 4, policy: picks the egress pool for the hint (docs/architecture.md §3), or refuses when none fits. */
 public final class EgressSelection {
 
     static final ProxyFailure NO_POOL = ProxyFailure.denied("no egress pool serves this region");

@@ -33,7 +33,7 @@ import net.doublehop.runtime.server.ProxyExchange;
 /**
  * The HTTP/3 listener of either proxy, on Netty's QUIC and HTTP/3 codecs rather than Vert.x's HTTP/3 server,
  * because tunnels need what Vert.x does not expose: extended CONNECT ({@code SETTINGS_ENABLE_CONNECT_PROTOCOL},
- * RFC 9220) and HTTP/3 datagrams ({@code SETTINGS_H3_DATAGRAM}, RFC 9297) (DESIGN.md §4). It runs on this
+ * RFC 9220) and HTTP/3 datagrams ({@code SETTINGS_H3_DATAGRAM}, RFC 9297) (docs/architecture.md §4). It runs on this
  * verticle's event loop, so the flows it feeds, their Vert.x futures and the sockets they open share one thread.
  */
 public final class Http3Listener extends VerticleBase implements Listener {

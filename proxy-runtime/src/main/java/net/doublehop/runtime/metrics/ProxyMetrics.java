@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The metric names of DESIGN.md §6, declared once. Labels are bounded by construction: hop, protocol
+ * The metric names of docs/architecture.md §6, declared once. Labels are bounded by construction: hop, protocol
  * (h1/h2/h3), method, status (an HTTP status code), pool (a configured pool name or "none"). Never an
  * address, user, token or host name.
  *

@@ -61,31 +61,23 @@ public interface TunnelEnd {
     /** Aborts: RST_STREAM on a stream, a close on a connection. Safe to call when already gone. */
     void reset();
 
-    /** A whole TCP connection on a Vert.x socket (Proxy A's next hop over HTTP/1.1): half-closes its output. */
+    /**
+     * A whole TCP connection on a Vert.x socket (Proxy A's HTTP/1.1 upgrade to B for CONNECT-UDP, when B refuses
+     * extended CONNECT): half-closes its output.
+     */
     static TunnelEnd tcp(NetSocket socket) {
-        return new NetSocketEnd(socket, NetSocketEnd.Kind.TCP, null);
+        return new NetSocketEnd(socket);
     }
 
-    /** A Vert.x HTTP/2 or HTTP/3 stream socket; {@code reset} sends RST_STREAM (only its request/response can). */
-    static TunnelEnd stream(NetSocket socket, Runnable reset) {
-        return new NetSocketEnd(socket, NetSocketEnd.Kind.STREAM, reset);
-    }
-
-    /** A Vert.x socket under a {@link TunnelEnd}. */
+    /** A Vert.x TCP socket under a {@link TunnelEnd}. */
     final class NetSocketEnd implements TunnelEnd {
 
-        enum Kind { TCP, STREAM }
-
         private final NetSocket socket;
-        private final Kind kind;
-        private final Runnable reset; // a stream's RST_STREAM; null for connections
         private final DuplexChannel connection;
 
-        NetSocketEnd(NetSocket socket, Kind kind, Runnable reset) {
+        NetSocketEnd(NetSocket socket) {
             this.socket = socket;
-            this.kind = kind;
-            this.reset = reset;
-            this.connection = kind == Kind.STREAM ? null : duplexChannel(socket);
+            this.connection = duplexChannel(socket);
         }
 
         @Override
@@ -129,7 +121,7 @@ public interface TunnelEnd {
          * discards that queue together with the end of stream, so the last bytes a destination sent before
          * closing were lost. With auto-read off nothing is queued in Vert.x; what Netty still reads (at most the
          * current read, or the rest of the socket buffer when the peer closes) goes on to the writer's queue, in
-         * order, before the end. An HTTP/2 or HTTP/3 stream is paused the Vert.x way: that is its flow control.
+         * order, before the end. (Without a Netty channel underneath, which Vert.x always gives here, pause.)
          */
         @Override
         public void stopReading() {
@@ -151,16 +143,7 @@ public interface TunnelEnd {
 
         @Override
         public void endOutput() {
-            switch (kind) {
-                case TCP -> shutdownOutput();
-                case STREAM -> {
-                    try {
-                        socket.end();
-                    } catch (IllegalStateException alreadyClosed) {
-                        // the stream was reset or closed first: nothing to end
-                    }
-                }
-            }
+            shutdownOutput();
         }
 
         @Override
@@ -170,15 +153,7 @@ public interface TunnelEnd {
 
         @Override
         public void reset() {
-            if (kind != Kind.STREAM) {
-                close(); // a connection has no reset of its own: its close is the abort
-                return;
-            }
-            try {
-                reset.run();
-            } catch (IllegalStateException alreadyGone) {
-                // the stream or connection is already closed: nothing left to reset
-            }
+            close(); // a connection has no reset of its own: its close is the abort
         }
 
         /**
@@ -206,10 +181,7 @@ public interface TunnelEnd {
             return null;
         }
 
-        /**
-         * Vert.x closes an HTTP/2 stream socket by ending it, which throws when our side already ended; then there
-         * is nothing left to close from here (the connection's own lifecycle reclaims the stream).
-         */
+        /** Vert.x's close throws when the socket already ended; then there is nothing left to close. */
         static void closeQuietly(NetSocket socket) {
             try {
                 socket.close();

@@ -47,7 +47,7 @@ public final class ListenerOptions {
                 .setInitialSettings(new Http2Settings()
                         .setMaxConcurrentStreams(limits.maxConcurrentStreams())
                         .setMaxHeaderListSize(limits.maxHeaderSize())
-                        // Tunnels carry bulk data: a larger frame size cuts per-frame overhead (DESIGN.md §4).
+                        // Tunnels carry bulk data: a larger frame size cuts per-frame overhead (docs/architecture.md §4).
                         .setMaxFrameSize(64 * 1024)
                         .setInitialWindowSize(Http2Windows.STREAM))
                 .setHttp2ConnectionWindowSize(Http2Windows.connection(limits.maxConcurrentStreams()))

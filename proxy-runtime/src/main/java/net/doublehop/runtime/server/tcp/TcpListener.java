@@ -28,7 +28,7 @@ import net.doublehop.runtime.server.ProxyExchange;
 /**
  * The TCP listener of either proxy (HTTP/1.1 and HTTP/2 on one port, chosen by ALPN, or by the first bytes in
  * cleartext), on Netty's HTTP codecs rather than Vert.x's HTTP server, because Vert.x refuses HTTP/2 extended
- * CONNECT, which CONNECT-UDP over HTTP/2 needs (DESIGN.md §4). It runs on this verticle's event loop with
+ * CONNECT, which CONNECT-UDP over HTTP/2 needs (docs/architecture.md §4). It runs on this verticle's event loop with
  * Vert.x's transport (epoll or NIO), so the flows it feeds, their Vert.x futures and the sockets they open share
  * one thread, as on Vert.x's own server. Several instances may share a port (SO_REUSEPORT: the kernel spreads the
  * connections over them).
