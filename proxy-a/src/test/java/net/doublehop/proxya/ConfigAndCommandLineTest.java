@@ -40,7 +40,14 @@ class ConfigAndCommandLineTest {
         assertThat(c.upstream().port()).isEqualTo(8443);
         assertThat(c.upstream().maxConnections()).isEqualTo(4);
         assertThat(c.maxTunnelsPerUser()).isEqualTo(256);
+        assertThat(c.limits().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.toString()).doesNotContain("svc-key-123").doesNotContain("a-to-b");
+    }
+
+    @Test
+    void requestHeaderTimeoutIsReadFromLimits() {
+        ProxyAConfig c = ProxyAConfigLoader.parse(MINIMAL + "limits: {request-header-timeout: 2500ms}\n", dir);
+        assertThat(c.limits().requestHeaderTimeout()).isEqualTo(Duration.ofMillis(2500));
     }
 
     @ParameterizedTest(name = "{0}")

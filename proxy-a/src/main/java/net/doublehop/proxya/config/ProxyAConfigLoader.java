@@ -143,7 +143,7 @@ public final class ProxyAConfigLoader {
         JsonNode l = object(root, "limits");
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
                 "max-tunnels", "max-tunnels-per-user", "tunnels-per-second-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace",
-                "max-stream-resets-per-30s"));
+                "max-stream-resets-per-30s", "request-header-timeout"));
         Limits d = Limits.defaults();
         Limits limits = new Limits(integer(l, "max-header-size", d.maxHeaderSize()),
                 integer(l, "max-concurrent-streams", d.maxConcurrentStreams()),
@@ -151,7 +151,8 @@ public final class ProxyAConfigLoader {
                 integer(l, "max-tunnels", d.maxTunnels()), upstream.connectTimeout(),
                 duration(l, "idle-timeout", d.idleTimeout()), duration(l, "handshake-timeout", d.handshakeTimeout()),
                 duration(l, "shutdown-grace", d.shutdownGrace()),
-                integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()));
+                integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()),
+                duration(l, "request-header-timeout", d.requestHeaderTimeout()));
         int perUser = integer(l, "max-tunnels-per-user", 256);
         JsonNode logging = object(root, "logging");
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));

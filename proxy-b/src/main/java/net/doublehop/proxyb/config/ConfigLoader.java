@@ -205,7 +205,7 @@ public final class ConfigLoader {
         JsonNode l = node == null ? EMPTY : node;
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
                 "max-tunnels", "connect-timeout", "idle-timeout", "handshake-timeout", "shutdown-grace",
-                "max-stream-resets-per-30s"));
+                "max-stream-resets-per-30s", "request-header-timeout"));
         Limits d = Limits.defaults();
         return new Limits(
                 integer(l, "max-header-size", d.maxHeaderSize()),
@@ -216,7 +216,8 @@ public final class ConfigLoader {
                 duration(l, "idle-timeout", d.idleTimeout()),
                 duration(l, "handshake-timeout", d.handshakeTimeout()),
                 duration(l, "shutdown-grace", d.shutdownGrace()),
-                integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()));
+                integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()),
+                duration(l, "request-header-timeout", d.requestHeaderTimeout()));
     }
 
     // --- small typed accessors; each names the key in its error ---

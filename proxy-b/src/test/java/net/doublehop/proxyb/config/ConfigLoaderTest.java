@@ -65,7 +65,7 @@ class ConfigLoaderTest {
                 destinations:
                   allow: [127.0.0.1/32]
                 admin: 127.0.0.1:9090
-                limits: {idle-timeout: 90s, connect-timeout: 500ms, max-tunnels: 20}
+                limits: {idle-timeout: 90s, connect-timeout: 500ms, max-tunnels: 20, request-header-timeout: 3s}
                 dns: {servers: ["127.0.0.1:5353", "::1", "10.0.0.53"]}
                 """, dir);
         assertThat(c.tls().enabled()).isFalse();
@@ -77,6 +77,7 @@ class ConfigLoaderTest {
         assertThat(c.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.limits().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.limits().maxTunnels()).isEqualTo(20);
+        assertThat(c.limits().requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.dns().servers()).containsExactly(new HostPort("127.0.0.1", 5353), new HostPort("::1", 53),
                 new HostPort("10.0.0.53", 53));
     }

@@ -185,6 +185,43 @@ public final class Http3MasqueClient implements AutoCloseable {
         return flow;
     }
 
+    /**
+     * A bidirectional stream without the HTTP/3 codec, carrying exactly {@code bytes} (for tests of frames the codec
+     * would never write, such as a HEADERS frame cut short). The future completes when the server resets or closes
+     * the stream.
+     */
+    public CompletableFuture<Void> openRawStream(byte[] bytes) throws Exception {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        QuicStreamChannel stream = quic.createStream(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL,
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        io.netty.util.ReferenceCountUtil.release(msg);
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                            ended.complete(null);
+                        }
+                        io.netty.util.ReferenceCountUtil.release(evt);
+                    }
+
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                        ended.complete(null);
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+                        ended.complete(null);
+                        ctx.close();
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        stream.writeAndFlush(Unpooled.wrappedBuffer(bytes)).sync();
+        return ended;
+    }
+
     /** Any bytes as one QUIC datagram (for malformed-datagram tests). */
     public void sendRawDatagram(ByteBuf datagram) {
         quic.writeAndFlush(datagram);

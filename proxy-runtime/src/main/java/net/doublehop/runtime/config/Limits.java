@@ -12,7 +12,8 @@ public record Limits(
         Duration idleTimeout,
         Duration handshakeTimeout,
         Duration shutdownGrace,
-        int maxStreamResetsPer30s) {
+        int maxStreamResetsPer30s,
+        Duration requestHeaderTimeout) {
 
     /**
      * Streams a client may reset before they were answered, on one HTTP/2 or HTTP/3 connection per 30 s, before it is
@@ -22,9 +23,26 @@ public record Limits(
      */
     public static final int DEFAULT_MAX_STREAM_RESETS_PER_30S = 2000;
 
+    /**
+     * How long a client may take to deliver a complete request header section ({@code limits.request-header-timeout},
+     * as nginx's {@code client_header_timeout} and HAProxy's {@code timeout http-request}): a client trickling one
+     * header byte at a time keeps the idle timeout from ever firing, and would hold a connection for as long as it
+     * likes without this bound.
+     */
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
     public static Limits defaults() {
         return new Limits(8192, 1000, 1000, 10_000, Duration.ofSeconds(10), Duration.ofMinutes(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_STREAM_RESETS_PER_30S);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), DEFAULT_MAX_STREAM_RESETS_PER_30S,
+                DEFAULT_REQUEST_HEADER_TIMEOUT);
+    }
+
+    /** The bounds without a request-header timeout of their own: the default one. */
+    public Limits(int maxHeaderSize, int maxConcurrentStreams, int maxTunnelsPerConnection, int maxTunnels,
+            Duration connectTimeout, Duration idleTimeout, Duration handshakeTimeout, Duration shutdownGrace,
+            int maxStreamResetsPer30s) {
+        this(maxHeaderSize, maxConcurrentStreams, maxTunnelsPerConnection, maxTunnels, connectTimeout, idleTimeout,
+                handshakeTimeout, shutdownGrace, maxStreamResetsPer30s, DEFAULT_REQUEST_HEADER_TIMEOUT);
     }
 
     public Limits {
@@ -33,6 +51,9 @@ public record Limits(
         positive("limits.max-tunnels-per-connection", maxTunnelsPerConnection);
         positive("limits.max-tunnels", maxTunnels);
         positive("limits.max-stream-resets-per-30s", maxStreamResetsPer30s);
+        if (requestHeaderTimeout.isNegative() || requestHeaderTimeout.isZero()) {
+            throw new IllegalArgumentException("limits.request-header-timeout must be positive");
+        }
         if (maxHeaderSize < 1024) {
             throw new IllegalArgumentException("limits.max-header-size must be at least 1024");
         }

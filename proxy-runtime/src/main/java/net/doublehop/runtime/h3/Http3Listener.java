@@ -87,6 +87,7 @@ public final class Http3Listener extends VerticleBase implements Listener {
                         track(ch);
                         Http3Datagrams datagrams = Http3Datagrams.attach(ch);
                         EarlyResets earlyResets = new EarlyResets(limits.maxStreamResetsPer30s(), System.nanoTime());
+                        Http3HeaderDeadlines deadlines = new Http3HeaderDeadlines(ch, limits.requestHeaderTimeout());
                         ch.pipeline().addLast(new Http3ServerConnectionHandler(
                                 new ChannelInitializer<QuicStreamChannel>() {
                                     @Override
@@ -94,7 +95,8 @@ public final class Http3Listener extends VerticleBase implements Listener {
                                         AtomicInteger open = ch.attr(OPEN_STREAMS).get();
                                         open.incrementAndGet();
                                         stream.closeFuture().addListener(f -> open.decrementAndGet());
-                                        stream.pipeline().addLast(new Http3RequestHandler(ctx, flow, earlyResets));
+                                        stream.pipeline().addLast(new Http3RequestHandler(ctx, flow, earlyResets,
+                                                deadlines, deadlines.streamOpened(stream)));
                                     }
                                 }, datagrams.peerSettings(), null, settings(), true));
                         ch.pipeline().addLast(datagrams.inbound());

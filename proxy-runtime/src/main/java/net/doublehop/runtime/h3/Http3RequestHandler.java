@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.internal.ContextInternal;
 import java.lang.System.Logger;
@@ -27,12 +28,23 @@ final class Http3RequestHandler extends Http3StreamHandler {
     private final ContextInternal context;
     private final Handler<ProxyExchange> flow;
     private final EarlyResets earlyResets;
+    private final Http3HeaderDeadlines deadlines;
+    private ScheduledFuture<?> headerDeadline; // this stream's, until its HEADERS arrive
     private Http3Exchange exchange;
 
-    Http3RequestHandler(ContextInternal context, Handler<ProxyExchange> flow, EarlyResets earlyResets) {
+    Http3RequestHandler(ContextInternal context, Handler<ProxyExchange> flow, EarlyResets earlyResets,
+            Http3HeaderDeadlines deadlines, ScheduledFuture<?> headerDeadline) {
         this.context = context;
         this.flow = flow;
         this.earlyResets = earlyResets;
+        this.deadlines = deadlines;
+        this.headerDeadline = headerDeadline;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        headerDeadline.cancel(false);
+        super.channelInactive(ctx);
     }
 
     /**
@@ -60,6 +72,7 @@ final class Http3RequestHandler extends Http3StreamHandler {
         if (exchange != null) {
             return; // trailers: nothing a tunnel needs
         }
+        deadlines.headersReceived(headerDeadline);
         QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
         end = new Http3StreamEnd(stream, context);
         exchange = new Http3Exchange(stream, context, frame.headers(), end);

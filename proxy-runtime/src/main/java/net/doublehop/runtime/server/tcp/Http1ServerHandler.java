@@ -38,6 +38,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements T
     static final String DECODER = "h1-decoder";
     static final String ENCODER = "h1-encoder";
     static final String HANDLER = "h1";
+    private static final System.Logger LOG = System.getLogger("proxy.connections");
 
     private final ListenerScope scope;
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
@@ -46,13 +47,17 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements T
     private Http1Exchange exchange; // the request being answered
     private Http1TunnelEnd tunnel;  // once the connection is a tunnel
     private boolean closing;
+    private boolean answered;       // a response went out on this connection
+    private final RequestHeaderDeadline deadline;
 
-    private Http1ServerHandler(ListenerScope scope) {
+    private Http1ServerHandler(ListenerScope scope, RequestHeaderDeadline deadline) {
         this.scope = scope;
+        this.deadline = deadline;
     }
 
     static void install(Channel ch, ListenerScope scope) {
-        Http1ServerHandler h = new Http1ServerHandler(scope);
+        Http1ServerHandler h = new Http1ServerHandler(scope, RequestHeaderDeadline.of(ch));
+        h.deadline.onExpiry(h::headerTimedOut);
         ch.pipeline()
                 .addBefore(ConnectionInitializer.GUARD, DECODER, h.newDecoder())
                 .addBefore(ConnectionInitializer.GUARD, ENCODER, new HttpResponseEncoder())
@@ -97,6 +102,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements T
         if (closing || exchange != null) {
             return;
         }
+        deadline.disarm();
         if (req.decoderResult().isFailure()) {
             closing = true;
             MalformedRequests.respond(ctx, req.decoderResult().cause(), scope.proxyName(), System.nanoTime());
@@ -126,9 +132,32 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements T
 
     // --- from the exchange, on the event loop ---
 
+    /**
+     * {@code limits.request-header-timeout} passed without a complete request head: 408 (RFC 9110 §15.5.9) with a
+     * {@code Proxy-Status} while nothing was answered on the connection yet, and the close. A connection that was
+     * answered before is closed without one: its client may be sending its next request just now, and would take
+     * a 408 for that request's answer.
+     */
+    private void headerTimedOut() {
+        if (closing || exchange != null || tunnel != null) {
+            return;
+        }
+        closing = true;
+        releaseHeld();
+        LOG.log(System.Logger.Level.DEBUG, "HTTP/1.1 request header not complete within"
+                + " limits.request-header-timeout: connection closed");
+        if (answered) {
+            ctx.close();
+        } else {
+            answered = true;
+            MalformedRequests.respond(ctx, MalformedRequests.HEADER_TIMEOUT, scope.proxyName(), System.nanoTime());
+        }
+    }
+
     /** A refusal: the status, the flow's headers and no body. */
     void answer(HttpRequest req, int status, MultiMap headers) {
         exchange = null;
+        answered = true;
         boolean keepAlive = !scope.connections().draining() && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && HttpUtil.isKeepAlive(req) && !hasBody(req);
         DefaultFullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -155,6 +184,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements T
         if (closing || !ctx.channel().isActive()) {
             return;
         }
+        deadline.arm(); // the next request's head, from the end of this exchange
         HttpRequestDecoder decoder = newDecoder();
         ctx.pipeline().addBefore(ENCODER, DECODER, decoder);
         ChannelHandlerContext decoderCtx = ctx.pipeline().context(DECODER);

@@ -1,5 +1,6 @@
 package net.doublehop.runtime.server.tcp;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.nio.charset.StandardCharsets;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.server.EarlyResets;
 import net.doublehop.runtime.server.Http2Windows;
@@ -26,6 +28,7 @@ import net.doublehop.runtime.server.Http2Windows;
 final class Http2Connection implements TcpConnections.Drainable {
 
     static final int MAX_FRAME_SIZE = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger("proxy.connections");
 
     private final Channel channel;
     private final Http2FrameCodec codec;
@@ -59,7 +62,9 @@ final class Http2Connection implements TcpConnections.Drainable {
             }
         });
         FlushHold hold = new FlushHold();
+        RequestHeaderDeadline deadline = RequestHeaderDeadline.of(ch);
         ch.pipeline()
+                .addBefore(ConnectionInitializer.GUARD, "h2-header-watch", new Http2HeaderBlockWatch(deadline))
                 .addBefore(ConnectionInitializer.GUARD, "h2-flush-hold", hold)
                 .addBefore(ConnectionInitializer.GUARD, "h2", codec)
                 .addBefore(ConnectionInitializer.GUARD, "h2-streams", streams);
@@ -72,7 +77,23 @@ final class Http2Connection implements TcpConnections.Drainable {
             ch.write(new DefaultHttp2WindowUpdateFrame((int) raise));
         }
         hold.releaseAfterThisTurn();
-        scope.connections().negotiated(ch, "h2", new Http2Connection(ch, codec));
+        Http2Connection h2 = new Http2Connection(ch, codec);
+        deadline.onExpiry(h2::headerTimedOut);
+        scope.connections().negotiated(ch, "h2", h2);
+    }
+
+    /**
+     * {@code limits.request-header-timeout}: a new connection without a complete request, or a header block left
+     * unfinished. Nothing else can arrive on the connection behind an unfinished block (RFC 9113 §6.10), so the
+     * connection goes: GOAWAY (NO_ERROR, RFC 9113 §6.8; the stalled stream was never processed, so its client may
+     * retry it), then the close.
+     */
+    private void headerTimedOut() {
+        LOG.log(System.Logger.Level.DEBUG, "HTTP/2 request header not complete within limits.request-header-timeout:"
+                + " connection closed");
+        channel.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR,
+                        Unpooled.copiedBuffer("request header timeout", StandardCharsets.US_ASCII)))
+                .addListener(f -> TcpConnections.forceClose(channel));
     }
 
     /** GOAWAY (RFC 9113 §6.8): streams begun so far run on, new ones are refused. */

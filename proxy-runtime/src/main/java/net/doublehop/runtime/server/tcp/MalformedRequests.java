@@ -23,6 +23,10 @@ import net.doublehop.protocol.ServerTiming;
  */
 final class MalformedRequests {
 
+    /** {@code limits.request-header-timeout} passed before the request head was complete. */
+    static final ProxyFailure HEADER_TIMEOUT = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 408,
+            "request header not complete in time");
+
     private MalformedRequests() {
     }
 
@@ -37,7 +41,10 @@ final class MalformedRequests {
     }
 
     static void respond(ChannelHandlerContext ctx, Throwable cause, String proxyName, long startNanos) {
-        ProxyFailure failure = classify(cause);
+        respond(ctx, classify(cause), proxyName, startNanos);
+    }
+
+    static void respond(ChannelHandlerContext ctx, ProxyFailure failure, String proxyName, long startNanos) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(failure.status()));
         resp.headers()
