@@ -85,6 +85,11 @@ public final class ProxyMetrics {
         return activeTunnels.get();
     }
 
+    /** The registry, for meters of side services that share this admin port (the OHTTP relay and gateway). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

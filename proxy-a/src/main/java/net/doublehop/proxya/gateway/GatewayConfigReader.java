@@ -1,0 +1,106 @@
+package net.doublehop.proxya.gateway;
+
+import static net.doublehop.runtime.config.YamlNodes.allowOnly;
+import static net.doublehop.runtime.config.YamlNodes.duration;
+import static net.doublehop.runtime.config.YamlNodes.integer;
+import static net.doublehop.runtime.config.YamlNodes.readable;
+import static net.doublehop.runtime.config.YamlNodes.requiredText;
+import static net.doublehop.runtime.config.YamlNodes.text;
+import static net.doublehop.runtime.config.YamlNodes.textList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import net.doublehop.runtime.config.HostPort;
+import net.doublehop.runtime.config.YamlNodes;
+
+/** Reads a {@code gateway} section (docs/configuration.md); errors name the key, as IllegalArgumentException. */
+public final class GatewayConfigReader {
+
+    static final Set<String> KEYS = Set.of("listen", "tls", "keys-path", "gateway-path", "keys", "keys-max-age",
+            "allowed-targets", "target-trust", "target-connect-timeout", "target-timeout", "max-request-size",
+            "max-response-size", "max-connections-per-target");
+
+    private GatewayConfigReader() {
+    }
+
+    /** The section, or empty when {@code node} is absent (no gateway). */
+    public static Optional<GatewayConfig> read(JsonNode node, Function<String, Path> paths) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        allowOnly(node, "gateway.", KEYS);
+        HostPort listen = HostPort.parse(requiredText(node, "listen"));
+        String keysPath = path(node, "keys-path", "/ohttp-keys");
+        String gatewayPath = path(node, "gateway-path", "/gateway");
+        if (keysPath.equals(gatewayPath)) {
+            throw new IllegalArgumentException("gateway.keys-path and gateway.gateway-path must differ");
+        }
+        List<GatewayConfig.KeyFile> keys = new ArrayList<>();
+        JsonNode k = node.get("keys");
+        if (k != null && !k.isNull()) {
+            if (!k.isArray()) {
+                throw new IllegalArgumentException("gateway.keys must be a list of {file, key-id}");
+            }
+            Set<Integer> ids = new HashSet<>();
+            for (int i = 0; i < k.size(); i++) {
+                String where = "gateway.keys[" + i + "]";
+                JsonNode e = k.get(i);
+                allowOnly(e, where + ".", Set.of("file", "key-id"));
+                Path file = paths.apply(requiredText(e, "file"));
+                readable(where + ".file", file);
+                int id = integer(e, "key-id", -1);
+                if (id < 0 || id > 255) {
+                    throw new IllegalArgumentException(where + ".key-id is required, 0-255");
+                }
+                if (!ids.add(id)) {
+                    throw new IllegalArgumentException(where + ".key-id " + id + " is used twice");
+                }
+                keys.add(new GatewayConfig.KeyFile(file, id));
+            }
+        }
+        List<TargetOrigin> targets = new ArrayList<>();
+        for (String t : textList(node, "allowed-targets", "gateway.allowed-targets")) {
+            try {
+                targets.add(TargetOrigin.parse(t));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("gateway.allowed-targets: " + e.getMessage());
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("gateway.allowed-targets: list the origins requests may reach "
+                    + "(e.g. https://api.example.com); the gateway forwards nowhere else");
+        }
+        Optional<Path> trust = text(node, "target-trust").map(paths);
+        trust.ifPresent(p -> readable("gateway.target-trust", p));
+        int maxRequest = positive(node, "max-request-size", 64 * 1024);
+        int maxResponse = positive(node, "max-response-size", 8 * 1024 * 1024);
+        int maxConnections = positive(node, "max-connections-per-target", 32);
+        return Optional.of(new GatewayConfig(listen, YamlNodes.tls(node.get("tls"), paths), keysPath, gatewayPath,
+                keys, duration(node, "keys-max-age", Duration.ofHours(1)), targets, trust,
+                duration(node, "target-connect-timeout", Duration.ofSeconds(10)),
+                duration(node, "target-timeout", Duration.ofSeconds(30)), maxRequest, maxResponse, maxConnections));
+    }
+
+    private static String path(JsonNode node, String key, String dflt) {
+        String p = text(node, key).orElse(dflt);
+        if (!p.startsWith("/") || p.contains("?") || p.contains("#") || p.contains(" ")) {
+            throw new IllegalArgumentException("gateway." + key + " must be a path starting with /");
+        }
+        return p;
+    }
+
+    private static int positive(JsonNode node, String key, int dflt) {
+        int v = integer(node, key, dflt);
+        if (v < 1) {
+            throw new IllegalArgumentException("gateway." + key + " must be at least 1");
+        }
+        return v;
+    }
+}

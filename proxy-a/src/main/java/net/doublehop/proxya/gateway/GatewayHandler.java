@@ -1,0 +1,224 @@
+package net.doublehop.proxya.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import net.doublehop.protocol.ProxyErrorType;
+import net.doublehop.protocol.ProxyFailure;
+import net.doublehop.protocol.bhttp.BinaryHttp;
+import net.doublehop.protocol.bhttp.BinaryHttpException;
+import net.doublehop.protocol.bhttp.BinaryHttpRequest;
+import net.doublehop.protocol.bhttp.BinaryHttpResponse;
+import net.doublehop.protocol.bhttp.Field;
+import net.doublehop.protocol.ohttp.GatewayExchange;
+import net.doublehop.protocol.ohttp.ObliviousGateway;
+import net.doublehop.protocol.ohttp.OhttpException;
+import net.doublehop.protocol.ohttp.OhttpMediaTypes;
+import net.doublehop.runtime.ohttp.OhttpMetrics;
+import net.doublehop.runtime.ohttp.ProblemResponses;
+
+/**
+ * The Oblivious Gateway Resource (RFC 9458 §5, §6.3) and its key configuration resource:
+ * <pre>
+ * GET  keys-path      application/ohttp-keys, Cache-Control: public, max-age=keys-max-age
+ * POST gateway-path   message/ohttp-req in, message/ohttp-res out
+ * </pre>
+ * Order of a POST: method (405), content type (415), size (413), decapsulation (400, unprotected, as
+ * §5.3 requires for errors before the encapsulation is removed: problem type {@code ohttp-key} of §6.3
+ * for an unknown key, algorithm pair or a request that does not open); then everything is answered
+ * inside an Encapsulated Response: an invalid binary HTTP request (400), {@code Expect: 100-continue}
+ * (417, §5.2), a target origin not on the allowlist (403: never a plain one, which would tell the relay
+ * which targets exist), and the target's answer or the reason there is none (502/504).
+ *
+ * <p>Nothing of a decrypted request (target, fields, content) is logged unless
+ * {@code logging.log-sensitive-data} is on; refusals log their reason alone, at DEBUG.
+ */
+final class GatewayHandler {
+
+    static final String PROXY_NAME = "ohttp-gateway";
+    private static final Logger LOG = System.getLogger("proxy-a.gateway");
+
+    private final GatewayConfig config;
+    private final ObliviousGateway gateway;
+    private final Set<TargetOrigin> allowed;
+    private final TargetForwarder forwarder;
+    private final OhttpMetrics metrics;
+    private final boolean logSensitive;
+    private final Buffer keyConfigs;
+    private final String keysCacheControl;
+
+    GatewayHandler(GatewayConfig config, ObliviousGateway gateway, TargetForwarder forwarder, OhttpMetrics metrics,
+            boolean logSensitive) {
+        this.config = config;
+        this.gateway = gateway;
+        this.allowed = Set.copyOf(config.allowedTargets());
+        this.forwarder = forwarder;
+        this.metrics = metrics;
+        this.logSensitive = logSensitive;
+        this.keyConfigs = Buffer.buffer(gateway.keyConfigs());
+        this.keysCacheControl = "public, max-age=" + config.keysMaxAge().toSeconds();
+    }
+
+    // ---- GET keys-path ----------------------------------------------------------------------------
+
+    void keys(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+            req.response().putHeader("allow", "GET, HEAD");
+            refuse(req.response(), "keys", new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 405,
+                    "use GET"), null, "method");
+            return;
+        }
+        HttpServerResponse resp = req.response().putHeader("content-type", OhttpMediaTypes.KEYS)
+                .putHeader("cache-control", keysCacheControl);
+        if (req.method() == HttpMethod.HEAD) {
+            resp.putHeader("content-length", Integer.toString(keyConfigs.length())).end();
+        } else {
+            resp.end(keyConfigs);
+        }
+        metrics.answered("keys", 200);
+    }
+
+    // ---- POST gateway-path ------------------------------------------------------------------------
+
+    void gateway(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse resp = req.response();
+        if (req.method() != HttpMethod.POST) {
+            resp.putHeader("allow", "POST");
+            refuse(resp, "gateway", new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 405,
+                    "use POST with " + OhttpMediaTypes.REQUEST), null, "method");
+            return;
+        }
+        if (!OhttpMediaTypes.is(req.getHeader("content-type"), OhttpMediaTypes.REQUEST)) {
+            refuse(resp, "gateway", new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 415,
+                    "content type must be " + OhttpMediaTypes.REQUEST), null, "content_type");
+            return;
+        }
+        readBounded(req).onComplete(ar -> {
+            if (ar.failed()) {
+                refuse(resp, "gateway", ar.cause() instanceof ProxyFailure f ? f
+                        : ProxyFailure.badRequest("the request body was cut short"), null, "body");
+                return;
+            }
+            byte[] body = ar.result().getBytes();
+            metrics.bytesToGateway("gateway", body.length);
+            GatewayExchange exchange;
+            try {
+                exchange = gateway.decapsulate(body);
+            } catch (OhttpException e) {
+                boolean keyProblem = e.reason() != OhttpException.Reason.MALFORMED;
+                refuse(resp, "gateway", ProxyFailure.badRequest(e.getMessage()),
+                        keyProblem ? OhttpMediaTypes.KEY_PROBLEM_TYPE : null, e.reason().name().toLowerCase());
+                return;
+            }
+            answer(exchange).onComplete(inner -> {
+                byte[] sealed;
+                try {
+                    BinaryHttpResponse response = inner.succeeded() ? inner.result()
+                            : encapsulatedFailure(inner.cause());
+                    sealed = exchange.encapsulateResponse(BinaryHttp.encode(response));
+                } catch (RuntimeException e) { // a bug must not leave the client waiting: answer 500, sealed
+                    LOG.log(Level.WARNING, "gateway: internal error: {0}", e.getClass().getSimpleName());
+                    sealed = exchange.encapsulateResponse(BinaryHttp.encode(BinaryHttpResponse.of(500, List.of(),
+                            new byte[0])));
+                }
+                if (!resp.ended() && !resp.closed()) {
+                    resp.putHeader("content-type", OhttpMediaTypes.RESPONSE)
+                            .putHeader("cache-control", "private, no-store")
+                            .end(Buffer.buffer(sealed));
+                    metrics.answered("gateway", 200);
+                    metrics.bytesToClient("gateway", sealed.length);
+                }
+            });
+        });
+    }
+
+    /** Everything after decapsulation: the answer to encapsulate (success or a failure as a status). */
+    private Future<BinaryHttpResponse> answer(GatewayExchange exchange) {
+        BinaryHttpRequest request;
+        try {
+            request = BinaryHttp.decodeRequest(exchange.request());
+        } catch (BinaryHttpException e) {
+            metrics.clientRequestError("gateway", "binary_http");
+            return Future.failedFuture(ProxyFailure.badRequest("invalid binary HTTP request: " + e.getMessage()));
+        }
+        if (request.header("expect").stream().anyMatch(v -> v.strip().equalsIgnoreCase("100-continue"))) {
+            metrics.clientRequestError("gateway", "expect_continue");
+            return Future.failedFuture(new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 417,
+                    "100-continue cannot be used through Oblivious HTTP (RFC 9458 section 5.2)"));
+        }
+        if (request.method().equals("CONNECT")) {
+            metrics.clientRequestError("gateway", "method");
+            return Future.failedFuture(new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 405,
+                    "CONNECT cannot be used through Oblivious HTTP"));
+        }
+        String authority = request.authority().isEmpty()
+                ? request.header("host").stream().findFirst().orElse("") : request.authority();
+        TargetOrigin origin = TargetOrigin.ofRequest(request.scheme(), authority);
+        if (origin == null || !allowed.contains(origin)) {
+            metrics.clientRequestError("gateway", "target_not_allowed");
+            if (logSensitive) {
+                LOG.log(Level.INFO, "gateway: refused target {0}", origin == null ? "(malformed)" : origin);
+            }
+            return Future.failedFuture(ProxyFailure.denied("the target origin is not allowed at this gateway"));
+        }
+        if (logSensitive) {
+            LOG.log(Level.INFO, "gateway: {0} {1}{2}", request.method(), origin, request.path());
+        }
+        return forwarder.forward(origin, request).onFailure(e ->
+                metrics.gatewayResponseError("gateway", e instanceof ProxyFailure f ? f.type().token() : "other"));
+    }
+
+    /** A failure after decapsulation, as the response to encapsulate: status, Proxy-Status, problem details. */
+    static BinaryHttpResponse encapsulatedFailure(Throwable cause) {
+        ProxyFailure f = cause instanceof ProxyFailure pf ? pf
+                : ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "internal error");
+        String details = f.details() == null ? f.type().token() : f.details();
+        return BinaryHttpResponse.of(f.status(), List.of(
+                        new Field("proxy-status", ProblemResponses.proxyStatus(PROXY_NAME, f)),
+                        new Field("content-type", ProblemResponses.PROBLEM_JSON)),
+                ProblemResponses.json(null, details, f.status()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void refuse(HttpServerResponse resp, String endpoint, ProxyFailure failure, String problemType,
+            String reason) {
+        metrics.clientRequestError(endpoint, reason);
+        metrics.answered(endpoint, failure.status());
+        LOG.log(Level.DEBUG, "gateway: refused ({0}): {1}", failure.status(), reason);
+        ProblemResponses.send(resp, PROXY_NAME, failure, problemType);
+    }
+
+    /** The body, at most max-request-size bytes (413 beyond, early when Content-Length says so). */
+    private Future<Buffer> readBounded(HttpServerRequest req) {
+        int max = config.maxRequestSize();
+        ProxyFailure tooLarge = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 413,
+                "the encapsulated request is larger than " + max + " bytes");
+        String declared = req.getHeader("content-length");
+        if (declared != null && (declared.length() > 12 || !declared.chars().allMatch(Character::isDigit)
+                || Long.parseLong(declared) > max)) {
+            return Future.failedFuture(tooLarge);
+        }
+        Promise<Buffer> done = Promise.promise();
+        Buffer body = Buffer.buffer();
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > max) {
+                done.tryFail(tooLarge);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(done::tryFail);
+        req.endHandler(v -> done.tryComplete(body));
+        return done.future();
+    }
+}
