@@ -78,7 +78,12 @@ public final class ProxyA {
         try {
             ForwardFlow flow = b.buildFlow();
             b.buildIssuer();
-            List<SideService> sides = b.issuer == null ? List.of() : List.of(b.issuer);
+            List<SideService> sides = new java.util.ArrayList<>();
+            if (b.issuer != null) {
+                sides.add(b.issuer);
+            }
+            config.gateway().ifPresent(g -> sides.add(new net.doublehop.proxya.gateway.GatewayService(g,
+                    b.metrics.registry(), config.logSensitive())));
             // A's hot path is the relay, so one listener verticle (one event loop) is the starting point.
             ServiceSettings settings = new ServiceSettings("proxy-a", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), 1, config.admin(), config.logSensitive());

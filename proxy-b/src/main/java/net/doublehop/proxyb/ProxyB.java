@@ -93,7 +93,10 @@ public final class ProxyB {
             NameResolver dns = resolver;
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, tunnels, metrics,
                     Map.of("/geofeed.csv", new AdminServer.Document("text/csv; charset=utf-8", Geofeed.csv(config.pools()))),
-                    List.of(), List.of(dns::close));
+                    config.ohttpRelay().<List<net.doublehop.runtime.service.SideService>>map(r ->
+                            List.of(new net.doublehop.proxyb.ohttp.RelayService(r, metrics.registry())))
+                            .orElse(List.of()),
+                    List.of(dns::close));
             return ProxyServer.start(vertx, settings, parts)
                     .onFailure(e -> dns.close())
                     .map(server -> new ProxyB(config, server, metrics));

@@ -26,7 +26,8 @@ public record ProxyAConfig(
         boolean logSensitive,
         boolean http3,
         Optional<IssuerConfig> issuer,
-        net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate) {
+        net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
+        Optional<net.doublehop.proxya.gateway.GatewayConfig> gateway) {
 
     /**
      * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or

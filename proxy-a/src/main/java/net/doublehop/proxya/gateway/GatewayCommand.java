@@ -60,7 +60,7 @@ public final class GatewayCommand {
             """;
 
     /** The standalone file: the gateway section plus the admin port and logging. */
-    record StandaloneConfig(GatewayConfig gateway, Optional<HostPort> admin, boolean logSensitive) { }
+    public record StandaloneConfig(GatewayConfig gateway, Optional<HostPort> admin, boolean logSensitive) { }
 
     private GatewayCommand() {
     }
@@ -88,8 +88,8 @@ public final class GatewayCommand {
         AdminServer admin = null;
         int adminPort = -1;
         try {
-            gateway = GatewayService.start(vertx, cfg.gateway(), registry, cfg.logSensitive())
-                    .await(60, TimeUnit.SECONDS);
+            gateway = new GatewayService(cfg.gateway(), registry, cfg.logSensitive());
+            gateway.start(vertx, null).await(60, TimeUnit.SECONDS);
             if (cfg.admin().isPresent()) {
                 admin = new AdminServer(vertx, registry::scrape, () -> true, Map.of());
                 adminPort = admin.listen(cfg.admin().get()).await(30, TimeUnit.SECONDS);
@@ -105,7 +105,7 @@ public final class GatewayCommand {
                 + (adminPort > 0 ? "; admin on " + cfg.admin().get().host() + ":" + adminPort : ""));
         AdminServer adminServer = admin;
         return ServiceCommand.runUntilSignal("gateway", vertx, Duration.ofSeconds(5), grace ->
-                gateway.stop().eventually(() -> adminServer == null ? Future.succeededFuture() : adminServer.close()),
+                gateway.stop(grace).eventually(() -> adminServer == null ? Future.succeededFuture() : adminServer.close()),
                 out, err);
     }
 
@@ -119,7 +119,8 @@ public final class GatewayCommand {
         return parse(yaml, file.toAbsolutePath().getParent());
     }
 
-    static StandaloneConfig parse(String yaml, Path baseDir) {
+    /** Parses a standalone gateway file's text; relative paths resolve against {@code baseDir}. */
+    public static StandaloneConfig parse(String yaml, Path baseDir) {
         JsonNode root = YamlNodes.parseRoot(yaml);
         try {
             allowOnly(root, "", Set.of("gateway", "admin", "logging"));

@@ -3,34 +3,35 @@ package net.doublehop.proxya.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.KeyCertOptions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import net.doublehop.runtime.ohttp.OhttpMetrics;
+import net.doublehop.runtime.service.SideService;
 
-/** Deploys the gateway verticle (beside Proxy A or alone) and undeploys it again. */
-public final class GatewayService {
+/**
+ * The gateway as a side service: one of Proxy A's (deployed after A's listeners, undeployed before they
+ * drain) or the only one of {@code proxy-a.jar gateway}. Keys are loaded when it is built, so a bad key file
+ * is a configuration error before anything listens.
+ */
+public final class GatewayService implements SideService {
 
-    private final Vertx vertx;
     private final GatewayVerticle verticle;
+    private Vertx vertx;
     private String deploymentId;
 
-    private GatewayService(Vertx vertx, GatewayVerticle verticle) {
-        this.vertx = vertx;
-        this.verticle = verticle;
+    public GatewayService(GatewayConfig config, MeterRegistry registry, boolean logSensitive) {
+        this.verticle = new GatewayVerticle(config, GatewayKeys.load(config, new SecureRandom()),
+                new OhttpMetrics(registry, "gateway"), logSensitive);
     }
 
-    /** Loads the keys (a config error fails the future) and deploys; metrics go to {@code registry}. */
-    public static Future<GatewayService> start(Vertx vertx, GatewayConfig config, MeterRegistry registry,
-            boolean logSensitive) {
-        GatewayVerticle verticle;
-        try {
-            verticle = new GatewayVerticle(config, GatewayKeys.load(config, new SecureRandom()),
-                    new net.doublehop.runtime.ohttp.OhttpMetrics(registry, "gateway"), logSensitive);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
-        GatewayService service = new GatewayService(vertx, verticle);
+    /** The gateway has its own {@code tls}, so the proxy's certificate is not used. */
+    @Override
+    public Future<Void> start(Vertx vertx, KeyCertOptions proxySelfSigned) {
+        this.vertx = vertx;
         return vertx.deployVerticle(verticle).map(id -> {
-            service.deploymentId = id;
-            return service;
+            deploymentId = id;
+            return null;
         });
     }
 
@@ -38,7 +39,8 @@ public final class GatewayService {
         return verticle.port();
     }
 
-    public Future<Void> stop() {
+    @Override
+    public Future<Void> stop(Duration grace) {
         return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -67,13 +68,14 @@ class GatewayTest {
                 """.formatted(targetPort);
         GatewayConfig cfg = GatewayCommand.parse(yaml, Path.of(".")).gateway();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        gateway = GatewayService.start(vertx, cfg, registry, false).await(10, TimeUnit.SECONDS);
+        gateway = new GatewayService(cfg, registry, false);
+        gateway.start(vertx, null).await(10, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + gateway.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        gateway.stop().await(10, TimeUnit.SECONDS);
+        gateway.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
@@ -195,8 +197,9 @@ class GatewayTest {
                   tls: none
                   allowed-targets: [http://127.0.0.1:1]
                 """;
-        GatewayService other = GatewayService.start(vertx, GatewayCommand.parse(yaml, Path.of(".")).gateway(),
-                registry, false).await(10, TimeUnit.SECONDS);
+        GatewayService other = new GatewayService(GatewayCommand.parse(yaml, Path.of(".")).gateway(), registry,
+                false);
+        other.start(vertx, null).await(10, TimeUnit.SECONDS);
         try {
             String otherBase = "http://127.0.0.1:" + other.port();
             HttpResponse<byte[]> keys = http.send(HttpRequest.newBuilder(URI.create(otherBase + "/ohttp-keys")).build(),
@@ -212,7 +215,7 @@ class GatewayTest {
             assertThat(inner.status()).isEqualTo(502);
             assertThat(inner.header("proxy-status").get(0)).contains("error=connection_refused");
         } finally {
-            other.stop().await(10, TimeUnit.SECONDS);
+            other.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -70,7 +70,7 @@ public final class ConfigLoader {
 
     private ProxyBConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations", "http3",
-                "dns", "admin", "limits", "logging", "connect-udp"));
+                "dns", "admin", "limits", "logging", "connect-udp", "ohttp-relay"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String proxyName = text(root, "proxy-name").orElse("proxy-b");
         if (!proxyName.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
@@ -115,7 +115,8 @@ public final class ConfigLoader {
             net.doublehop.runtime.server.ListenerOptions.checkHttp3(tls, listen.port());
         }
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
-                admin, limits, logSensitive, http3, YamlNodes.udpTemplate(root, listen));
+                admin, limits, logSensitive, http3, YamlNodes.udpTemplate(root, listen),
+                net.doublehop.proxyb.ohttp.RelayConfigReader.read(root.get("ohttp-relay"), this::path));
     }
 
     private AuthSettings readAuth(JsonNode node) {

@@ -28,7 +28,8 @@ public record ProxyBConfig(
         Limits limits,
         boolean logSensitive,
         boolean http3,
-        net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate) {
+        net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
+        Optional<net.doublehop.proxyb.ohttp.RelayConfig> ohttpRelay) {
 
     public ProxyBConfig {
         pools = List.copyOf(pools);
