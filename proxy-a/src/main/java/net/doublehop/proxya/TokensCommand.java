@@ -35,7 +35,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import net.doublehop.protocol.privacypass.Base64Url;
-import net.doublehop.protocol.privacypass.Client;
+import net.doublehop.protocol.privacypass.IssuerClient;
 import net.doublehop.protocol.privacypass.IssuerPublicKey;
 import net.doublehop.protocol.privacypass.MalformedException;
 import net.doublehop.protocol.privacypass.PendingToken;
@@ -228,7 +228,7 @@ final class TokensCommand {
         byte[] tk = null;
         if (tokenKey != null) {
             try {
-                tk = lenientBase64Url(tokenKey);
+                tk = IssuerClient.lenientBase64Url(tokenKey);
                 IssuerPublicKey.fromSpki(tk);
             } catch (PrivacyPassException e) {
                 throw new UsageException("--token-key is not a token type 2 issuer key: " + e.getMessage());
@@ -303,7 +303,7 @@ final class TokensCommand {
     private static TokenChallenge decodeChallenge(String b64) throws UsageException {
         TokenChallenge tc;
         try {
-            tc = TokenChallenge.decode(lenientBase64Url(b64));
+            tc = TokenChallenge.decode(IssuerClient.lenientBase64Url(b64));
         } catch (PrivacyPassException e) {
             throw new UsageException("--challenge is not a TokenChallenge: " + e.getMessage());
         }
@@ -323,125 +323,36 @@ final class TokensCommand {
         }
     }
 
-    /** base64url as RFC 9577 sends it (padded); the unpadded form is accepted too, since people paste it. */
-    private static byte[] lenientBase64Url(String text) {
-        String t = text.strip();
-        try {
-            return Base64Url.decode(t);
-        } catch (MalformedException e) {
-            if (e.reason() != Reason.UNPADDED_BASE64URL) {
-                throw e;
-            }
-            return Base64Url.decode(t + "=".repeat((4 - t.length() % 4) % 4));
-        }
-    }
-
     private static void fetch(Options o, PrintStream out) throws IOException, InterruptedException, FetchException,
             UsageException {
         HttpClient http = HttpClient.newBuilder().sslContext(sslContext(o)).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        URI directoryUri = o.issuer().resolve(IssuerService.DIRECTORY_PATH);
-        HttpResponse<byte[]> d = http.send(HttpRequest.newBuilder(directoryUri).timeout(TIMEOUT)
-                .header("accept", IssuerService.DIRECTORY_TYPE).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (d.statusCode() != 200) {
-            throw new FetchException("issuer directory " + directoryUri + " answered " + d.statusCode() + answerText(d));
-        }
-        JsonNode dir;
+        IssuerClient issuer;
         try {
-            dir = new ObjectMapper().readTree(d.body());
-        } catch (IOException e) {
-            throw new FetchException("issuer directory " + directoryUri + " is not JSON");
+            issuer = IssuerClient.open(http, o.issuer(), o.tokenKey(), o.authorization());
+        } catch (IssuerClient.IssuerException e) {
+            throw new FetchException(e.getMessage());
         }
-        JsonNode requestUri = dir == null ? null : dir.get("issuer-request-uri");
-        if (requestUri == null || !requestUri.isTextual()) {
-            throw new FetchException("issuer directory has no issuer-request-uri");
-        }
-        URI tokenUri;
-        try {
-            tokenUri = directoryUri.resolve(requestUri.asText());
-        } catch (IllegalArgumentException e) {
-            throw new FetchException("issuer directory's issuer-request-uri is not a URL");
-        }
-        IssuerPublicKey key = chooseKey(dir.get("token-keys"), o.tokenKey());
-        Client client = new Client(key, new SecureRandom());
         for (int i = 0; i < o.count(); i++) {
-            PendingToken pending = client.request(o.challenge());
-            HttpRequest.Builder post = HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT)
-                    .header("content-type", IssuerService.REQUEST_TYPE)
-                    .header("accept", IssuerService.RESPONSE_TYPE)
-                    .header("cache-control", "no-cache, no-store")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(pending.request().encode()));
-            if (o.authorization() != null) {
-                post.header("authorization", o.authorization());
-            }
-            HttpResponse<byte[]> r = http.send(post.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new FetchException(refusal(r, i, o));
-            }
-            String type = r.headers().firstValue("content-type").orElse("");
-            if (!type.strip().toLowerCase(Locale.ROOT).startsWith(IssuerService.RESPONSE_TYPE)) {
-                throw new FetchException("the issuer answered with content type '" + type + "', not "
-                        + IssuerService.RESPONSE_TYPE);
-            }
             Token token;
             try {
-                token = client.finalizeToken(pending, TokenResponse.decode(r.body()));
-            } catch (PrivacyPassException | BlindRsaException e) {
-                throw new FetchException("the issuer's TokenResponse does not give a valid token: " + e.getMessage());
+                token = issuer.fetch(o.challenge());
+            } catch (IssuerClient.IssuerException e) {
+                throw new FetchException(e.status() == 0 ? e.getMessage() : refusal(e, i, o));
             }
             out.println("Proxy-Authorization: " + PrivateTokenAuth.formatCredentials(token));
             out.flush();
         }
     }
 
-    /** The wanted key, or the directory's first type-2 key already in use (RFC 9578 §4: order is preference). */
-    private static IssuerPublicKey chooseKey(JsonNode list, byte[] wanted) throws FetchException {
-        if (list == null || !list.isArray()) {
-            throw new FetchException("issuer directory has no token-keys list");
-        }
-        long now = Instant.now().getEpochSecond();
-        for (JsonNode k : list) {
-            if (k.path("token-type").asInt(-1) != TokenType.BLIND_RSA_2048 || !k.path("token-key").isTextual()) {
-                continue;
-            }
-            if (k.has("not-before") && k.get("not-before").asLong(0) > now) {
-                continue;
-            }
-            IssuerPublicKey key;
-            try {
-                key = IssuerPublicKey.fromSpki(lenientBase64Url(k.get("token-key").asText()));
-            } catch (PrivacyPassException e) {
-                continue; // a key this client cannot use; another may do
-            }
-            if (wanted == null || Arrays.equals(wanted, key.spki())) {
-                return key;
-            }
-        }
-        throw new FetchException(wanted == null ? "the issuer directory lists no token type 2 key in use"
-                : "the issuer directory does not list the --token-key key (or it is not in use yet)");
-    }
-
-    private static String refusal(HttpResponse<byte[]> r, int done, Options o) {
-        String prefix = (done > 0 ? done + " token(s) printed, then " : "") + "the issuer answered " + r.statusCode();
-        return switch (r.statusCode()) {
+    private static String refusal(IssuerClient.IssuerException r, int done, Options o) {
+        String prefix = (done > 0 ? done + " token(s) printed, then " : "") + "the issuer answered " + r.status();
+        return switch (r.status()) {
             case 401 -> prefix + ": credentials " + (o.authorization() == null && o.cert() == null ? "required: give "
                     + "--user, --preshared-key or --cert/--key" : "not accepted");
-            case 429 -> prefix + ": per-user token limit reached; retry after "
-                    + r.headers().firstValue("retry-after").orElse("?") + " s";
-            default -> prefix + answerText(r);
+            case 429 -> prefix + ": per-user token limit reached; retry after " + r.retryAfter() + " s";
+            default -> prefix + r.answerText();
         };
-    }
-
-    /** The first line of a refusal's text body, without control characters. */
-    private static String answerText(HttpResponse<byte[]> r) {
-        String ct = r.headers().firstValue("content-type").orElse("");
-        if (!ct.startsWith("text/plain") || r.body().length == 0) {
-            return "";
-        }
-        String t = new String(r.body(), 0, Math.min(r.body().length, 200), StandardCharsets.UTF_8).strip();
-        int nl = t.indexOf('\n');
-        t = (nl < 0 ? t : t.substring(0, nl)).replaceAll("\\p{Cntrl}", "?");
-        return t.isEmpty() ? "" : ": " + t;
     }
 
     private static String describe(IOException e) {

@@ -20,38 +20,39 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 /**
  * The whole forward double hop on loopback: a reporting destination, a real Proxy B (TLS, mTLS from A,
  * signatures required, Tokyo/London pools) and a real Proxy A in front of it. Users: alice/wonderland.
+ * Public for the client module's end-to-end tests.
  */
-final class DoubleHopFixture implements AutoCloseable {
+public final class DoubleHopFixture implements AutoCloseable {
 
-    static final String USER = "alice";
-    static final String PASSWORD = "wonderland";
+    public static final String USER = "alice";
+    public static final String PASSWORD = "wonderland";
 
-    final Vertx vertx = Vertx.vertx();
+    public final Vertx vertx = Vertx.vertx();
     /** Exceptions no handler took: every one is a bug, so close() fails on them. */
     final java.util.List<Throwable> unhandled = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final Path dir;
+    public final Path dir;
     final HttpServer destination;
     final KeyPair signingKey = Ed25519Keys.generate();
     final DevPki pki = DevPki.create("test double hop CA");
-    ProxyB b;
-    ProxyA a;
-    int bPort;
+    public ProxyB b;
+    public ProxyA a;
+    public int bPort;
 
     private final String extraBYaml;
 
-    DoubleHopFixture() throws Exception {
+    public DoubleHopFixture() throws Exception {
         this("");
     }
 
     /** A proxy doing its job logs nothing SEVERE; close() fails otherwise. */
     private final net.doublehop.proxyb.it.SevereLogGuard severe = new net.doublehop.proxyb.it.SevereLogGuard();
 
-    DoubleHopFixture(String extraAYaml) throws Exception {
+    public DoubleHopFixture(String extraAYaml) throws Exception {
         this(extraAYaml, "{file: users.txt}");
     }
 
     /** @param usersYaml the value of A's {@code users:} key */
-    DoubleHopFixture(String extraAYaml, String usersYaml) throws Exception {
+    public DoubleHopFixture(String extraAYaml, String usersYaml) throws Exception {
         this(extraAYaml, usersYaml, "", 0, 0);
     }
 
@@ -60,7 +61,7 @@ final class DoubleHopFixture implements AutoCloseable {
      * @param aPort A's listen port (0: ephemeral; HTTP/3 needs a fixed one)
      * @param bListenPort B's listen port (likewise)
      */
-    DoubleHopFixture(String extraAYaml, String usersYaml, String extraBYaml, int aPort, int bListenPort)
+    public DoubleHopFixture(String extraAYaml, String usersYaml, String extraBYaml, int aPort, int bListenPort)
             throws Exception {
         this.extraBYaml = extraBYaml;
         vertx.exceptionHandler(unhandled::add);
@@ -126,7 +127,7 @@ final class DoubleHopFixture implements AutoCloseable {
         throw new AssertionError("no metric " + name + " in " + body);
     }
 
-    String destination() {
+    public String destination() {
         return "127.0.0.1:" + destination.actualPort();
     }
 

@@ -14,6 +14,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import net.doublehop.protocol.privacypass.IssuerClient;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.privacypass.BlindRsaException;
 import net.doublehop.protocol.privacypass.PrivacyPassException;
@@ -36,11 +37,11 @@ import net.doublehop.proxya.flow.UserAuthenticator;
  */
 public final class IssuerService implements Handler<HttpServerRequest> {
 
-    public static final String DIRECTORY_PATH = "/.well-known/private-token-issuer-directory";
+    public static final String DIRECTORY_PATH = IssuerClient.DIRECTORY_PATH;
     public static final String REQUEST_PATH = "/token-request";
-    public static final String DIRECTORY_TYPE = "application/private-token-issuer-directory";
-    public static final String REQUEST_TYPE = "application/private-token-request";
-    public static final String RESPONSE_TYPE = "application/private-token-response";
+    public static final String DIRECTORY_TYPE = IssuerClient.DIRECTORY_TYPE;
+    public static final String REQUEST_TYPE = IssuerClient.REQUEST_TYPE;
+    public static final String RESPONSE_TYPE = IssuerClient.RESPONSE_TYPE;
     /** A TokenRequest is 259 bytes; anything much larger is not one. */
     static final int MAX_BODY = 1024;
 

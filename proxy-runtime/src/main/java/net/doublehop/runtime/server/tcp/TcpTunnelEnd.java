@@ -50,7 +50,7 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
     public static Future<TunnelEnd> connect(ContextInternal context, InetSocketAddress remote,
             InetSocketAddress local, Duration connectTimeout) {
         Promise<TunnelEnd> result = context.promise();
-        Events events = new Events(context);
+        Events events = new Events(context, true);
         Bootstrap dial = new Bootstrap();
         VertxInternal vertx = (VertxInternal) context.owner();
         if (vertx.isNativeTransportEnabled() && Epoll.isAvailable()) {
@@ -77,6 +77,19 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
                     }
                 });
         return result.future();
+    }
+
+    /**
+     * A TCP connection accepted elsewhere (the local client's SOCKS5 connection, once its handshake is done) as a
+     * tunnel end: its events go to the end from now on. Call on the channel's event loop, with the handlers that
+     * parsed the handshake already removed; the channel should allow half-closure (ALLOW_HALF_CLOSURE) so that the
+     * peer's FIN arrives as an event. Its FIN ends its data only (the answer still flows back; the relay closes the
+     * connection once both directions are done), unlike a dialled destination's.
+     */
+    public static TunnelEnd adopt(ContextInternal context, Channel channel) {
+        Events events = new Events(context, false);
+        channel.pipeline().addLast(events);
+        return events.end;
     }
 
     @Override
@@ -132,10 +145,12 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
      */
     private static final class Events extends ChannelDuplexHandler {
         private final ContextInternal context;
+        private final boolean closeOnFin;
         private TcpTunnelEnd end;
 
-        Events(ContextInternal context) {
+        Events(ContextInternal context, boolean closeOnFin) {
             this.context = context;
+            this.closeOnFin = closeOnFin;
         }
 
         @Override
@@ -157,8 +172,10 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
                 end.inputClosed();
-                ctx.channel().flush();
-                ctx.close();
+                if (closeOnFin) {
+                    ctx.channel().flush();
+                    ctx.close();
+                }
             }
             ReferenceCountUtil.release(evt);
         }

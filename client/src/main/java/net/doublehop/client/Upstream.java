@@ -1,0 +1,24 @@
+package net.doublehop.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
+import net.doublehop.protocol.ConnectTarget;
+import net.doublehop.runtime.relay.NextHopAnswer;
+
+/**
+ * Where the local listeners send each tunnel: a CONNECT or a CONNECT-UDP for a destination, answered by the hop
+ * that reaches it (Proxy B, through A). A non-2xx answer is returned as is, for the listener to translate.
+ */
+interface Upstream {
+
+    /**
+     * A TCP tunnel to {@code target}; {@code cancelled} completing first drops the request. The answer completes on
+     * {@code context}, whose event loop carries the stream (the caller's: the relay stays on one thread).
+     */
+    Future<NextHopAnswer> openTcp(ContextInternal context, ConnectTarget target, Future<?> cancelled);
+
+    /** A UDP flow to {@code target} (CONNECT-UDP, RFC 9298). */
+    Future<NextHopAnswer> openUdp(ContextInternal context, ConnectTarget target, Future<?> cancelled);
+
+    void close();
+}
