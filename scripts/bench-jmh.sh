@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of the hot codecs (issue 6): CONNECT-UDP capsules and QUIC varints, signed-geohash and
-# Privacy Pass verification, egress pool selection. Runs benchmarks/target/benchmarks.jar (built here when missing
-# or older than the sources it measures), prints JMH's table and a markdown one, and writes run/jmh/results.json.
+# Privacy Pass verification, egress pool selection, Proxy A's .mmdb client lookup. Runs
+# benchmarks/target/benchmarks.jar (built here when missing or older than the sources it measures), prints JMH's
+# table and a markdown one, and writes run/jmh/results.json.
 # `scripts/bench-jmh.sh --help` explains the options.
 set -euo pipefail
 cd "$(dirname "$0")/.."

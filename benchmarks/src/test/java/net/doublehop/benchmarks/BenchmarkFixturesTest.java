@@ -81,4 +81,26 @@ class BenchmarkFixturesTest {
             assertThat(b.sha256PerAddressReference()).isNotNegative();
         }
     }
+
+    @Test
+    void mmdbLookupsFindCitiesAndMisses() throws Exception {
+        MmdbLookupBenchmark b = new MmdbLookupBenchmark();
+        b.networks = 2000;
+        b.cities = 50;
+        b.setUp();
+        try {
+            int found = 0;
+            for (int i = 0; i < MmdbLookupBenchmark.ADDRESSES; i++) {
+                java.util.Optional<net.doublehop.geo.Location> l = b.locate();
+                if (l.isPresent()) {
+                    found++;
+                    assertThat(l.get().country()).matches("[A-Z]{2}");
+                    assertThat(l.get().position()).isPresent();
+                }
+            }
+            assertThat(found).as("one address in 16 is in no network").isEqualTo(MmdbLookupBenchmark.ADDRESSES / 16 * 15);
+        } finally {
+            b.tearDown();
+        }
+    }
 }

@@ -3,7 +3,7 @@ package net.doublehop.geo;
 import java.net.InetAddress;
 import java.util.Optional;
 
-/** Where an IP address is, as far as a data set knows. Implementations: CSV now, MMDB later (issue 3). */
+/** Where an IP address is, as far as a data set knows: {@link CsvIpLocator}, {@link MmdbIpLocator}. */
 public interface IpLocator {
 
     /** Empty when the data set has no entry for the address. */
