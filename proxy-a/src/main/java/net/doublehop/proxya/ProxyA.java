@@ -33,12 +33,15 @@ import net.doublehop.proxya.flow.TunnelAdmission;
 import net.doublehop.proxya.flow.TunnelStart;
 import net.doublehop.proxya.flow.UserAuthentication;
 import net.doublehop.proxya.flow.UserAuthenticator;
+import net.doublehop.proxya.flow.SharedUserLimiter;
 import net.doublehop.proxya.flow.UserLimiter;
+import net.doublehop.proxya.flow.UserLimits;
+import net.doublehop.proxya.issuer.SharedIssuanceLimiter;
+import net.doublehop.runtime.store.SharedState;
 import net.doublehop.proxya.issuer.IssuerKeys;
 import net.doublehop.proxya.issuer.IssuerService;
 import net.doublehop.proxya.upstream.UdpUpstream;
 import net.doublehop.proxya.upstream.UpstreamPool;
-import net.doublehop.runtime.auth.InMemorySpentTokenStore;
 import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.metrics.ProxyMetrics;
@@ -88,11 +91,13 @@ public final class ProxyA {
             ServiceSettings settings = new ServiceSettings("proxy-a", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), 1, config.admin(), config.logSensitive());
             List<Supplier<Future<Void>>> closeLast = List.of(() -> Future.join(b.udpUpstream.close(), b.upstream.close())
-                    .mapEmpty());
+                    .mapEmpty(), b::closeShared);
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, b.tunnels, b.metrics,
                     Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", b.jwks)), sides, closeLast);
-            return ProxyServer.start(vertx, settings, parts).map(server -> new ProxyA(server, b));
+            return ProxyServer.start(vertx, settings, parts).onFailure(e -> b.closeShared())
+                    .map(server -> new ProxyA(server, b));
         } catch (RuntimeException e) {
+            b.closeShared();
             return Future.failedFuture(e);
         }
     }
@@ -109,10 +114,30 @@ public final class ProxyA {
         private TunnelRegistry tunnels;
         private IssuerKeys issuerKeys;
         private IssuerSideService issuer;
+        private final SharedState shared;
+        private SharedUserLimiter sharedUserLimits;
 
         Builder(Vertx vertx, ProxyAConfig config) {
             this.vertx = vertx;
             this.config = config;
+            this.shared = SharedState.open(vertx, config.store(), metrics);
+        }
+
+        Future<Void> closeShared() {
+            if (sharedUserLimits != null) {
+                sharedUserLimits.close();
+            }
+            return shared.close();
+        }
+
+        /** Per-user limits: over every instance sharing store.redis, else this process's. */
+        private UserLimits userLimits() {
+            if (shared.redis().isEmpty()) {
+                return new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime);
+            }
+            sharedUserLimits = new SharedUserLimiter(shared.redis().get(), config.maxTunnelsPerUser(),
+                    config.tunnelRatePerUser());
+            return sharedUserLimits;
         }
 
         ForwardFlow buildFlow() {
@@ -125,7 +150,7 @@ public final class ProxyA {
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
             TunnelAdmission admission = new TunnelAdmission(
                     new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
-                    new UserLimiter(config.maxTunnelsPerUser(), config.tunnelRatePerUser(), System::nanoTime));
+                    userLimits());
             FlowStages stages = new FlowStages(new TargetParser(config.udpTemplate()), new UserAuthentication(users),
                     admission, new LocationSigning(new ClientLocator(locator(), config.geolocation()), signer()),
                     new TunnelStart(tunnels, admission, metrics),
@@ -176,7 +201,7 @@ public final class ProxyA {
                         ? UserAuthenticator.readUsersFile(config.users().file().get()) : Map.of(),
                         config.users().presharedKeys(), config.tls().clientCa().isPresent(),
                         config.users().privacyPass().map(pp -> new PrivacyPassRedeemer(pp.redemption(),
-                                new InMemorySpentTokenStore(pp.spentTokenCapacity()))));
+                                shared.spentTokens(pp.spentTokenCapacity()))));
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage(), e);
             }
@@ -199,8 +224,12 @@ public final class ProxyA {
             } else {
                 issuerKeys = IssuerKeys.load(ic.keys(), random);
             }
-            IssuerService service = new IssuerService(vertx, ic.name(), issuerKeys, users, ic.tokensPerUserPerHour(),
-                    ic.directoryMaxAge(), config.logSensitive(), Clock.systemUTC());
+            IssuerService service = shared.redis().isPresent()
+                    ? new IssuerService(vertx, ic.name(), issuerKeys, users,
+                            new SharedIssuanceLimiter(shared.redis().get(), ic.tokensPerUserPerHour()),
+                            ic.directoryMaxAge(), config.logSensitive(), Clock.systemUTC())
+                    : new IssuerService(vertx, ic.name(), issuerKeys, users, ic.tokensPerUserPerHour(),
+                            ic.directoryMaxAge(), config.logSensitive(), Clock.systemUTC());
             issuer = new IssuerSideService(ic, config.tls(), config.limits(), issuerKeys, service);
         }
     }

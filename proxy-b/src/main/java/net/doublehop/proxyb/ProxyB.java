@@ -33,7 +33,6 @@ import net.doublehop.proxyb.flow.FailureResponder;
 import net.doublehop.proxyb.flow.GeohashCheck;
 import net.doublehop.proxyb.flow.RequestParser;
 import net.doublehop.proxyb.flow.TunnelSummary;
-import net.doublehop.runtime.auth.InMemorySpentTokenStore;
 import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.HostPort;
@@ -43,6 +42,7 @@ import net.doublehop.runtime.server.AdminServer;
 import net.doublehop.runtime.server.ProxyExchange;
 import net.doublehop.runtime.server.TunnelLimiter;
 import net.doublehop.runtime.service.ProxyServer;
+import net.doublehop.runtime.store.SharedState;
 import net.doublehop.runtime.service.ServiceSettings;
 
 /**
@@ -80,6 +80,7 @@ public final class ProxyB {
         private final ProxyMetrics metrics = new ProxyMetrics("b");
         private TunnelRegistry tunnels;
         private NameResolver resolver;
+        private SharedState shared;
 
         Builder(Vertx vertx, ProxyBConfig config) {
             this.vertx = vertx;
@@ -91,14 +92,18 @@ public final class ProxyB {
             ServiceSettings settings = new ServiceSettings("proxy-b", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), instances, config.admin(), config.logSensitive());
             NameResolver dns = resolver;
+            SharedState store = shared;
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, tunnels, metrics,
                     Map.of("/geofeed.csv", new AdminServer.Document("text/csv; charset=utf-8", Geofeed.csv(config.pools()))),
                     config.ohttpRelay().<List<net.doublehop.runtime.service.SideService>>map(r ->
                             List.of(new net.doublehop.proxyb.ohttp.RelayService(r, metrics.registry())))
                             .orElse(List.of()),
-                    List.of(dns::close));
+                    List.of(dns::close, store::close));
             return ProxyServer.start(vertx, settings, parts)
-                    .onFailure(e -> dns.close())
+                    .onFailure(e -> {
+                        dns.close();
+                        store.close();
+                    })
                     .map(server -> new ProxyB(config, server, metrics));
         }
 
@@ -136,8 +141,9 @@ public final class ProxyB {
 
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
             boolean mtls = config.tls().clientCa().isPresent();
+            shared = SharedState.open(vertx, config.store(), metrics);
             Optional<PrivacyPassRedeemer> privacyPass = config.auth().privacyPass().map(pp -> new PrivacyPassRedeemer(
-                    pp.redemption(), new InMemorySpentTokenStore(pp.spentTokenCapacity())));
+                    pp.redemption(), shared.spentTokens(pp.spentTokenCapacity())));
             List<String> challenges = new ArrayList<>();
             privacyPass.ifPresent(pp -> challenges.add(pp.challengeHeader()));
             if (!config.auth().presharedKeys().isEmpty() || privacyPass.isEmpty()) {
@@ -152,7 +158,7 @@ public final class ProxyB {
             DestinationResolver destinations = new DestinationResolver(vertx, resolver,
                     new DestinationPolicy(config.destinationAllow()), config.dns().timeout());
             AdmissionStages stages = new AdmissionStages(authenticator, geohash, egress, limiter, destinations,
-                    new FailureResponder(config.proxyName(), challenges), new TunnelSummary(metrics, config.logSensitive()));
+                    new FailureResponder(config.proxyName(), challenges, metrics), new TunnelSummary(metrics, config.logSensitive()));
             ConnectFlow connect = new ConnectFlow(new RequestParser(), stages,
                     new EgressDialer(vertx, config.limits().connectTimeout()),
                     tunnels);

@@ -27,7 +27,8 @@ public record ProxyAConfig(
         boolean http3,
         Optional<IssuerConfig> issuer,
         net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
-        Optional<net.doublehop.proxya.gateway.GatewayConfig> gateway) {
+        Optional<net.doublehop.proxya.gateway.GatewayConfig> gateway,
+        net.doublehop.runtime.store.StoreSettings store) {
 
     /**
      * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or

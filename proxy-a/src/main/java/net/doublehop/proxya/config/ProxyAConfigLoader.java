@@ -58,7 +58,7 @@ public final class ProxyAConfigLoader {
 
     private ProxyAConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
-                "admin", "limits", "logging", "http3", "issuer", "connect-udp", "gateway"));
+                "admin", "limits", "logging", "http3", "issuer", "connect-udp", "gateway", "store"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
@@ -164,7 +164,8 @@ public final class ProxyAConfigLoader {
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
                 perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false),
                 http3, issuer(root.get("issuer"), listen), YamlNodes.udpTemplate(root, listen),
-                net.doublehop.proxya.gateway.GatewayConfigReader.read(root.get("gateway"), this::path));
+                net.doublehop.proxya.gateway.GatewayConfigReader.read(root.get("gateway"), this::path),
+                net.doublehop.runtime.store.StoreSettings.read(root, this::path));
     }
 
     private static boolean upstreamProtocol(JsonNode up) {

@@ -1,5 +1,7 @@
 package net.doublehop.proxya.flow;
 
+import io.vertx.core.Future;
+
 /**
  * The stages every Proxy A flow shares (docs/request-flow.md, 1–4 and the ends): parse, authenticate the user,
  * admit under the limits, locate and sign; then, after the flow's own way to the next hop, relay and summarize, and
@@ -9,9 +11,11 @@ package net.doublehop.proxya.flow;
 public record FlowStages(TargetParser parser, UserAuthentication authentication, TunnelAdmission admission,
         LocationSigning location, TunnelStart tunnels, RefusalAnswer refusal) {
 
-    /** Stages 3 and 4, synchronous: on success the request holds its slots and carries its signed location. */
-    public void admitAndLocate(UserTunnelContext ctx) {
-        admission.apply(ctx);
-        location.apply(ctx);
+    /** Stages 3 and 4: on success the request holds its slots and carries its signed location. */
+    public Future<Void> admitAndLocate(UserTunnelContext ctx) {
+        return admission.apply(ctx).map(v -> {
+            location.apply(ctx);
+            return null;
+        });
     }
 }

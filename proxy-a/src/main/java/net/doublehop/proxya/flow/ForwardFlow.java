@@ -30,10 +30,7 @@ public final class ForwardFlow implements Handler<ProxyExchange> {
                     return null;
                 })
                 .compose(v -> stages.authentication().apply(ctx))
-                .<Void>map(v -> {
-                    stages.admitAndLocate(ctx);
-                    return null;
-                })
+                .compose(v -> stages.admitAndLocate(ctx))
                 .compose(v -> nextHop.apply(ctx))
                 .compose(b -> ctx.udp()
                         ? answers.udp(ctx, b).<Runnable>map(legs -> () -> stages.tunnels().bridge(ctx, legs))

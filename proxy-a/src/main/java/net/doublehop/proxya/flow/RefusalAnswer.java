@@ -27,7 +27,7 @@ public final class RefusalAnswer {
     private final ProxyMetrics metrics;
 
     public RefusalAnswer(String proxyName, List<String> challenges, TunnelAdmission admission, ProxyMetrics metrics) {
-        this.failures = new FailureResponses(proxyName, proxyName, challenges);
+        this.failures = new FailureResponses(proxyName, proxyName, challenges, f -> metrics.refused(f.type().token()));
         this.admission = admission;
         this.metrics = metrics;
     }

@@ -1,5 +1,6 @@
 package net.doublehop.proxya.flow;
 
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 import net.doublehop.protocol.GeohashHint;
@@ -15,24 +16,28 @@ import net.doublehop.runtime.server.TunnelLimiter;
 public final class TunnelAdmission {
 
     private final TunnelLimiter tunnelLimits;
-    private final UserLimiter userLimits;
+    private final UserLimits userLimits;
 
-    public TunnelAdmission(TunnelLimiter tunnelLimits, UserLimiter userLimits) {
+    /** @param userLimits this process's per-user limits, or those shared by every instance ({@code store.redis}) */
+    public TunnelAdmission(TunnelLimiter tunnelLimits, UserLimits userLimits) {
         this.tunnelLimits = tunnelLimits;
         this.userLimits = userLimits;
     }
 
-    public void apply(UserTunnelContext ctx) {
+    /** Asynchronous because shared per-user limits ask the store; in-memory ones answer at once. */
+    public Future<Void> apply(UserTunnelContext ctx) {
         ctx.requestedHint(requestedHint(ctx));
         Object connection = ctx.request().connection();
         tunnelLimits.acquire(connection);
-        try {
-            userLimits.acquire(ctx.user());
-        } catch (RuntimeException refused) {
-            tunnelLimits.release(connection);
-            throw refused;
-        }
-        ctx.slotsHeld(true);
+        return userLimits.admit(ctx.user())
+                .<Void>map(v -> {
+                    ctx.slotsHeld(true);
+                    return null;
+                })
+                .recover(refused -> {
+                    tunnelLimits.release(connection);
+                    return Future.failedFuture(refused);
+                });
     }
 
     /** Gives back the slots {@link #apply} took, once; a no-op when it took none. */

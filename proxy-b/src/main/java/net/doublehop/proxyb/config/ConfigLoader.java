@@ -4,6 +4,7 @@ import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.config.YamlNodes;
+import net.doublehop.runtime.store.StoreSettings;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.PrivacyPassConfig;
 
@@ -70,7 +71,7 @@ public final class ConfigLoader {
 
     private ProxyBConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations", "http3",
-                "dns", "admin", "limits", "logging", "connect-udp", "ohttp-relay"));
+                "dns", "admin", "limits", "logging", "connect-udp", "ohttp-relay", "store"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String proxyName = text(root, "proxy-name").orElse("proxy-b");
         if (!proxyName.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
@@ -116,7 +117,8 @@ public final class ConfigLoader {
         }
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
                 admin, limits, logSensitive, http3, YamlNodes.udpTemplate(root, listen),
-                net.doublehop.proxyb.ohttp.RelayConfigReader.read(root.get("ohttp-relay"), this::path));
+                net.doublehop.proxyb.ohttp.RelayConfigReader.read(root.get("ohttp-relay"), this::path),
+                StoreSettings.read(root, this::path));
     }
 
     private AuthSettings readAuth(JsonNode node) {

@@ -29,7 +29,8 @@ public record ProxyBConfig(
         boolean logSensitive,
         boolean http3,
         net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
-        Optional<net.doublehop.proxyb.ohttp.RelayConfig> ohttpRelay) {
+        Optional<net.doublehop.proxyb.ohttp.RelayConfig> ohttpRelay,
+        net.doublehop.runtime.store.StoreSettings store) {
 
     public ProxyBConfig {
         pools = List.copyOf(pools);

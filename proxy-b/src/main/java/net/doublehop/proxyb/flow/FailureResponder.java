@@ -13,6 +13,12 @@ public final class FailureResponder {
         this.responses = new FailureResponses(proxyName, "proxy", challenges);
     }
 
+    /** As above, counting each refusal by its error type in {@code metrics}. */
+    public FailureResponder(String proxyName, java.util.List<String> challenges,
+            net.doublehop.runtime.metrics.ProxyMetrics metrics) {
+        this.responses = new FailureResponses(proxyName, "proxy", challenges, f -> metrics.refused(f.type().token()));
+    }
+
     public void respond(TunnelContext ctx, ProxyFailure failure) {
         responses.respond(ctx.request(), ctx.startNanos(), failure);
     }

@@ -81,6 +81,22 @@ public final class ProxyMetrics {
                 .increment(bytesToClient);
     }
 
+    /**
+     * A request refused with an RFC 9209 {@code Proxy-Status} error type ({@code error}: the type's token, a fixed
+     * set), so refusals can be told apart by cause.
+     */
+    public void refused(String errorType) {
+        Counter.builder("privacy_proxy_refusals").description("Tunnel requests refused, by Proxy-Status error type")
+                .tags("hop", hop, "error", errorType).register(registry).increment();
+    }
+
+    /** A verified Privacy Pass token met the spent-token store: {@code fresh}, {@code replayed}, {@code full}, {@code unavailable}. */
+    public void tokenRedeemed(String outcome) {
+        Counter.builder("privacy_proxy_privacy_pass_redemptions")
+                .description("Privacy Pass tokens checked against the spent-token store, by outcome")
+                .tags("hop", hop, "result", outcome.toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+    }
+
     public int activeTunnels() {
         return activeTunnels.get();
     }

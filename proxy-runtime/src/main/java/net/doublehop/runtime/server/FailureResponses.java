@@ -16,6 +16,7 @@ public final class FailureResponses {
     private final String proxyName;
     private final String timingName;
     private final java.util.List<String> challenges;
+    private final java.util.function.Consumer<ProxyFailure> onRefusal;
 
     /**
      * @param timingName the Server-Timing metric name ({@code proxy} for B, as Privacy Proxy sends it)
@@ -23,9 +24,16 @@ public final class FailureResponses {
      *     picks the scheme it supports, RFC 9110 §11.6.1)
      */
     public FailureResponses(String proxyName, String timingName, java.util.List<String> challenges) {
+        this(proxyName, timingName, challenges, f -> { });
+    }
+
+    /** @param onRefusal told of every refusal answered (for the refusals metric) */
+    public FailureResponses(String proxyName, String timingName, java.util.List<String> challenges,
+            java.util.function.Consumer<ProxyFailure> onRefusal) {
         this.proxyName = proxyName;
         this.timingName = timingName;
         this.challenges = java.util.List.copyOf(challenges);
+        this.onRefusal = onRefusal;
     }
 
     public void respond(ProxyExchange exchange, long startNanos, ProxyFailure failure) {
@@ -54,5 +62,6 @@ public final class FailureResponses {
             resp.set("allow", "CONNECT");
         }
         exchange.respond(failure.status());
+        onRefusal.accept(failure);
     }
 }
