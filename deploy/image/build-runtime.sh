@@ -3,7 +3,8 @@
 # (no registry): a jlink'd Java runtime of the build JDK, the shared libraries it and Netty's native parts
 # (epoll, BoringSSL, QUIC; extracted from the proxy's jar at run time) link against, copied from this machine's
 # Debian, with their copyright files, a passwd/group naming the unprivileged user 65532, and an empty /tmp.
-# Jib lays it on `scratch` as the image's first layer (see the `image` profile in the root pom.xml).
+# Jib lays it on `scratch` as the image's first layers (the `image` profiles of proxy-a and proxy-b, configured in
+# the root pom.xml).
 #
 #   deploy/image/build-runtime.sh OUTDIR PROXY_JAR
 #
@@ -11,6 +12,7 @@
 # rebuild is quick). The trade-off: glibc and zlib in the image are this machine's; rebuild the images after
 # the build machine takes Debian security updates (or build them on a patched builder in CI).
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 out=${1:?usage: build-runtime.sh OUTDIR PROXY_JAR}
 jar=${2:?usage: build-runtime.sh OUTDIR PROXY_JAR}
 

@@ -9,6 +9,7 @@
 # For B it starts the proxy from the image on free loopback ports, opens a CONNECT tunnel to B's own admin port
 # with curl, and fails if the native transport (epoll) or BoringSSL did not load.
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 tarball=${1:?usage: smoke-test.sh IMAGE.tar}
 [[ $(id -u) -eq 0 ]] || { echo "smoke-test: needs root (chroot and a bind mount of /proc)" >&2; exit 2; }
 work=$(mktemp -d)

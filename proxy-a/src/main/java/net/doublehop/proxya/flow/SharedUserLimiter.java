@@ -1,11 +1,10 @@
 package net.doublehop.proxya.flow;
 
 import io.vertx.core.Future;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import net.doublehop.runtime.store.RedisStore;
 import net.doublehop.runtime.store.RedisTokenBuckets;
 import net.doublehop.runtime.store.RedisTunnelCounts;
+import net.doublehop.runtime.store.StoreWarnings;
 
 /**
  * {@code limits.max-tunnels-per-user} and {@code limits.tunnels-per-second-per-user} over every Proxy A instance
@@ -19,7 +18,10 @@ import net.doublehop.runtime.store.RedisTunnelCounts;
  */
 public final class SharedUserLimiter implements UserLimits, AutoCloseable {
 
-    private static final Logger LOG = System.getLogger("store");
+    private static final StoreWarnings RATE_FAILED = new StoreWarnings(
+            "tunnel rate check failed; this instance's own limit applies", 10_000);
+    private static final StoreWarnings COUNT_FAILED = new StoreWarnings(
+            "tunnel count check failed; this instance's own limit applies", 10_000);
 
     private final RedisTokenBuckets rate;
     private final RedisTunnelCounts open;
@@ -42,8 +44,7 @@ public final class SharedUserLimiter implements UserLimits, AutoCloseable {
         return rate.take(user, 2.0 * ratePerSecond, ratePerSecond)
                 .map(wait -> wait == 0)
                 .recover(e -> {
-                    LOG.log(Level.WARNING, "store: tunnel rate check failed (" + e.getClass().getSimpleName()
-                            + "); this instance's own limit applies");
+                    RATE_FAILED.warn(e);
                     try {
                         localRate.acquire(user);
                         localRate.release(user);
@@ -56,7 +57,7 @@ public final class SharedUserLimiter implements UserLimits, AutoCloseable {
                 .compose(result -> switch (result) {
                     case TAKEN -> Future.succeededFuture();
                     case TAKEN_LOCALLY -> {
-                        LOG.log(Level.WARNING, "store: tunnel count check failed; this instance's own limit applies");
+                        COUNT_FAILED.warn(new IllegalStateException("no answer"));
                         yield Future.succeededFuture();
                     }
                     case REFUSED, REFUSED_LOCALLY -> Future.failedFuture(UserLimiter.TOO_MANY_OPEN);

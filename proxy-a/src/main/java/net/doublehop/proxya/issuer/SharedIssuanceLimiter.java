@@ -1,10 +1,9 @@
 package net.doublehop.proxya.issuer;
 
 import io.vertx.core.Future;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import net.doublehop.runtime.store.RedisStore;
 import net.doublehop.runtime.store.RedisTokenBuckets;
+import net.doublehop.runtime.store.StoreWarnings;
 
 /**
  * Tokens per user per hour across every Proxy A instance sharing {@code store.redis}: one bucket per user in
@@ -14,7 +13,8 @@ import net.doublehop.runtime.store.RedisTokenBuckets;
  */
 public final class SharedIssuanceLimiter implements IssuanceLimits {
 
-    private static final Logger LOG = System.getLogger("store");
+    private static final StoreWarnings FAILED = new StoreWarnings(
+            "issuance limit check failed; this instance's own limit applies", 10_000);
 
     private final RedisTokenBuckets buckets;
     private final IssuanceLimiter local;
@@ -31,8 +31,7 @@ public final class SharedIssuanceLimiter implements IssuanceLimits {
         return buckets.take(user, perHour, perHour / 3600.0)
                 .map(millis -> millis == 0 ? 0L : Math.max(1L, (millis + 999) / 1000))
                 .recover(e -> {
-                    LOG.log(Level.WARNING, "store: issuance limit check failed (" + e.getClass().getSimpleName()
-                            + "); this instance's own limit applies");
+                    FAILED.warn(e);
                     return local.take(user);
                 });
     }

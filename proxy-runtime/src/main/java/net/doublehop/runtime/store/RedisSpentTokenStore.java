@@ -44,6 +44,9 @@ public final class RedisSpentTokenStore implements SpentTokenStore {
             return n
             """);
 
+    private static final StoreWarnings SPEND_FAILED = new StoreWarnings(
+            "spending a token failed; tokens are refused with 503 until the store answers", 10_000);
+
     private final RedisStore store;
     private final int capacity;
 
@@ -69,9 +72,7 @@ public final class RedisSpentTokenStore implements SpentTokenStore {
                     if (e.getMessage() != null && e.getMessage().startsWith("OOM")) {
                         return Future.succeededFuture(Outcome.FULL); // Redis at maxmemory with noeviction
                     }
-                    // The class only: a message could carry the server's address.
-                    LOG.log(Level.WARNING, "store: spending a token failed (" + e.getClass().getSimpleName()
-                            + "); refusing it with 503 until the store answers");
+                    SPEND_FAILED.warn(e);
                     return Future.succeededFuture(Outcome.UNAVAILABLE);
                 });
     }
