@@ -9,8 +9,9 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
 usage: scripts/run.sh [--no-build]
 Builds (mvn -B -q -DskipTests package) unless --no-build, writes run/dev (fresh dev CA, certificates,
 signing key, user alice/wonderland, configs), then starts on loopback:
-  Proxy A  127.0.0.1:7443 (admin 9091, Privacy Pass issuer 7444)   Proxy B  127.0.0.1:8443 (admin 9090)
-  demo destination 127.0.0.1:8080 (answers with the address it was reached from)
+  Proxy A  127.0.0.1:7443 (admin 9091, Privacy Pass issuer 7444, Oblivious HTTP gateway 7445)
+  Proxy B  127.0.0.1:8443 (admin 9090, Oblivious HTTP relay 8444)
+  demo destination 127.0.0.1:8080 (answers with, and logs, the address it was reached from)
 USAGE
   exit 0
 fi
@@ -45,6 +46,12 @@ for port in 9090 9091; do
     sleep 0.5
   done
 done
+for url in https://127.0.0.1:7445/ohttp-keys https://127.0.0.1:8444/; do
+  for _ in $(seq 1 60); do
+    curl -sS -o /dev/null --cacert "$DEV/ca.crt" "$url" 2>/dev/null && break
+    sleep 0.5
+  done
+done
 
 cat <<'MSG'
 
@@ -65,6 +72,15 @@ Privacy Pass: A's issuer (7444) gives alice unlinkable tokens; A and B both acce
        --user alice:wonderland --issuer-name issuer.example --count 1)
   curl -p -x https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-header "$TOKEN" \
        --interface 127.0.0.10 http://127.0.0.1:8080/          # through A and B; again with the same token: 403
+
+Oblivious HTTP: B's relay (8444) passes an encrypted request to A's gateway (7445), which decrypts it
+and asks the demo destination from 127.0.0.4; the relay never sees the request, the gateway and the
+destination never see the client's address (the destination's log line names 127.0.0.4 only):
+
+  java -jar proxy-a/target/proxy-a.jar ohttp --cacert run/dev/ca.crt \
+       --relay https://127.0.0.1:8444/relay/demo --keys https://127.0.0.1:7445/ohttp-keys \
+       GET http://127.0.0.1:8080/
+  -> "Hello from the demo destination. You reached me from 127.0.0.4"
 
 Metrics: http://127.0.0.1:9091/metrics (A), http://127.0.0.1:9090/metrics (B); B's geofeed: /geofeed.csv
 Press Ctrl-C to stop.

@@ -49,6 +49,9 @@ public final class DevSetup {
         // What redeemers trust: the issuer's public key (B's auth.privacy-pass, A's users.privacy-pass).
         write(dir.resolve("issuer-1.pub.pem"), net.doublehop.protocol.privacypass.IssuerPublicKey.of(
                 RsaPem.publicKeyOf(issuerKey)).toPem());
+        // The Oblivious HTTP gateway's X25519 key (key-id 1 in A's gateway section)
+        write(dir.resolve("gateway-1.pem"), net.doublehop.protocol.ohttp.GatewayKey.generate(1,
+                net.doublehop.protocol.ohttp.GatewayKey.DEFAULT_ALGORITHMS, new SecureRandom()).toPem());
         write(dir.resolve("users.txt"), "alice:" + OpenBSDBCrypt.generate("wonderland".toCharArray(), salt, 10) + "\n");
         write(dir.resolve("proxy-b.yaml"), """
                 # Development Proxy B behind Proxy A: mTLS from A, signed geohashes required.
@@ -66,6 +69,12 @@ public final class DevSetup {
                   default-pool: london
                 destinations:
                   allow: [127.0.0.1/32]
+                # Oblivious HTTP relay: sees the client's address, not its request (encrypted for A's gateway).
+                ohttp-relay:
+                  listen: 127.0.0.1:8444
+                  tls: {certificate: b.crt, private-key: b.key}
+                  routes: [{path: /relay/demo, gateway: "https://127.0.0.1:7445/gateway"}]
+                  gateway-trust: ca.crt
                 """);
         write(dir.resolve("proxy-a.yaml"), """
                 # Development Proxy A: users from users.txt (alice / wonderland), the embedded demo location table.
@@ -88,6 +97,14 @@ public final class DevSetup {
                   listen: 127.0.0.1:7444
                   name: issuer.example
                   keys: [issuer-1.pem]
+                # Oblivious HTTP gateway: decrypts what B's relay passes on; reaches the demo destination from
+                # 127.0.0.4, so the destination never sees the client's address.
+                gateway:
+                  listen: 127.0.0.1:7445
+                  tls: {certificate: a.crt, private-key: a.key}
+                  keys: [{file: gateway-1.pem, key-id: 1}]
+                  allowed-targets: [http://127.0.0.1:8080]
+                  egress-address: 127.0.0.4
                 """);
         System.out.println("dev setup written to " + dir);
     }

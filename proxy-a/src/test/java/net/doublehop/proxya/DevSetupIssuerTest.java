@@ -30,7 +30,7 @@ class DevSetupIssuerTest {
         assertThat(yaml).contains("listen: 127.0.0.1:7444").contains("name: issuer.example");
         // Ephemeral ports, so the test does not collide with a running quick start.
         yaml = yaml.replace("127.0.0.1:7443", "127.0.0.1:0").replace("127.0.0.1:9091", "127.0.0.1:0")
-                .replace("127.0.0.1:7444", "127.0.0.1:0");
+                .replace("127.0.0.1:7444", "127.0.0.1:0").replace("127.0.0.1:7445", "127.0.0.1:0");
         Vertx vertx = Vertx.vertx();
         try {
             ProxyA a = ProxyA.start(vertx, ProxyAConfigLoader.parse(yaml, dir)).await(30, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import net.doublehop.runtime.config.TlsSettings;
  * @param keys key files with their key identifiers; empty: one key generated at start (warned)
  * @param allowedTargets origins requests may go to; anything else gets an encapsulated 403
  * @param targetTrust PEM CA for https targets; empty: the JVM's trust store
+ * @param egressAddress the local address connections to targets leave from; empty: the system's choice
  */
 public record GatewayConfig(
         HostPort listen,
@@ -28,7 +29,8 @@ public record GatewayConfig(
         Duration targetTimeout,
         int maxRequestSize,
         int maxResponseSize,
-        int maxConnectionsPerTarget) {
+        int maxConnectionsPerTarget,
+        Optional<String> egressAddress) {
 
     /** One key file and the key identifier its configuration carries (0-255, unique). */
     public record KeyFile(Path file, int keyId) { }

@@ -25,7 +25,7 @@ public final class GatewayConfigReader {
 
     static final Set<String> KEYS = Set.of("listen", "tls", "keys-path", "gateway-path", "keys", "keys-max-age",
             "allowed-targets", "target-trust", "target-connect-timeout", "target-timeout", "max-request-size",
-            "max-response-size", "max-connections-per-target");
+            "max-response-size", "max-connections-per-target", "egress-address");
 
     private GatewayConfigReader() {
     }
@@ -82,10 +82,17 @@ public final class GatewayConfigReader {
         int maxRequest = positive(node, "max-request-size", 64 * 1024);
         int maxResponse = positive(node, "max-response-size", 8 * 1024 * 1024);
         int maxConnections = positive(node, "max-connections-per-target", 32);
+        Optional<String> egress = text(node, "egress-address");
+        egress.ifPresent(a -> {
+            if (!io.netty.util.NetUtil.isValidIpV4Address(a) && !io.netty.util.NetUtil.isValidIpV6Address(a)) {
+                throw new IllegalArgumentException("gateway.egress-address must be an IP address literal");
+            }
+        });
         return Optional.of(new GatewayConfig(listen, YamlNodes.tls(node.get("tls"), paths), keysPath, gatewayPath,
                 keys, duration(node, "keys-max-age", Duration.ofHours(1)), targets, trust,
                 duration(node, "target-connect-timeout", Duration.ofSeconds(10)),
-                duration(node, "target-timeout", Duration.ofSeconds(30)), maxRequest, maxResponse, maxConnections));
+                duration(node, "target-timeout", Duration.ofSeconds(30)), maxRequest, maxResponse, maxConnections,
+                egress));
     }
 
     private static String path(JsonNode node, String key, String dflt) {

@@ -78,6 +78,7 @@ final class GatewayHandler {
                     "use GET"), null, "method");
             return;
         }
+        metrics.answered("keys", 200);
         HttpServerResponse resp = req.response().putHeader("content-type", OhttpMediaTypes.KEYS)
                 .putHeader("cache-control", keysCacheControl);
         if (req.method() == HttpMethod.HEAD) {
@@ -85,7 +86,6 @@ final class GatewayHandler {
         } else {
             resp.end(keyConfigs);
         }
-        metrics.answered("keys", 200);
     }
 
     // ---- POST gateway-path ------------------------------------------------------------------------
@@ -133,11 +133,11 @@ final class GatewayHandler {
                             new byte[0])));
                 }
                 if (!resp.ended() && !resp.closed()) {
+                    metrics.answered("gateway", 200); // counted before the answer leaves
+                    metrics.bytesToClient("gateway", sealed.length);
                     resp.putHeader("content-type", OhttpMediaTypes.RESPONSE)
                             .putHeader("cache-control", "private, no-store")
                             .end(Buffer.buffer(sealed));
-                    metrics.answered("gateway", 200);
-                    metrics.bytesToClient("gateway", sealed.length);
                 }
             });
         });

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConfig;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,11 +55,30 @@ final class TargetForwarder {
         HttpClientOptions base = new HttpClientOptions()
                 .setConnectTimeout((int) config.targetConnectTimeout().toMillis())
                 .setKeepAlive(true).setTcpNoDelay(true).setMaxHeaderSize(16 * 1024);
-        this.http1 = vertx.httpClientBuilder().with(new HttpClientOptions(base)).with(pool).build();
+        this.http1 = client(vertx, new HttpClientOptions(base), pool, config);
         HttpClientOptions tls = new HttpClientOptions(base).setSsl(true).setUseAlpn(true)
                 .setProtocolVersion(HttpVersion.HTTP_2).setVerifyHost(true);
         config.targetTrust().ifPresent(ca -> tls.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-        this.alpn = vertx.httpClientBuilder().with(tls).with(pool).build();
+        this.alpn = client(vertx, tls, pool, config);
+    }
+
+    /**
+     * A pooled client; with {@code egress-address} its connections leave from that address. Vert.x 5.2 drops
+     * {@code HttpClientOptions.setLocalAddress} when it converts the options (only NetClientOptions carry it
+     * over), so the address is set on the converted {@link HttpClientConfig} and the TLS options passed beside.
+     */
+    private static HttpClientAgent client(Vertx vertx, HttpClientOptions options, PoolOptions pool,
+            GatewayConfig config) {
+        if (config.egressAddress().isEmpty()) {
+            return vertx.httpClientBuilder().with(options).with(pool).build();
+        }
+        HttpClientConfig cfg = new HttpClientConfig(options);
+        cfg.getTcpConfig().setLocalAddress(SocketAddress.inetSocketAddress(0, config.egressAddress().get()));
+        var builder = vertx.httpClientBuilder().with(cfg).with(pool);
+        if (options.isSsl()) {
+            builder.with(options.getSslOptions());
+        }
+        return builder.build();
     }
 
     Future<BinaryHttpResponse> forward(TargetOrigin origin, BinaryHttpRequest request) {

@@ -48,7 +48,7 @@ class GatewayTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         target = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-            seen.add(req.method() + " " + req.uri() + " host=" + req.getHeader("host") + " x-test="
+            seen.add(req.remoteAddress().hostAddress() + " " + req.method() + " " + req.uri() + " host=" + req.getHeader("host") + " x-test="
                     + req.getHeader("x-test") + " body=" + body.toString());
             if (req.path().equals("/big")) {
                 req.response().end("x".repeat(5000));
@@ -65,6 +65,7 @@ class GatewayTest {
                   max-request-size: 2048
                   max-response-size: 4096
                   target-timeout: 5s
+                  egress-address: 127.0.0.4
                 """.formatted(targetPort);
         GatewayConfig cfg = GatewayCommand.parse(yaml, Path.of(".")).gateway();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -113,7 +114,7 @@ class GatewayTest {
         assertThat(new String(response.content(), StandardCharsets.US_ASCII)).isEqualTo("hello world");
         assertThat(response.header("x-answer")).containsExactly("yes");
         assertThat(response.headers()).allSatisfy(f -> assertThat(f.name()).isLowerCase());
-        assertThat(seen).contains("POST /echo?q=1 host=127.0.0.1:" + targetPort + " x-test=42 body=world");
+        assertThat(seen).contains("127.0.0.4 POST /echo?q=1 host=127.0.0.1:" + targetPort + " x-test=42 body=world");
         assertThat(registry.scrape()).contains("privacy_proxy_gateway_status_code_total{endpoint=\"gateway\","
                 + "role=\"gateway\",status=\"200\"}");
     }

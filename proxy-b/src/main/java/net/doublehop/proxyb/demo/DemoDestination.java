@@ -22,9 +22,15 @@ public final class DemoDestination {
         HostPort at = HostPort.parse(args[0]);
         Vertx vertx = Vertx.vertx();
         int port = vertx.createHttpServer()
-                .requestHandler(req -> req.response().putHeader("content-type", "text/plain")
-                        .end("Hello from the demo destination. You reached me from "
-                                + req.remoteAddress().hostAddress() + "\n"))
+                .requestHandler(req -> {
+                    // a demo's log: who reached it and which fields came along (never done by the proxies)
+                    System.out.println("demo destination: " + req.method() + " " + req.path() + " from "
+                            + req.remoteAddress().hostAddress() + "; fields: "
+                            + String.join(", ", req.headers().names()).toLowerCase(java.util.Locale.ROOT));
+                    req.response().putHeader("content-type", "text/plain")
+                            .end("Hello from the demo destination. You reached me from "
+                                    + req.remoteAddress().hostAddress() + "\n");
+                })
                 .listen(at.port(), at.host()).await(10, TimeUnit.SECONDS).actualPort();
         io.vertx.core.datagram.DatagramSocket udp = vertx.createDatagramSocket();
         udp.handler(packet -> udp.send(io.vertx.core.buffer.Buffer.buffer("Hello from the demo destination over UDP. "

@@ -113,9 +113,9 @@ final class RelayHandler {
                         resp.putHeader(name, g.response.headers().getAll(name));
                     }
                 }
-                resp.end(g.body);
-                metrics.answered(endpoint, g.status);
+                metrics.answered(endpoint, g.status); // counted before the answer leaves, so a scrape after it sees it
                 metrics.bytesToClient(endpoint, g.body.length());
+                resp.end(g.body);
             });
         });
     }
