@@ -2,11 +2,11 @@ package net.doublehop.client;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.util.Optional;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.HeaderNames;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 
 /**
  * Forward mode: each tunnel is a CONNECT (or CONNECT-UDP) naming the destination, sent to Proxy A, which
@@ -25,12 +25,12 @@ final class ForwardUpstream implements Upstream {
     }
 
     @Override
-    public Future<NextHopAnswer> openTcp(ContextInternal context, ConnectTarget target, Future<?> cancelled) {
+    public Future<NextHopAnswer> openTcp(LoopContext context, ConnectTarget target, Future<?> cancelled) {
         return headers().compose(h -> proxyA.connect(context, target, h, cancelled));
     }
 
     @Override
-    public Future<NextHopAnswer> openUdp(ContextInternal context, ConnectTarget target, Future<?> cancelled) {
+    public Future<NextHopAnswer> openUdp(LoopContext context, ConnectTarget target, Future<?> cancelled) {
         return headers().compose(h -> proxyA.connectUdp(context, target, h, cancelled));
     }
 

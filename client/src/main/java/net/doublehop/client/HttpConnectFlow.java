@@ -3,7 +3,7 @@ package net.doublehop.client;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import net.doublehop.protocol.ConnectTarget;
@@ -11,10 +11,10 @@ import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ProxyStatus;
-import net.doublehop.runtime.relay.NextHopAnswer;
-import net.doublehop.runtime.server.ConnectTargets;
-import net.doublehop.runtime.server.FailureResponses;
-import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.listen.ConnectTargets;
+import net.doublehop.runtime.listen.FailureResponses;
+import net.doublehop.runtime.listen.ProxyExchange;
 
 /**
  * The local HTTP CONNECT proxy's flow, on the proxies' own TCP listener (cleartext HTTP/1.1 and h2c): each CONNECT
@@ -52,7 +52,7 @@ final class HttpConnectFlow implements Handler<ProxyExchange> {
         Promise<Void> gone = Promise.promise();
         req.resetHandler(gone::tryComplete);
         // the listener's context: the answer, the accept and the relay stay on its event loop
-        upstream.openTcp((ContextInternal) Vertx.currentContext(), target, gone.future()).onComplete(ar -> {
+        upstream.openTcp(LoopContext.of(Vertx.currentContext()), target, gone.future()).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.log(Level.DEBUG, "tunnel setup failed: {0}", ar.cause().toString());
                 failures.respond(req, start, ar.cause() instanceof ProxyFailure f ? f : UNREACHABLE);

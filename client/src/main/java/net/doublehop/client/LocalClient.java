@@ -8,9 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
+import net.doublehop.runtime.vertx.LoopContext;
+import net.doublehop.runtime.vertx.VertxTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,8 +17,8 @@ import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.metrics.ProxyMetrics;
-import net.doublehop.runtime.server.tcp.TcpListener;
-import net.doublehop.runtime.server.tcp.TcpListenerConfig;
+import net.doublehop.runtime.listen.tcp.TcpListener;
+import net.doublehop.runtime.listen.tcp.TcpListenerConfig;
 
 /**
  * The running local client: a SOCKS5 listener (Netty, {@link Socks5Handler}) and an HTTP CONNECT listener (the
@@ -44,7 +43,7 @@ public final class LocalClient {
 
     /** Starts both listeners (those not turned off) on {@code vertx}. */
     public static Future<LocalClient> start(Vertx vertx, ClientOptions options) {
-        ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+        LoopContext context = LoopContext.newEventLoop(vertx);
         Future<Upstream> upstream = context.executeBlocking(() -> upstream(vertx, context, options));
         return upstream.compose(u -> {
             LocalClient client = new LocalClient(vertx, u);
@@ -56,7 +55,7 @@ public final class LocalClient {
     }
 
     /** Loading TLS material (and BoringSSL) is slow: done off the event loop. */
-    private static Upstream upstream(Vertx vertx, ContextInternal context, ClientOptions o) {
+    private static Upstream upstream(Vertx vertx, LoopContext context, ClientOptions o) {
         ProxyAConnection proxyA = new ProxyAConnection(vertx, o.proxyA(), o.h3(), o.udpTemplate(),
                 o.cacert(), o.insecure());
         Authorization auth;
@@ -70,18 +69,18 @@ public final class LocalClient {
         return new ForwardUpstream(proxyA, auth, o.geohash());
     }
 
-    private Future<Void> listenSocks(ContextInternal context, Optional<HostPort> at) {
+    private Future<Void> listenSocks(LoopContext context, Optional<HostPort> at) {
         if (at.isEmpty()) {
             return Future.succeededFuture();
         }
         Promise<Void> bound = context.promise();
         new ServerBootstrap()
                 .group(context.nettyEventLoop(), context.nettyEventLoop())
-                .channelFactory(((VertxInternal) vertx).transport().serverChannelFactory(false))
+                .channelFactory(VertxTransport.of(vertx).serverChannelFactory(false))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // a tunnel's client may end its data and still read the answer (see TcpTunnelEnd.adopt)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.ALLOCATOR, VertxByteBufAllocator.POOLED_ALLOCATOR)
+                .childOption(ChannelOption.ALLOCATOR, VertxTransport.pooledAllocator())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -1,6 +1,6 @@
 package net.doublehop.client;
 
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelEnd;
 

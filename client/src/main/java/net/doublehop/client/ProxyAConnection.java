@@ -11,7 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -22,12 +22,12 @@ import java.util.Optional;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.protocol.masque.UdpTarget;
-import net.doublehop.runtime.h2.Http2ClientConnection;
-import net.doublehop.runtime.h2.Http2Tls;
-import net.doublehop.runtime.h3.Http3ClientConnection;
-import net.doublehop.runtime.h3.QuicTls;
-import net.doublehop.runtime.relay.NextHopAnswer;
-import net.doublehop.runtime.relay.NextHopConnection;
+import net.doublehop.runtime.nexthop.Http2ClientConnection;
+import net.doublehop.runtime.nexthop.Http2Tls;
+import net.doublehop.runtime.nexthop.Http3ClientConnection;
+import net.doublehop.runtime.transport.QuicTls;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopConnection;
 
 /**
  * The client's connections to Proxy A: per event loop one multiplexed HTTP/2 (TLS 1.3, ALPN h2) or HTTP/3
@@ -64,7 +64,7 @@ final class ProxyAConnection {
     }
 
     /** CONNECT {@code target} (RFC 9113 §8.5, RFC 9114 §4.4) with {@code headers}. */
-    Future<NextHopAnswer> connect(ContextInternal context, ConnectTarget target, MultiMap headers, Future<?> cancelled) {
+    Future<NextHopAnswer> connect(LoopContext context, ConnectTarget target, MultiMap headers, Future<?> cancelled) {
         String authority = target.authority();
         return send(context, c -> {
             if (c instanceof Http3ClientConnection q) {
@@ -79,7 +79,7 @@ final class ProxyAConnection {
     }
 
     /** CONNECT-UDP to {@code target} (RFC 9298 §3.4 on HTTP/3, §3.5 on HTTP/2): extended CONNECT on A's template. */
-    Future<NextHopAnswer> connectUdp(ContextInternal context, ConnectTarget target, MultiMap headers, Future<?> cancelled) {
+    Future<NextHopAnswer> connectUdp(LoopContext context, ConnectTarget target, MultiMap headers, Future<?> cancelled) {
         String path = udpTemplate.expandPathAndQuery(new UdpTarget(target.host(), target.port()));
         String authority = udpTemplate.authority();
         return send(context, c -> {
@@ -107,7 +107,7 @@ final class ProxyAConnection {
     }
 
     /** Sends on {@code context}'s connection; the answer completes on {@code context}. */
-    private Future<NextHopAnswer> send(ContextInternal context, Send send, Future<?> cancelled) {
+    private Future<NextHopAnswer> send(LoopContext context, Send send, Future<?> cancelled) {
         Promise<NextHopAnswer> result = context.promise();
         long timer = vertx.setTimer(ANSWER_TIMEOUT.toMillis(), id -> result.tryFail("Proxy A did not answer in time"));
         cancelled.onComplete(v -> result.tryFail("cancelled"));
@@ -123,7 +123,7 @@ final class ProxyAConnection {
     }
 
     /** The open connection of {@code context}'s event loop, or a new one; called on that loop. */
-    private Future<? extends NextHopConnection> connection(ContextInternal context) {
+    private Future<? extends NextHopConnection> connection(LoopContext context) {
         Future<? extends NextHopConnection> c = current.get(context.nettyEventLoop());
         if (c != null && (!c.isComplete() || c.succeeded() && c.result().isUsable())) {
             return c;

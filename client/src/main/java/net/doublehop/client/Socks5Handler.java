@@ -5,15 +5,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.List;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyFailure;
-import net.doublehop.runtime.relay.NextHopAnswer;
-import net.doublehop.runtime.server.tcp.TcpTunnelEnd;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.transport.TcpTunnelEnd;
 
 /**
  * One SOCKS5 connection (RFC 1928): the method negotiation (only "no authentication required" is offered: the
@@ -37,11 +37,11 @@ final class Socks5Handler extends ByteToMessageDecoder {
 
     private enum State { GREETING, REQUEST, WAITING, DONE }
 
-    private final ContextInternal context;
+    private final LoopContext context;
     private final Upstream upstream;
     private State state = State.GREETING;
 
-    Socks5Handler(ContextInternal context, Upstream upstream) {
+    Socks5Handler(LoopContext context, Upstream upstream) {
         this.context = context;
         this.upstream = upstream;
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyStatus;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 
 /** SOCKS5 reply codes (RFC 1928 §6) and what the hops' answers (status, RFC 9209 Proxy-Status) mean in them. */
 final class Socks5Replies {

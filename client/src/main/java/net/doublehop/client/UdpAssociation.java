@@ -9,9 +9,9 @@ import io.netty.channel.socket.DatagramPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
+import net.doublehop.runtime.vertx.LoopContext;
+import net.doublehop.runtime.vertx.VertxTransport;
+import net.doublehop.runtime.vertx.NettyBuffers;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -22,7 +22,7 @@ import java.util.Map;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.relay.DatagramEnd;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 
 /**
  * A SOCKS5 UDP ASSOCIATE (RFC 1928 §7): a UDP port on loopback for one client. Each datagram carries a SOCKS5
@@ -39,7 +39,7 @@ final class UdpAssociation {
     /** Datagrams held per flow while it opens; more are dropped, as UDP may drop them. */
     static final int MAX_PENDING = 32;
 
-    private final ContextInternal context;
+    private final LoopContext context;
     private final Upstream upstream;
     private final InetAddress clientIp;
     private final Map<Socks5Address, Flow> flows = new HashMap<>();
@@ -47,7 +47,7 @@ final class UdpAssociation {
     private Channel socket;
     private int clientPort;
 
-    private UdpAssociation(ContextInternal context, Upstream upstream, InetAddress clientIp, int clientPort) {
+    private UdpAssociation(LoopContext context, Upstream upstream, InetAddress clientIp, int clientPort) {
         this.context = context;
         this.upstream = upstream;
         this.clientIp = clientIp;
@@ -56,12 +56,12 @@ final class UdpAssociation {
     }
 
     /** Binds the relay port on {@code local} (the address the client reached the SOCKS5 listener on). */
-    static Future<UdpAssociation> open(ContextInternal context, Upstream upstream, InetAddress local,
+    static Future<UdpAssociation> open(LoopContext context, Upstream upstream, InetAddress local,
             InetAddress clientIp, int clientPort) {
         UdpAssociation a = new UdpAssociation(context, upstream, clientIp, clientPort);
         Promise<UdpAssociation> bound = context.promise();
         new Bootstrap().group(context.nettyEventLoop())
-                .channelFactory(((VertxInternal) context.owner()).transport().datagramChannelFactory())
+                .channelFactory(VertxTransport.of(context.owner()).datagramChannelFactory())
                 .handler(a.new Inbound())
                 .bind(new InetSocketAddress(local, 0))
                 .addListener(f -> {
@@ -190,7 +190,7 @@ final class UdpAssociation {
                 ByteBuf out = socket.alloc().buffer(22 + payload.length());
                 out.writeShort(0).writeByte(0);
                 destination.write(out);
-                out.writeBytes(((BufferInternal) payload).getByteBuf());
+                out.writeBytes(NettyBuffers.view(payload));
                 socket.writeAndFlush(new DatagramPacket(out, new InetSocketAddress(clientIp, clientPort)));
             });
         }

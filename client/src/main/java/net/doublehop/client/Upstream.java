@@ -1,9 +1,9 @@
 package net.doublehop.client;
 
 import io.vertx.core.Future;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import net.doublehop.protocol.ConnectTarget;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 
 /**
  * Where the local listeners send each tunnel: a CONNECT or a CONNECT-UDP for a destination, answered by the hop
@@ -15,10 +15,10 @@ interface Upstream {
      * A TCP tunnel to {@code target}; {@code cancelled} completing first drops the request. The answer completes on
      * {@code context}, whose event loop carries the stream (the caller's: the relay stays on one thread).
      */
-    Future<NextHopAnswer> openTcp(ContextInternal context, ConnectTarget target, Future<?> cancelled);
+    Future<NextHopAnswer> openTcp(LoopContext context, ConnectTarget target, Future<?> cancelled);
 
     /** A UDP flow to {@code target} (CONNECT-UDP, RFC 9298). */
-    Future<NextHopAnswer> openUdp(ContextInternal context, ConnectTarget target, Future<?> cancelled);
+    Future<NextHopAnswer> openUdp(LoopContext context, ConnectTarget target, Future<?> cancelled);
 
     void close();
 }

@@ -12,8 +12,8 @@ import net.doublehop.proxya.issuer.IssuerKeys;
 import net.doublehop.proxya.issuer.IssuerService;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.TlsSettings;
-import net.doublehop.runtime.server.ConnectionTracker;
-import net.doublehop.runtime.server.ListenerOptions;
+import net.doublehop.runtime.listen.ConnectionTracker;
+import net.doublehop.runtime.listen.ListenerOptions;
 import net.doublehop.runtime.service.SideService;
 
 /**

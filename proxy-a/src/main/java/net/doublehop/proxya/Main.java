@@ -92,7 +92,7 @@ public final class Main {
             return 0;
         }
         out.println("proxy-a listening on " + cfg.listen().host() + ":" + proxy.port()
-                + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.server.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]") + "; upstream "
+                + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.transport.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]") + "; upstream "
                 + cfg.upstream().host() + ":" + cfg.upstream().port()
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : "")
                 + (proxy.issuerPort() > 0 ? "; issuer on " + cfg.issuer().get().listen().host() + ":"

@@ -77,7 +77,7 @@ public final class Main {
             return 0;
         }
         out.println("proxy-b listening on " + cfg.listen().host() + ":" + proxy.port()
-                + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.server.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]")
+                + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.transport.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]")
                 + (cfg.tls().enabled() ? " (TLS, h2 + http/1.1)" : " (cleartext, h2c + http/1.1)")
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
         return ServiceCommand.runUntilSignal("proxy-b", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);

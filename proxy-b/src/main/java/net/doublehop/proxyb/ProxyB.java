@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.dns.AddressResolverOptions;
-import io.vertx.core.internal.resolver.NameResolver;
+import net.doublehop.runtime.vertx.HostResolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,9 +38,9 @@ import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
-import net.doublehop.runtime.server.AdminServer;
-import net.doublehop.runtime.server.ProxyExchange;
-import net.doublehop.runtime.server.TunnelLimiter;
+import net.doublehop.runtime.service.AdminServer;
+import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.listen.TunnelLimiter;
 import net.doublehop.runtime.service.ProxyServer;
 import net.doublehop.runtime.store.SharedState;
 import net.doublehop.runtime.service.ServiceSettings;
@@ -79,7 +79,7 @@ public final class ProxyB {
         private final ProxyBConfig config;
         private final ProxyMetrics metrics = new ProxyMetrics("b");
         private TunnelRegistry tunnels;
-        private NameResolver resolver;
+        private HostResolver resolver;
         private SharedState shared;
 
         Builder(Vertx vertx, ProxyBConfig config) {
@@ -91,7 +91,7 @@ public final class ProxyB {
             Handler<ProxyExchange> flow = buildFlow();
             ServiceSettings settings = new ServiceSettings("proxy-b", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), instances, config.admin(), config.logSensitive());
-            NameResolver dns = resolver;
+            HostResolver dns = resolver;
             SharedState store = shared;
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, tunnels, metrics,
                     Map.of("/geofeed.csv", new AdminServer.Document("text/csv; charset=utf-8", Geofeed.csv(config.pools()))),
@@ -137,7 +137,7 @@ public final class ProxyB {
                 dns.setServers(config.dns().servers().stream().map(HostPort::toString).toList());
             }
             config.dns().hostsFile().ifPresent(dns::setHostsPath);
-            resolver = new NameResolver(vertx, dns);
+            resolver = new HostResolver(vertx, dns);
 
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
             boolean mtls = config.tls().clientCa().isPresent();
@@ -166,7 +166,7 @@ public final class ProxyB {
                     config.udpTemplate(),
                     stages, config.limits().idleTimeout());
             return req -> {
-                if (net.doublehop.runtime.server.ConnectTargets.isConnectUdp(req)) {
+                if (net.doublehop.runtime.listen.ConnectTargets.isConnectUdp(req)) {
                     connectUdp.handle(req);
                 } else {
                     connect.handle(req);

@@ -158,7 +158,7 @@ public final class ProxyAConfigLoader {
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
         boolean http3 = bool(root, "http3", false);
         if (http3) {
-            net.doublehop.runtime.server.ListenerOptions.checkHttp3(tls, listen.port());
+            net.doublehop.runtime.listen.ListenerOptions.checkHttp3(tls, listen.port());
         }
         return new ProxyAConfig(listen, name, tls, users,
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,

@@ -2,7 +2,7 @@ package net.doublehop.proxya.flow;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.listen.ProxyExchange;
 
 /**
  * Proxy A's forward-mode flow (docs/request-flow.md): parse → authenticate the user → admit → locate and sign →

@@ -7,7 +7,7 @@ import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
 import net.doublehop.runtime.relay.DatagramEnd;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelEnd;
 

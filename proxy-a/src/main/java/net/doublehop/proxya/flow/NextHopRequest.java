@@ -6,7 +6,7 @@ import java.util.Optional;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.proxya.upstream.UdpUpstream;
 import net.doublehop.proxya.upstream.UpstreamPool;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 
 /**
  * Stage 5 of forward mode, connect to B: the CONNECT (or CONNECT-UDP) for the user's target on the pooled

@@ -6,8 +6,8 @@ import java.util.List;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.metrics.ProxyMetrics;
-import net.doublehop.runtime.server.FailureResponses;
-import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.listen.FailureResponses;
+import net.doublehop.runtime.listen.ProxyExchange;
 
 /**
  * The one place a request that did not become a tunnel is answered and counted: its slots are given back, a

@@ -1,7 +1,7 @@
 package net.doublehop.proxya.flow;
 
 import net.doublehop.protocol.masque.MasqueUriTemplate;
-import net.doublehop.runtime.server.ConnectTargets;
+import net.doublehop.runtime.listen.ConnectTargets;
 
 /**
  * Stage 1, parse: the CONNECT authority, or the CONNECT-UDP target through the configured URI template

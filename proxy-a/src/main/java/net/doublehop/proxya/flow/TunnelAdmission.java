@@ -6,7 +6,7 @@ import java.util.Optional;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyFailure;
-import net.doublehop.runtime.server.TunnelLimiter;
+import net.doublehop.runtime.listen.TunnelLimiter;
 
 /**
  * Stage 3, admit: the user's own {@code sec-ch-geohash} (a request for a coarser location) must parse, then the

@@ -6,8 +6,8 @@ import java.util.Optional;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.signature.SignedGeohash;
-import net.doublehop.runtime.server.ConnectTargets;
-import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.listen.ConnectTargets;
+import net.doublehop.runtime.listen.ProxyExchange;
 
 /**
  * The typed per-tunnel state Proxy A's stages read and fill in, in flow order (docs/request-flow.md), as

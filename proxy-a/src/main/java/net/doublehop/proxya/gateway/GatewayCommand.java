@@ -25,7 +25,7 @@ import net.doublehop.runtime.cli.ServiceCommand;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.YamlNodes;
-import net.doublehop.runtime.server.AdminServer;
+import net.doublehop.runtime.service.AdminServer;
 
 /** {@code java -jar proxy-a.jar gateway --config FILE}: the Oblivious HTTP gateway alone, without Proxy A. */
 public final class GatewayCommand {

@@ -17,7 +17,7 @@ import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
 import net.doublehop.runtime.ohttp.ProblemResponses;
-import net.doublehop.runtime.server.ListenerOptions;
+import net.doublehop.runtime.listen.ListenerOptions;
 
 /**
  * The Oblivious HTTP gateway as a verticle of its own: deployed beside Proxy A (config section

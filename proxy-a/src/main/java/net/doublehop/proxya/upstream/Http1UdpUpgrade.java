@@ -21,10 +21,10 @@ import net.doublehop.protocol.masque.UdpTarget;
 import net.doublehop.proxya.config.ProxyAConfig;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 import net.doublehop.runtime.relay.TunnelEnd;
-import net.doublehop.runtime.server.ConnectionTracker;
-import net.doublehop.runtime.server.TlsEngine;
+import net.doublehop.runtime.listen.ConnectionTracker;
+import net.doublehop.runtime.transport.TlsEngine;
 
 /**
  * CONNECT-UDP to a B whose HTTP/2 SETTINGS do not allow extended CONNECT: {@code GET} on B's template with

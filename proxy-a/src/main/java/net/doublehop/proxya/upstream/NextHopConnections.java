@@ -2,12 +2,12 @@ package net.doublehop.proxya.upstream;
 
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import net.doublehop.runtime.relay.NextHopConnection;
+import net.doublehop.runtime.nexthop.NextHopConnection;
 
 /**
  * The A→B connections of one protocol (HTTP/2 or HTTP/3), shared by CONNECT and CONNECT-UDP: a few of them, each
@@ -23,13 +23,13 @@ final class NextHopConnections<C extends NextHopConnection> {
 
     private final int max;
     private final int spreadAbove;
-    private final Function<ContextInternal, Future<C>> connect;
+    private final Function<LoopContext, Future<C>> connect;
     private final List<C> live = new ArrayList<>();
     /** Connections being opened. A burst waits for them rather than opening one connection per request. */
     private final List<Future<C>> connecting = new ArrayList<>();
     private boolean closed;
 
-    NextHopConnections(int max, int spreadAbove, Function<ContextInternal, Future<C>> connect) {
+    NextHopConnections(int max, int spreadAbove, Function<LoopContext, Future<C>> connect) {
         this.max = Math.max(1, max);
         this.spreadAbove = spreadAbove;
         this.connect = connect;
@@ -40,7 +40,7 @@ final class NextHopConnections<C extends NextHopConnection> {
      *
      * @param avoid a connection the request just failed on (its retry should go elsewhere), or null
      */
-    synchronized Future<C> acquire(ContextInternal ctx, C avoid) {
+    synchronized Future<C> acquire(LoopContext ctx, C avoid) {
         if (closed) {
             return Future.failedFuture("next-hop connections closed");
         }
@@ -70,7 +70,7 @@ final class NextHopConnections<C extends NextHopConnection> {
                 .orElseGet(() -> open(ctx));
     }
 
-    private Future<C> open(ContextInternal ctx) {
+    private Future<C> open(LoopContext ctx) {
         Future<C> opening = connect.apply(ctx);
         connecting.add(opening);
         opening.onComplete(ar -> opened(opening, ar.result()));

@@ -12,9 +12,9 @@ import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.protocol.masque.UdpTarget;
 import net.doublehop.proxya.config.ProxyAConfig;
-import net.doublehop.runtime.h2.Http2ClientConnection;
-import net.doublehop.runtime.h3.Http3ClientConnection;
-import net.doublehop.runtime.relay.NextHopAnswer;
+import net.doublehop.runtime.nexthop.Http2ClientConnection;
+import net.doublehop.runtime.nexthop.Http3ClientConnection;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
 
 /**
  * CONNECT-UDP flows from A to B over the upstream protocol, on the same pooled connections as CONNECT

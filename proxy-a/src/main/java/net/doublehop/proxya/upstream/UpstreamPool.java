@@ -8,7 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,12 +17,12 @@ import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxya.config.ProxyAConfig;
-import net.doublehop.runtime.h2.Http2ClientConnection;
-import net.doublehop.runtime.h2.Http2Tls;
-import net.doublehop.runtime.h3.Http3ClientConnection;
-import net.doublehop.runtime.h3.QuicTls;
-import net.doublehop.runtime.relay.NextHopAnswer;
-import net.doublehop.runtime.relay.NextHopConnection;
+import net.doublehop.runtime.nexthop.Http2ClientConnection;
+import net.doublehop.runtime.nexthop.Http2Tls;
+import net.doublehop.runtime.nexthop.Http3ClientConnection;
+import net.doublehop.runtime.transport.QuicTls;
+import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopConnection;
 
 /**
  * A→B connections (HTTP/2 over TLS, or HTTP/3 with {@code upstream.protocol: h3}) on Netty's codecs, a few of them
@@ -111,14 +111,14 @@ public final class UpstreamPool {
 
     /** Sends {@code request} on a pooled connection of the configured protocol, from the caller's context. */
     Future<NextHopAnswer> send(Request request, Future<?> abandoned) {
-        ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
+        LoopContext ctx = LoopContext.current(vertx);
         return h3 != null
                 ? attempt(h3, ctx, request::send, abandoned, null, true)
                 : attempt(h2, ctx, request::send, abandoned, null, true);
     }
 
     private <C extends NextHopConnection> Future<NextHopAnswer> attempt(NextHopConnections<C> pool,
-            ContextInternal ctx, BiFunction<C, Future<?>, Future<? extends NextHopAnswer>> send, Future<?> abandoned,
+            LoopContext ctx, BiFunction<C, Future<?>, Future<? extends NextHopAnswer>> send, Future<?> abandoned,
             C avoid, boolean mayRetry) {
         long timeoutMs = Math.max(1, settings.connectTimeout().toMillis());
         Promise<NextHopAnswer> result = ctx.promise();

@@ -113,7 +113,7 @@ public final class ConfigLoader {
 
         boolean http3 = bool(root, "http3", false);
         if (http3) {
-            net.doublehop.runtime.server.ListenerOptions.checkHttp3(tls, listen.port());
+            net.doublehop.runtime.listen.ListenerOptions.checkHttp3(tls, listen.port());
         }
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
                 admin, limits, logSensitive, http3, YamlNodes.udpTemplate(root, listen),

@@ -3,8 +3,8 @@ package net.doublehop.proxyb.flow;
 import io.vertx.core.Future;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
-import net.doublehop.runtime.server.ProxyExchange;
-import net.doublehop.runtime.server.TunnelLimiter;
+import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.listen.TunnelLimiter;
 
 /**
  * The stages CONNECT and CONNECT-UDP share (docs/request-flow.md, 2–5): authenticate, geohash, egress pool, tunnel

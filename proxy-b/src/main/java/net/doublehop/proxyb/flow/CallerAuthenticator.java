@@ -1,7 +1,7 @@
 package net.doublehop.proxyb.flow;
 
 import io.vertx.core.Future;
-import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.listen.ProxyExchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

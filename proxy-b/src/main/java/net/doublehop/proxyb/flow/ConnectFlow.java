@@ -7,8 +7,8 @@ import net.doublehop.protocol.ServerTiming;
 import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.relay.TunnelRegistry;
-import net.doublehop.runtime.server.ProxyExchange;
-import net.doublehop.runtime.server.TunnelLimiter;
+import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.listen.TunnelLimiter;
 
 /**
  * Proxy B's request flow: parse → authenticate → locate/verify → policy → resolve/guard → dial →

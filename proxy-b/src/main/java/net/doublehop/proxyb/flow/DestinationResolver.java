@@ -4,7 +4,7 @@ import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.resolver.NameResolver;
+import net.doublehop.runtime.vertx.HostResolver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -32,11 +32,11 @@ public final class DestinationResolver {
     static final ProxyFailure DNS_ERROR = ProxyFailure.of(ProxyErrorType.DNS_ERROR, "DNS lookup failed");
 
     private final Vertx vertx;
-    private final NameResolver resolver;
+    private final HostResolver resolver;
     private final DestinationPolicy policy;
     private final Duration timeout;
 
-    public DestinationResolver(Vertx vertx, NameResolver resolver, DestinationPolicy policy, Duration timeout) {
+    public DestinationResolver(Vertx vertx, HostResolver resolver, DestinationPolicy policy, Duration timeout) {
         this.vertx = vertx;
         this.resolver = resolver;
         this.policy = policy;

@@ -4,7 +4,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
+import net.doublehop.runtime.vertx.LoopContext;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
@@ -20,7 +20,7 @@ import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxyb.egress.RendezvousPicker;
 import net.doublehop.runtime.relay.TunnelEnd;
-import net.doublehop.runtime.server.tcp.TcpTunnelEnd;
+import net.doublehop.runtime.transport.TcpTunnelEnd;
 
 /**
  * Stage 6, dial: connects to the destination from the egress address rendezvous hashing picks for
@@ -128,7 +128,7 @@ public final class EgressDialer {
     private final class Race {
         private final TunnelContext ctx;
         private final List<Attempt> plan;
-        private final ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+        private final LoopContext context = LoopContext.current(vertx);
         private final Promise<Void> result = context.promise();
         private int next;
         private int pending;

@@ -1,7 +1,7 @@
 package net.doublehop.proxyb.flow;
 
 import net.doublehop.protocol.ProxyFailure;
-import net.doublehop.runtime.server.FailureResponses;
+import net.doublehop.runtime.listen.FailureResponses;
 
 /** Answers a refused tunnel: the failure's status, an RFC 9209 {@code Proxy-Status}, {@code Server-Timing}. */
 public final class FailureResponder {

@@ -1,6 +1,6 @@
 package net.doublehop.proxyb.flow;
 
-import net.doublehop.runtime.server.ConnectTargets;
+import net.doublehop.runtime.listen.ConnectTargets;
 
 /** Stage 1, parse: only CONNECT is served, and its target must be a well-formed authority. */
 public final class RequestParser {

@@ -6,7 +6,7 @@ import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.proxyb.egress.EgressPool;
 import net.doublehop.runtime.relay.TunnelEnd;
-import net.doublehop.runtime.server.ProxyExchange;
+import net.doublehop.runtime.listen.ProxyExchange;
 
 /**
  * The typed per-tunnel state every stage reads and fills in, in flow order (docs/request-flow.md).

@@ -11,7 +11,7 @@ import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
-import net.doublehop.runtime.server.ListenerOptions;
+import net.doublehop.runtime.listen.ListenerOptions;
 
 /**
  * The Oblivious HTTP relay as a verticle of its own on its own listener (HTTP/1.1 and HTTP/2), with one

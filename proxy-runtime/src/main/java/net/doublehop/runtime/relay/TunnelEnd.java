@@ -1,11 +1,11 @@
 package net.doublehop.runtime.relay;
 
-import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.StreamChannelInternal;
 import io.vertx.core.net.NetSocket;
+import net.doublehop.runtime.vertx.NettyBuffers;
+import net.doublehop.runtime.vertx.VertxTransport;
 
 /**
  * One end of a tunnel as the relay drives it: bytes in, bytes out with backpressure, and the three ways it can
@@ -77,7 +77,7 @@ public interface TunnelEnd {
 
         NetSocketEnd(NetSocket socket) {
             this.socket = socket;
-            this.connection = duplexChannel(socket);
+            this.connection = VertxTransport.duplexChannel(socket);
         }
 
         @Override
@@ -169,16 +169,6 @@ public interface TunnelEnd {
                 return;
             }
             socket.end();
-        }
-
-        private static DuplexChannel duplexChannel(NetSocket socket) {
-            if (socket instanceof StreamChannelInternal internal) {
-                Channel ch = internal.channelHandlerContext().channel();
-                if (ch instanceof DuplexChannel duplex) {
-                    return duplex;
-                }
-            }
-            return null;
         }
 
         /** Vert.x's close throws when the socket already ended; then there is nothing left to close. */

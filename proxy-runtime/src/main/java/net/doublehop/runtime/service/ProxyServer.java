@@ -18,16 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.TlsSettings;
-import net.doublehop.runtime.h3.Http3Listener;
-import net.doublehop.runtime.h3.QuicTls;
+import net.doublehop.runtime.listen.h3.Http3Listener;
+import net.doublehop.runtime.transport.QuicTls;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
-import net.doublehop.runtime.server.AdminServer;
-import net.doublehop.runtime.server.Listener;
-import net.doublehop.runtime.server.ListenerOptions;
-import net.doublehop.runtime.server.ProxyExchange;
-import net.doublehop.runtime.server.tcp.TcpListener;
-import net.doublehop.runtime.server.tcp.TcpListenerConfig;
+import net.doublehop.runtime.service.AdminServer;
+import net.doublehop.runtime.listen.Listener;
+import net.doublehop.runtime.listen.ListenerOptions;
+import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.listen.tcp.TcpListener;
+import net.doublehop.runtime.listen.tcp.TcpListenerConfig;
 
 /**
  * The start-up and shutdown both proxies share. Each proxy builds its request flow from its own configuration and

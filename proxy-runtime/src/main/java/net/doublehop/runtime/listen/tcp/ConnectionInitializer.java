@@ -1,0 +1,44 @@
+package net.doublehop.runtime.listen.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up an accepted connection: TLS (handshake bounded by {@code limits.handshake-timeout}) then ALPN picks
+ * HTTP/2 or HTTP/1.1; in cleartext ({@code tls: none}) the first bytes do (the HTTP/2 preface means h2c with
+ * prior knowledge). A connection with no traffic either way for {@code limits.idle-timeout} is closed, and one
+ * without a complete request header section within {@code limits.request-header-timeout} of the accept too
+ * ({@link RequestHeaderDeadline}: a trickle of bytes is traffic, not a request).
+ */
+final class ConnectionInitializer extends ChannelInitializer<Channel> {
+
+    static final String GUARD = "guard";
+
+    private final ListenerScope scope;
+    private final SslContext tls; // null: cleartext
+
+    ConnectionInitializer(ListenerScope scope, SslContext tls) {
+        this.scope = scope;
+        this.tls = tls;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        scope.connections().accepted(ch);
+        RequestHeaderDeadline.startOn(ch, scope.limits().requestHeaderTimeout());
+        ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            SslHandler ssl = tls.newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(scope.limits().handshakeTimeout().toMillis());
+            p.addLast("tls", ssl);
+        }
+        p.addLast("idle", new IdleStateHandler(0, 0, scope.limits().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("protocol", tls != null ? new AlpnSelector(scope) : new CleartextDetector(scope));
+        p.addLast(GUARD, ConnectionGuard.INSTANCE);
+    }
+}

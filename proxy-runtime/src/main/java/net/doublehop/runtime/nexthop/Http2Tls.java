@@ -1,0 +1,53 @@
+package net.doublehop.runtime.nexthop;
+
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * TLS for an HTTP/2 connection to the next hop on Netty's codec: TLS 1.3 only (both ends are ours), ALPN h2,
+ * BoringSSL when it loads (as {@link net.doublehop.runtime.transport.TlsEngine} chooses for Vert.x), the next hop's
+ * CA, and our client certificate when it wants one. Keys are read by Vert.x's PEM reader, as everywhere else.
+ */
+public final class Http2Tls {
+
+    private Http2Tls() {
+    }
+
+    public static SslContext client(Vertx vertx, Optional<Path> trust, Optional<Path> certificate, Optional<Path> key,
+            boolean insecure) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient()
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .protocols("TLSv1.3")
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2));
+            if (insecure) {
+                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else {
+                b.endpointIdentificationAlgorithm("HTTPS");
+                if (trust.isPresent()) {
+                    b.trustManager(new PemTrustOptions().addCertPath(trust.get().toString()).getTrustManagerFactory(vertx));
+                }
+            }
+            if (certificate.isPresent()) {
+                b.keyManager(new PemKeyCertOptions().setCertPath(certificate.get().toString())
+                        .setKeyPath(key.orElseThrow().toString()).getKeyManagerFactory(vertx));
+            }
+            return b.build();
+        } catch (Exception e) {
+            throw new IllegalStateException("upstream HTTP/2: cannot load TLS material: " + e.getMessage(), e);
+        }
+    }
+}
