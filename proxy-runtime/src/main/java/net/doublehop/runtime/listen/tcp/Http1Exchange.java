@@ -3,41 +3,37 @@ package net.doublehop.runtime.listen.tcp;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import javax.net.ssl.SSLSession;
 import net.doublehop.runtime.relay.TunnelEnd;
-import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.listen.BaseExchange;
 
 /**
  * An HTTP/1.1 request: CONNECT (the target is the request-target), or an upgrade ({@code GET} with
  * {@code Upgrade: connect-udp}). Accepting answers {@code 200} or {@code 101} and hands over the whole connection.
  */
-final class Http1Exchange implements ProxyExchange {
+final class Http1Exchange extends BaseExchange {
 
     private final Http1ServerHandler connection;
     private final Channel channel;
     private final HttpRequest request;
-    private final HttpMethod method;
-    private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    private final MultiMap responseHeaders;
-    private final ListenerScope scope;
-    private int status = 200;
-    private boolean answered;
 
     Http1Exchange(Http1ServerHandler connection, Channel channel, HttpRequest request, ListenerScope scope) {
+        super(scope.context(), request.method().name(), request.uri(), null, null, headersOf(request),
+                scope.newResponseHeaders());
         this.connection = connection;
         this.channel = channel;
         this.request = request;
-        this.scope = scope;
-        this.method = HttpMethod.valueOf(request.method().name());
+    }
+
+    private static MultiMap headersOf(HttpRequest request) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (Map.Entry<String, String> h : request.headers()) {
             headers.add(h.getKey(), h.getValue());
         }
-        this.responseHeaders = scope.newResponseHeaders();
+        return headers;
     }
 
     @Override
@@ -46,39 +42,8 @@ final class Http1Exchange implements ProxyExchange {
     }
 
     @Override
-    public HttpMethod method() {
-        return method;
-    }
-
-    @Override
-    public String extendedProtocol() {
-        return null;
-    }
-
-    @Override
-    public String uri() {
-        return request.uri();
-    }
-
-    @Override
-    public String authority() {
-        return null;
-    }
-
-    @Override
-    public String header(String name) {
-        return headers.get(name);
-    }
-
-    @Override
-    public MultiMap headers() {
-        return headers;
-    }
-
-    @Override
     public String remoteHost() {
-        return channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : null;
+        return literal(channel.remoteAddress());
     }
 
     @Override
@@ -93,44 +58,25 @@ final class Http1Exchange implements ProxyExchange {
     }
 
     @Override
-    public MultiMap responseHeaders() {
-        return responseHeaders;
+    protected boolean open() {
+        return channel.isActive();
     }
 
     @Override
-    public int status() {
-        return status;
+    protected void writeAnswer(int status) {
+        connection.answer(request, status, responseHeaders());
     }
 
     @Override
-    public boolean answered() {
-        return answered || !channel.isActive();
-    }
-
-    @Override
-    public void respond(int status) {
-        if (answered()) {
-            return;
-        }
-        this.status = status;
-        answered = true;
-        connection.answer(request, status, responseHeaders);
-    }
-
-    @Override
-    public Future<TunnelEnd> accept() {
-        if (answered()) {
-            return scope.context().failedFuture(CLIENT_GONE);
-        }
-        answered = true;
+    protected TunnelEnd writeAcceptance(int status) {
         // CONNECT is answered 200 (RFC 9110 §9.3.6); an upgrade, 101 Switching Protocols (RFC 9298 §3.2).
-        status = method == HttpMethod.CONNECT ? 200 : 101;
-        return scope.context().succeededFuture(connection.startTunnel(status, responseHeaders));
+        int accepted = method() == HttpMethod.CONNECT ? 200 : 101;
+        status(accepted);
+        return connection.startTunnel(accepted, responseHeaders());
     }
 
     @Override
-    public void reset() {
-        answered = true;
+    protected void abort() {
         channel.close();
     }
 
@@ -141,8 +87,8 @@ final class Http1Exchange implements ProxyExchange {
     @Override
     public void resetHandler(Runnable handler) {
         channel.closeFuture().addListener(f -> {
-            if (!answered) {
-                scope.context().emit(null, v -> handler.run());
+            if (!answerSent()) {
+                context.emit(null, v -> handler.run());
             }
         });
     }
