@@ -1,15 +1,13 @@
 package net.doublehop.runtime.nexthop;
 
+import net.doublehop.runtime.transport.TlsMaterial;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -33,18 +31,11 @@ public final class Http2Tls {
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                             ApplicationProtocolNames.HTTP_2));
-            if (insecure) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-            } else {
+            if (!insecure) {
                 b.endpointIdentificationAlgorithm("HTTPS");
-                if (trust.isPresent()) {
-                    b.trustManager(new PemTrustOptions().addCertPath(trust.get().toString()).getTrustManagerFactory(vertx));
-                }
             }
-            if (certificate.isPresent()) {
-                b.keyManager(new PemKeyCertOptions().setCertPath(certificate.get().toString())
-                        .setKeyPath(key.orElseThrow().toString()).getKeyManagerFactory(vertx));
-            }
+            TlsMaterial.nextHopTrust(vertx, trust, insecure).ifPresent(b::trustManager);
+            TlsMaterial.clientKeys(vertx, certificate, key).ifPresent(b::keyManager);
             return b.build();
         } catch (Exception e) {
             throw new IllegalStateException("upstream HTTP/2: cannot load TLS material: " + e.getMessage(), e);

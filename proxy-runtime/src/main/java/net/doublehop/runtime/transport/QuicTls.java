@@ -4,13 +4,10 @@ import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import net.doublehop.runtime.config.TlsSettings;
 
 /**
@@ -24,20 +21,10 @@ public final class QuicTls {
 
     /** @param selfSigned the certificate made at start when {@code tls} names none; null otherwise */
     public static QuicSslContext server(Vertx vertx, TlsSettings tls, KeyCertOptions selfSigned) {
-        KeyCertOptions keyCert = tls.mode() == TlsSettings.Mode.FILES
-                ? new PemKeyCertOptions()
-                        .setCertPath(tls.certificate().orElseThrow().toString())
-                        .setKeyPath(tls.privateKey().orElseThrow().toString())
-                : selfSigned;
         try {
-            QuicSslContextBuilder b = QuicSslContextBuilder.forServer(keyCert.getKeyManagerFactory(vertx), null)
+            QuicSslContextBuilder b = QuicSslContextBuilder.forServer(TlsMaterial.serverKeys(vertx, tls, selfSigned), null)
                     .applicationProtocols(Http3.supportedApplicationProtocols());
-            if (tls.clientCa().isPresent()) {
-                // Asked for, not demanded, as on TCP: a caller may authenticate with a credential instead.
-                b.trustManager(new PemTrustOptions().addCertPath(tls.clientCa().get().toString())
-                                .getTrustManagerFactory(vertx))
-                        .clientAuth(ClientAuth.OPTIONAL);
-            }
+            TlsMaterial.clientCa(vertx, tls).ifPresent(ca -> b.trustManager(ca).clientAuth(ClientAuth.OPTIONAL));
             return b.build();
         } catch (Exception e) {
             throw new IllegalStateException("http3: cannot load the TLS certificate: " + e.getMessage(), e);
@@ -53,18 +40,11 @@ public final class QuicTls {
         try {
             QuicSslContextBuilder b = QuicSslContextBuilder.forClient()
                     .applicationProtocols(Http3.supportedApplicationProtocols());
-            if (insecure) {
-                b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-            } else {
+            if (!insecure) {
                 b.endpointIdentificationAlgorithm("HTTPS");
-                if (trust.isPresent()) {
-                    b.trustManager(new PemTrustOptions().addCertPath(trust.get().toString()).getTrustManagerFactory(vertx));
-                }
             }
-            if (certificate.isPresent()) {
-                b.keyManager(new PemKeyCertOptions().setCertPath(certificate.get().toString())
-                        .setKeyPath(key.orElseThrow().toString()).getKeyManagerFactory(vertx), null);
-            }
+            TlsMaterial.nextHopTrust(vertx, trust, insecure).ifPresent(b::trustManager);
+            TlsMaterial.clientKeys(vertx, certificate, key).ifPresent(k -> b.keyManager(k, null));
             return b.build();
         } catch (Exception e) {
             throw new IllegalStateException("upstream HTTP/3: cannot load TLS material: " + e.getMessage(), e);

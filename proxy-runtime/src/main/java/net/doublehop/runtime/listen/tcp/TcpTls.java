@@ -11,9 +11,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.runtime.transport.TlsMaterial;
 
 /**
  * TLS of the TCP listener: the configured certificate (or the self-signed one), ALPN {@code h2} then
@@ -27,13 +26,8 @@ final class TcpTls {
     }
 
     static SslContext server(Vertx vertx, TlsSettings tls, KeyCertOptions selfSigned) {
-        KeyCertOptions keyCert = tls.mode() == TlsSettings.Mode.FILES
-                ? new PemKeyCertOptions()
-                        .setCertPath(tls.certificate().orElseThrow().toString())
-                        .setKeyPath(tls.privateKey().orElseThrow().toString())
-                : selfSigned;
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(keyCert.getKeyManagerFactory(vertx))
+            SslContextBuilder b = SslContextBuilder.forServer(TlsMaterial.serverKeys(vertx, tls, selfSigned))
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     // RFC 9113 §9.2.2: HTTP/2 over TLS 1.2 only with AEAD + ephemeral key exchange suites.
@@ -43,11 +37,8 @@ final class TcpTls {
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                             ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
-            if (tls.clientCa().isPresent()) {
-                b.trustManager(new PemTrustOptions().addCertPath(tls.clientCa().get().toString())
-                                .getTrustManagerFactory(vertx))
-                        .clientAuth(ClientAuth.OPTIONAL);
-            }
+            // Asked for, not demanded: a caller may authenticate with a credential instead.
+            TlsMaterial.clientCa(vertx, tls).ifPresent(ca -> b.trustManager(ca).clientAuth(ClientAuth.OPTIONAL));
             return b.build();
         } catch (Exception e) {
             throw new IllegalStateException("tls: cannot load the TLS certificate: " + e.getMessage(), e);
