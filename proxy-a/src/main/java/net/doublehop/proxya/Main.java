@@ -2,6 +2,7 @@ package net.doublehop.proxya;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
@@ -9,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import net.doublehop.proxya.config.ProxyAConfig;
 import net.doublehop.proxya.config.ProxyAConfigLoader;
 import net.doublehop.runtime.cli.ServiceCommand;
+import net.doublehop.runtime.config.YamlNodes;
+import net.doublehop.runtime.service.ConfigReloads;
 import net.doublehop.runtime.config.ConfigException;
 
 /** {@code java -jar proxy-a.jar --config FILE}: runs Proxy A until SIGTERM or Ctrl-C, then drains. */
@@ -41,6 +44,9 @@ public final class Main {
                               decrypted answer (see 'ohttp --help')
 
             Signals: SIGTERM or Ctrl-C stops accepting and drains for limits.shutdown-grace (default 30s).
+            SIGHUP, or a change of the config file or the users file, reloads: users.file and
+            users.preshared-keys apply to new requests (open tunnels keep running); an invalid file is
+            refused with a log line naming the key; other changed keys are logged as needing a restart.
             Exit codes: 0 normal stop, 1 runtime failure, 2 bad usage or configuration.
             """;
 
@@ -97,6 +103,43 @@ public final class Main {
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : "")
                 + (proxy.issuerPort() > 0 ? "; issuer on " + cfg.issuer().get().listen().host() + ":"
                         + proxy.issuerPort() : ""));
+        startReloads(vertx, proxy, cmd.config());
         return ServiceCommand.runUntilSignal("proxy-a", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
+    }
+
+    /**
+     * Hot reload (SIGHUP, or a change of the config file or the users file): the users file and
+     * users.preshared-keys apply to new requests; other changed keys are named as needing a restart.
+     */
+    private static void startReloads(Vertx vertx, ProxyA proxy, java.nio.file.Path configFile) {
+        com.fasterxml.jackson.databind.JsonNode started;
+        try {
+            started = YamlNodes.parseRoot(java.nio.file.Files.readString(configFile,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            System.getLogger("proxy-a").log(System.Logger.Level.WARNING, "reload: off, the config file cannot be read again");
+            return;
+        }
+        java.util.concurrent.atomic.AtomicReference<ProxyAConfig> current = new java.util.concurrent.atomic.AtomicReference<>(
+                proxy.config());
+        new ConfigReloads(vertx, proxy.metrics(), "proxy-a", new ConfigReloads.Reloader() {
+            @Override
+            public java.util.List<String> reload() throws IOException {
+                String text = java.nio.file.Files.readString(configFile, java.nio.charset.StandardCharsets.UTF_8);
+                ProxyAConfig next = ProxyAConfigLoader.load(configFile);
+                java.util.List<String> restart = ConfigReloads.changedKeys(started, YamlNodes.parseRoot(text),
+                        Set.of("users.file", "users.preshared-keys"));
+                proxy.reloadUsers(next);
+                current.set(next);
+                return restart;
+            }
+
+            @Override
+            public java.util.List<java.nio.file.Path> watched() {
+                java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>(java.util.List.of(configFile));
+                current.get().users().file().ifPresent(files::add);
+                return files;
+            }
+        }).start();
     }
 }

@@ -67,6 +67,9 @@ public final class ProxyA {
     private final UpstreamPool upstream;
     private final IssuerKeys issuerKeys;
     private final IssuerSideService issuer;
+    private final UserAuthenticator users;
+    private final ProxyAConfig config;
+    private final ProxyMetrics metrics;
 
     private ProxyA(ProxyServer server, Builder built) {
         this.server = server;
@@ -74,6 +77,36 @@ public final class ProxyA {
         this.upstream = built.upstream;
         this.issuerKeys = built.issuerKeys;
         this.issuer = built.issuer;
+        this.users = built.users;
+        this.config = built.config;
+        this.metrics = built.metrics;
+    }
+
+    /** The configuration A started with (what a reload compares against). */
+    public ProxyAConfig config() {
+        return config;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Hot reload of what may change while A runs: the users file ({@code users.file}, read again) and
+     * {@code users.preshared-keys}, for requests from now on; open tunnels are not touched. Throws a
+     * {@link ConfigException} naming the key when the file cannot be used; the running users then stay.
+     */
+    public void reloadUsers(ProxyAConfig next) {
+        Map<String, String> fresh;
+        try {
+            fresh = next.users().file().isPresent()
+                    ? UserAuthenticator.readUsersFile(next.users().file().get()) : Map.of();
+        } catch (IOException e) {
+            throw new ConfigException("users.file: cannot read " + next.users().file().get(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        users.replaceUsers(fresh, next.users().presharedKeys());
     }
 
     public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {

@@ -41,8 +41,9 @@ public final class UserAuthenticator {
     private static final long CACHE_NANOS = 60_000_000_000L;
 
     private final Vertx vertx;
-    private final Map<String, String> bcryptByUser;
-    private final List<String> presharedKeys;
+    /** Replaced whole by {@link #replaceUsers} (hot reload); each request reads one consistent set. */
+    private volatile Map<String, String> bcryptByUser;
+    private volatile List<String> presharedKeys;
     private final boolean mtls;
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
     private final Optional<PrivacyPassRedeemer> privacyPass;
@@ -58,6 +59,16 @@ public final class UserAuthenticator {
         this.bcryptByUser = Map.copyOf(bcryptByUser);
         this.presharedKeys = List.copyOf(presharedKeys);
         this.mtls = mtls;
+    }
+
+    /**
+     * Hot reload: requests from now on are checked against these users and keys; remembered successes are
+     * forgotten, so a removed user or a changed password takes effect at once. Tunnels already open are not touched.
+     */
+    public void replaceUsers(Map<String, String> users, List<String> keys) {
+        bcryptByUser = Map.copyOf(users);
+        presharedKeys = List.copyOf(keys);
+        verified.clear();
     }
 
     /** Reads {@code name:hash} lines; bcrypt and Argon2id hashes are accepted ({@link PasswordHashes}). */
@@ -125,7 +136,8 @@ public final class UserAuthenticator {
     }
 
     private Future<String> basic(String user, String password) {
-        String hash = bcryptByUser.get(user);
+        Map<String, String> users = bcryptByUser;
+        String hash = users.get(user);
         String cacheKey = HexFormat.of().formatHex(Secrets.sha256(user + "\u0000" + password));
         Long until = verified.get(cacheKey);
         if (hash != null && until != null && until - System.nanoTime() > 0) {
@@ -136,7 +148,9 @@ public final class UserAuthenticator {
         return vertx.executeBlocking(() -> PasswordHashes.verify(check, password), false)
                 .compose(ok -> {
                     if (ok && hash != null) {
-                        verified.put(cacheKey, System.nanoTime() + CACHE_NANOS);
+                        if (users == bcryptByUser) { // not remembered across a reload that happened meanwhile
+                            verified.put(cacheKey, System.nanoTime() + CACHE_NANOS);
+                        }
                         return Future.succeededFuture("user:" + user);
                     }
                     return Future.failedFuture(WRONG);

@@ -97,6 +97,12 @@ public final class ProxyMetrics {
                 .tags("hop", hop, "result", outcome.toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
     }
 
+    /** A configuration reload: {@code applied}, {@code invalid}, {@code restart_required}. */
+    public void configReload(String result) {
+        Counter.builder("privacy_proxy_config_reloads").description("Configuration reloads, by result")
+                .tags("hop", hop, "result", result).register(registry).increment();
+    }
+
     public int activeTunnels() {
         return activeTunnels.get();
     }
