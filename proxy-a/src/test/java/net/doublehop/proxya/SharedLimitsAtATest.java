@@ -27,7 +27,7 @@ class SharedLimitsAtATest {
     static void start() throws Exception {
         redis = RedisServer.start();
         String yaml = "limits: {max-tunnels-per-user: 1, tunnels-per-second-per-user: 1000}\nstore: {redis: \""
-                + redis.uri() + "\"}\n";
+                + redis.uri() + "\", timeout: 10s}\n";
         one = new DoubleHopFixture(yaml);
         two = new DoubleHopFixture(yaml);
     }

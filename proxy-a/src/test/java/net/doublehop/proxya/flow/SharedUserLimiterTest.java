@@ -36,7 +36,7 @@ class SharedUserLimiterTest {
 
     private static RedisStore store(String uri, String prefix) {
         return RedisStore.create(vertx, new StoreSettings(Optional.of(uri), Optional.empty(), prefix,
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(10)));
     }
 
     /** The refusal's detail, or "ok". */

@@ -18,7 +18,7 @@ class SharedIssuanceLimiterTest {
     void theHourlyAllowanceIsSharedAndFallsBackToTheInstanceWhenRedisIsGone() throws Exception {
         Vertx vertx = Vertx.vertx();
         try (RedisServer server = RedisServer.start()) {
-            StoreSettings s = new StoreSettings(Optional.of(server.uri()), Optional.empty(), "i", Duration.ofSeconds(1));
+            StoreSettings s = new StoreSettings(Optional.of(server.uri()), Optional.empty(), "i", Duration.ofSeconds(10));
             SharedIssuanceLimiter one = new SharedIssuanceLimiter(RedisStore.create(vertx, s), 2);
             SharedIssuanceLimiter two = new SharedIssuanceLimiter(RedisStore.create(vertx, s), 2);
             assertThat(one.take("alice").await(10, TimeUnit.SECONDS)).isZero();

@@ -50,7 +50,7 @@ class SharedStoreTest {
                     issuer-keys: ["%s"]
                     issuer-name: %s
                 """.formatted(pub, ISSUER_NAME));
-        String store = "store:\n  redis: " + redis.uri() + "\n  timeout: 500ms\n";
+        String store = "store:\n  redis: " + redis.uri() + "\n  timeout: 10s\n";
         one = new ProxyBFixture(yaml, store);
         two = new ProxyBFixture(yaml, store);
     }

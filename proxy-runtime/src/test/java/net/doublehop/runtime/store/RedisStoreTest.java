@@ -44,7 +44,7 @@ class RedisStoreTest {
     @BeforeEach
     void clients() {
         StoreSettings s = new StoreSettings(Optional.of(server.uri()), Optional.empty(), "t" + (++round),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(10));
         one = RedisStore.create(vertx, s);
         two = RedisStore.create(vertx, s);
     }
@@ -115,7 +115,7 @@ class RedisStoreTest {
     void anUnreachableStoreRefusesTokensAsUnavailable() throws Exception {
         try (RedisServer gone = RedisServer.start()) {
             RedisStore s = RedisStore.create(vertx, new StoreSettings(Optional.of(gone.uri()), Optional.empty(), "x",
-                    Duration.ofMillis(500)));
+                    Duration.ofSeconds(10)));
             RedisSpentTokenStore store = new RedisSpentTokenStore(s, 10);
             assertThat(await(store.spend(bytes(1), bytes(1)))).isEqualTo(Outcome.FRESH);
             gone.stop();
@@ -160,8 +160,8 @@ class RedisStoreTest {
 
     @Test
     void theSlotsOfAnInstanceWhoseLeaseEndedAreFreed() throws Exception {
-        RedisTunnelCounts a = new RedisTunnelCounts(one, "open", 400);
-        RedisTunnelCounts b = new RedisTunnelCounts(two, "open", 400);
+        RedisTunnelCounts a = new RedisTunnelCounts(one, "open", 2000);
+        RedisTunnelCounts b = new RedisTunnelCounts(two, "open", 2000);
         try {
             assertThat(await(b.acquire("alice", 2))).isEqualTo(Result.TAKEN);
             assertThat(await(b.acquire("alice", 2))).isEqualTo(Result.TAKEN);
@@ -177,7 +177,7 @@ class RedisStoreTest {
     void anUnreachableStoreLeavesTunnelCountsToTheInstance() throws Exception {
         try (RedisServer gone = RedisServer.start()) {
             RedisStore s = RedisStore.create(vertx, new StoreSettings(Optional.of(gone.uri()), Optional.empty(), "x",
-                    Duration.ofMillis(500)));
+                    Duration.ofSeconds(10)));
             RedisTunnelCounts counts = new RedisTunnelCounts(s, "open");
             gone.stop();
             assertThat(await(counts.acquire("alice", 1))).isEqualTo(Result.TAKEN_LOCALLY);
