@@ -32,11 +32,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * curl (from 127.0.0.10, the user's address) → relay (Proxy B's) → gateway → destination, and the
  * {@code proxy-a.jar ohttp} client over the same path: the destination answers, and neither it nor the
- * gateway ever sees the user's address, in the connection or in a header.
+ * gateway ever sees the user's address, in the connection or in a header. Interop: a client built on
+ * hpke-js ({@code @hpke/core}, {@code @hpke/chacha20poly1305}) and bhttp-js, implementations not written
+ * here (src/test/node/ohttp-interop, packages pinned by its lock file and installed by
+ * scripts/install-node-test-deps.sh), gets its answer through our relay and gateway with either AEAD.
  */
 class ObliviousHttpEndToEndTest {
 
@@ -52,8 +57,15 @@ class ObliviousHttpEndToEndTest {
     private static String keysUrl;
     private static int destinationPort;
 
+    static final Path NODE_DIR = Path.of("src/test/node/ohttp-interop").toAbsolutePath();
+
     @BeforeAll
     static void start() throws Exception {
+        Process install = new ProcessBuilder("bash", Path.of("../scripts/install-node-test-deps.sh").toAbsolutePath()
+                .toString()).redirectErrorStream(true).start();
+        String installOut = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(install.waitFor(300, TimeUnit.SECONDS) && install.exitValue() == 0)
+                .as("scripts/install-node-test-deps.sh: " + installOut).isTrue();
         vertx = Vertx.vertx();
         destination = vertx.createHttpServer().requestHandler(req -> {
             destinationSaw.add(req.remoteAddress().hostAddress() + " " + req.headers());
@@ -127,6 +139,21 @@ class ObliviousHttpEndToEndTest {
                 .isEqualTo("Hello from the destination. You reached me from 127.0.0.1");
         assertThat(destinationSaw).isNotEmpty().noneMatch(s -> s.contains(USER_ADDRESS) || s.contains("user-1"));
         assertThat(gatewaySaw).isNotEmpty().noneMatch(s -> s.contains(USER_ADDRESS) || s.contains("user-1"));
+    }
+
+    @ParameterizedTest(name = "AEAD {0}")
+    @ValueSource(ints = {1, 3})
+    void hpkeJsAndBhttpJsGetTheirAnswerThroughOurRelayAndGateway(int aeadId) throws Exception {
+        Process p = new ProcessBuilder("node", NODE_DIR.resolve("interop.mjs").toString(), relayUrl, keysUrl,
+                "http://127.0.0.1:" + destinationPort + "/interop", Integer.toString(aeadId))
+                .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as(out).isTrue();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertThat(json.get("status").asInt()).as(out).isEqualTo(200);
+        assertThat(json.get("body").asText()).isEqualTo("Hello from the destination. You reached me from 127.0.0.1");
+        assertThat(destinationSaw).anyMatch(s -> s.contains("hpke-js")); // the x-interop field bhttp-js encoded
     }
 
     @Test
