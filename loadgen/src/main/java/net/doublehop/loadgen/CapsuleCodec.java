@@ -27,6 +27,11 @@ import net.doublehop.protocol.masque.UdpPayload;
 final class CapsuleCodec extends ChannelDuplexHandler {
 
     private final CapsuleParser parser = UdpPayload.capsuleParser();
+    /** A ByteBuffer over b's readable bytes for the common-protocol parsers: a view, or a copy if b is composite. */
+    static ByteBuffer nioView(ByteBuf b) {
+        return b.nioBufferCount() == 1 ? b.nioBuffer() : ByteBuffer.wrap(ByteBufUtil.getBytes(b));
+    }
+
     /** Capsule header and context ID for the last payload length written (the workloads send one size). */
     private byte[] prefix;
     private int prefixFor = -1;
@@ -40,7 +45,7 @@ final class CapsuleCodec extends ChannelDuplexHandler {
             return;
         }
         try {
-            ByteBuffer nio = in.nioBufferCount() == 1 ? in.nioBuffer() : ByteBuffer.wrap(ByteBufUtil.getBytes(in));
+            ByteBuffer nio = nioView(in);
             while (ctx.channel().isActive()) {
                 CapsuleEvent e = parser.next(nio);
                 if (e == CapsuleEvent.NEED_MORE) {

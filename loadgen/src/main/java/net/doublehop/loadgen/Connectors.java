@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +20,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.Headers;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -45,12 +47,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The ways to open a tunnel: straight to the target (TCP, or a UDP socket), HTTP/1.1 CONNECT or CONNECT-UDP,
@@ -108,6 +112,34 @@ final class Connectors {
             p.addListener(f -> task.cancel(false));
         }
 
+        /** Closes the attempt's channel at the end of the run; its failure and --timeout fail the promise. */
+        void watch(ChannelFuture cf, EventLoop loop, Promise<?> p, String what) {
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (!f.isSuccess()) {
+                    p.tryFailure(f.cause());
+                }
+            });
+            deadline(loop, p, cf.channel(), what);
+        }
+
+        /** The connected channel is the tunnel (no CONNECT: its "answer" is the connect). */
+        Future<Tunnel> direct(Bootstrap b, EventLoop loop, SocketAddress target) {
+            long start = System.nanoTime();
+            Promise<Tunnel> p = loop.newPromise();
+            var cf = b.connect(target);
+            channels.add(cf.channel());
+            cf.addListener(f -> {
+                if (f.isSuccess()) {
+                    long now = System.nanoTime();
+                    p.trySuccess(new Tunnel(cf.channel(), start, now, now));
+                } else {
+                    p.tryFailure(f.cause());
+                }
+            });
+            return p;
+        }
+
         InetSocketAddress proxyAddress() {
             return new InetSocketAddress(o.proxyHost, o.proxyPort);
         }
@@ -128,6 +160,33 @@ final class Connectors {
 
         String basicAuth() {
             return "Basic " + Base64.getEncoder().encodeToString(o.proxyUser.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * CONNECT-UDP: the flow's handler behind a capsule codec (DATAGRAM capsules in and out as UDP payloads),
+         * and, when {@code port} is given, the handler it makes for the stream between the two.
+         */
+        ChannelHandler behindCapsules(ChannelHandler flow, Function<Channel, ChannelHandler> port) {
+            return new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("udp-capsules", new CapsuleCodec());
+                    if (port != null) {
+                        ch.pipeline().addLast("udp-port", port.apply(ch));
+                    }
+                    ch.pipeline().addLast("udp-flow", flow);
+                }
+            };
+        }
+
+        /** Proxy-Authorization (--proxy-user) and the --proxy-header lines, lower-cased as HTTP/2 and HTTP/3 want. */
+        <H extends Headers<CharSequence, CharSequence, H>> void addProxyHeaders(H headers) {
+            if (o.proxyUser != null) {
+                headers.add("proxy-authorization", basicAuth());
+            }
+            for (String[] h : o.proxyHeaders) {
+                headers.add(h[0].toLowerCase(Locale.ROOT), h[1]);
+            }
         }
 
         @Override
@@ -158,20 +217,8 @@ final class Connectors {
         }
 
         private Future<Tunnel> openPlain(ChannelHandler handler) {
-            long start = System.nanoTime();
             EventLoop loop = group.next();
-            Promise<Tunnel> p = loop.newPromise();
-            var cf = base.clone(loop).handler(handler).connect(target);
-            channels.add(cf.channel());
-            cf.addListener(f -> {
-                if (f.isSuccess()) {
-                    long now = System.nanoTime();
-                    p.trySuccess(new Tunnel(cf.channel(), start, now, now));
-                } else {
-                    p.tryFailure(f.cause());
-                }
-            });
-            return p;
+            return direct(base.clone(loop).handler(handler), loop, target);
         }
 
         /** Connect, TLS handshake (the target's name verified as --proxy-cacert/--proxy-insecure say), then bytes. */
@@ -188,50 +235,36 @@ final class Connectors {
                     SslHandler h = ssl.newHandler(ch.alloc(), o.targetHost, o.targetPort);
                     h.setHandshakeTimeoutMillis(timeoutMillis);
                     ch.pipeline().addLast("ssl", h);
-                    ch.pipeline().addLast("tlsready", new ChannelInboundHandlerAdapter() {
-                        @Override
-                        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                            if (evt instanceof SslHandshakeCompletionEvent e) {
-                                if (e.isSuccess()) {
-                                    long now = System.nanoTime();
-                                    ctx.pipeline().addAfter(ctx.name(), "tunnel", handler);
-                                    ctx.pipeline().remove(this);
-                                    p.trySuccess(new Tunnel(ch, start, now, now));
-                                } else if (p.tryFailure(e.cause())) {
-                                    ctx.close();
-                                }
-                            }
-                            ctx.fireUserEventTriggered(evt);
-                        }
-
-                        @Override
-                        public void channelInactive(ChannelHandlerContext ctx) {
-                            p.tryFailure(new IOException("the target closed the connection during the TLS handshake"));
-                            ctx.fireChannelInactive();
-                        }
-
-                        @Override
-                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                            if (p.tryFailure(cause)) {
-                                ctx.close();
-                            }
-                        }
-                    });
+                    ch.pipeline().addLast("tlsready", new TlsReady(p, handler, start));
                 }
             }).connect(target);
-            channels.add(cf.channel());
-            cf.addListener(f -> {
-                if (!f.isSuccess()) {
-                    p.tryFailure(f.cause());
-                }
-            });
-            deadline(loop, p, cf.channel(), "connecting and TLS handshake with the target");
+            watch(cf, loop, p, "connecting and TLS handshake with the target");
             return p;
         }
 
         @Override
         public boolean proxied() {
             return false;
+        }
+    }
+
+    /** --direct-tls: the finished handshake opens the tunnel (there is no CONNECT: its "answer" is the handshake). */
+    static final class TlsReady extends AnswerHandler {
+        TlsReady(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start) {
+            super(promise, tunnelHandler, start, "the target closed the connection during the TLS handshake");
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                if (e.isSuccess()) {
+                    sent = System.nanoTime();
+                    open(ctx, null);
+                } else {
+                    fail(ctx, e.cause());
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
         }
     }
 
@@ -277,26 +310,14 @@ final class Connectors {
 
         @Override
         public Future<Tunnel> open(ChannelHandler handler) {
-            long start = System.nanoTime();
             EventLoop loop = group.next();
-            Promise<Tunnel> p = loop.newPromise();
-            var cf = udp.clone(loop).handler(new ChannelInitializer<Channel>() {
+            return direct(udp.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     ch.pipeline().addLast("udp-unwrap", new CapsuleCodec.Unwrap());
                     ch.pipeline().addLast("udp-flow", handler);
                 }
-            }).connect(target);
-            channels.add(cf.channel());
-            cf.addListener(f -> {
-                if (f.isSuccess()) {
-                    long now = System.nanoTime();
-                    p.trySuccess(new Tunnel(cf.channel(), start, now, now));
-                } else {
-                    p.tryFailure(f.cause());
-                }
-            });
-            return p;
+            }), loop, target);
         }
 
         @Override
@@ -345,13 +366,7 @@ final class Connectors {
             long start = System.nanoTime();
             EventLoop loop = group.next();
             Promise<Tunnel> p = loop.newPromise();
-            ChannelHandler tunnel = !udp ? handler : new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("udp-capsules", new CapsuleCodec());
-                    ch.pipeline().addLast("udp-flow", handler);
-                }
-            };
+            ChannelHandler tunnel = udp ? behindCapsules(handler, null) : handler;
             var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
@@ -361,13 +376,7 @@ final class Connectors {
                     ch.pipeline().addLast("connect", new H1ConnectHandler(p, tunnel, request, ssl != null, start, udp));
                 }
             }).connect(proxyAddress());
-            channels.add(cf.channel());
-            cf.addListener(f -> {
-                if (!f.isSuccess()) {
-                    p.tryFailure(f.cause());
-                }
-            });
-            deadline(loop, p, cf.channel(), udp ? "opening the flow (connect, TLS, CONNECT-UDP answer)"
+            watch(cf, loop, p, udp ? "opening the flow (connect, TLS, CONNECT-UDP answer)"
                     : "opening the tunnel (connect, TLS, CONNECT answer)");
             return p;
         }
@@ -377,28 +386,19 @@ final class Connectors {
      * Sends the CONNECT request once the connection (and TLS) is up; parses the answer head: a 2xx opens the
      * tunnel, or for CONNECT-UDP a 101 (the upgrade to the capsule protocol).
      */
-    static final class H1ConnectHandler extends ChannelInboundHandlerAdapter {
+    static final class H1ConnectHandler extends AnswerHandler {
         private static final int MAX_HEAD = 16 * 1024;
-        private final Promise<Tunnel> promise;
-        private final ChannelHandler tunnelHandler;
         private final byte[] request;
         private final boolean tls;
-        private final long start;
         private final boolean upgrade;
-        private long sent;
         private ByteBuf head;
-
-        H1ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, byte[] request, boolean tls, long start) {
-            this(promise, tunnelHandler, request, tls, start, false);
-        }
 
         H1ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, byte[] request, boolean tls, long start,
                          boolean upgrade) {
-            this.promise = promise;
-            this.tunnelHandler = tunnelHandler;
+            super(promise, tunnelHandler, start, "the proxy closed the connection before answering "
+                    + (upgrade ? "CONNECT-UDP" : "CONNECT"));
             this.request = request;
             this.tls = tls;
-            this.start = start;
             this.upgrade = upgrade;
         }
 
@@ -496,28 +496,10 @@ final class Connectors {
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            fail(ctx, new IOException("the proxy closed the connection before answering "
-                    + (upgrade ? "CONNECT-UDP" : "CONNECT")));
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail(ctx, cause);
-        }
-
-        @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
             if (head != null) {
                 head.release();
                 head = null;
-            }
-        }
-
-        private void fail(ChannelHandlerContext ctx, Throwable cause) {
-            if (promise.tryFailure(cause)) {
-                ctx.close();
             }
         }
     }
@@ -559,12 +541,7 @@ final class Connectors {
                         .method("CONNECT")
                         .authority(HostPort.format(o.targetHost, o.targetPort));
             }
-            if (o.proxyUser != null) {
-                headers.add("proxy-authorization", basicAuth());
-            }
-            for (String[] h : o.proxyHeaders) {
-                headers.add(h[0].toLowerCase(Locale.ROOT), h[1]);
-            }
+            addProxyHeaders(headers);
         }
 
         /** One HTTP/2 connection: ready once set up (for extended CONNECT: once the proxy's SETTINGS arrived). */
@@ -592,13 +569,7 @@ final class Connectors {
                     ch.pipeline().addLast("h2setup", new H2Setup(ready, ssl != null, connectionWindow, udp));
                 }
             }).connect(proxyAddress());
-            channels.add(cf.channel());
-            cf.addListener(f -> {
-                if (!f.isSuccess()) {
-                    ready.tryFailure(f.cause());
-                }
-            });
-            deadline(loop, ready, cf.channel(), "opening the HTTP/2 connection (connect, TLS, SETTINGS)");
+            watch(cf, loop, ready, "opening the HTTP/2 connection (connect, TLS, SETTINGS)");
             return new Parent(loop, ready);
         }
 
@@ -625,15 +596,10 @@ final class Connectors {
                     if (connectionPerTunnel) {
                         stream.closeFuture().addListener(c -> conn.close());
                     }
-                    long sent = System.nanoTime();
-                    ChannelHandler tunnel = !udp ? handler : new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast("udp-capsules", new CapsuleCodec());
-                            ch.pipeline().addLast("udp-flow", handler);
-                        }
-                    };
-                    stream.pipeline().addLast("connect", new H2ConnectHandler(p, tunnel, start, sent, udp));
+                    ChannelHandler tunnel = udp ? behindCapsules(handler, null) : handler;
+                    H2ConnectHandler connect = new H2ConnectHandler(p, tunnel, start, udp);
+                    connect.sent = System.nanoTime();
+                    stream.pipeline().addLast("connect", connect);
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(wf -> {
                         if (!wf.isSuccess() && p.tryFailure(wf.cause())) {
                             stream.close();
@@ -771,56 +737,46 @@ final class Connectors {
         }
     }
 
-    /** On a CONNECT stream: waits for the :status answer, then turns the stream into a byte pipe. */
-    static final class H2ConnectHandler extends ChannelInboundHandlerAdapter {
-        private final Promise<Tunnel> promise;
-        private final ChannelHandler tunnelHandler;
-        private final long start;
-        private final long sent;
-        private final String what;
+    /**
+     * Waits for the proxy's answer to a CONNECT (or CONNECT-UDP, or for the TLS handshake of --direct-tls), then
+     * hands the channel to the tunnel's handler: what the answer handlers of every connector share. The first
+     * failure fails the promise and closes the channel; what comes after it is ignored.
+     */
+    abstract static class AnswerHandler extends ChannelInboundHandlerAdapter {
+        final Promise<Tunnel> promise;
+        final ChannelHandler tunnelHandler;
+        final long start;
+        private final String closedBeforeAnswer;
+        /** When the request left (System.nanoTime()). */
+        long sent;
 
-        H2ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, long sent, boolean udp) {
+        AnswerHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, String closedBeforeAnswer) {
             this.promise = promise;
             this.tunnelHandler = tunnelHandler;
             this.start = start;
-            this.sent = sent;
-            this.what = udp ? "CONNECT-UDP" : "CONNECT";
+            this.closedBeforeAnswer = closedBeforeAnswer;
         }
 
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            try {
-                if (msg instanceof Http2HeadersFrame h) {
-                    CharSequence status = h.headers().status();
-                    boolean ok = status != null && status.length() == 3 && status.charAt(0) == '2';
-                    if (!ok || h.isEndStream()) {
-                        if (h.isEndStream() && promise.tryFailure(new IOException("the proxy answered " + what + " with "
-                                + ":status " + status + " and ended the stream"))) {
-                            endStream(ctx);
-                        } else {
-                            fail(ctx, new IOException("the proxy answered " + what + " with :status " + status));
-                        }
-                        return;
-                    }
-                    long answered = System.nanoTime();
-                    ChannelPipeline p = ctx.pipeline();
-                    p.addAfter(ctx.name(), "h2bytes", new H2Bytes());
-                    p.addAfter("h2bytes", "tunnel", tunnelHandler);
-                    p.remove(this);
-                    promise.trySuccess(new Tunnel(ctx.channel(), start, sent, answered));
-                } else if (msg instanceof Http2ResetFrame r) {
-                    fail(ctx, new IOException("the proxy reset the " + what + " stream (error " + r.errorCode() + ")"));
-                } else if (msg instanceof Http2DataFrame) {
-                    fail(ctx, new IOException("the proxy sent DATA before answering " + what));
-                }
-            } finally {
-                ReferenceCountUtil.release(msg);
+        /**
+         * The answer opened the tunnel: {@code bytes} (frames to ByteBufs, when the channel carries frames) and the
+         * tunnel's handler take this handler's place.
+         */
+        void open(ChannelHandlerContext ctx, ChannelHandler bytes) {
+            long answered = System.nanoTime();
+            ChannelPipeline p = ctx.pipeline();
+            String before = ctx.name();
+            if (bytes != null) {
+                p.addAfter(before, "bytes", bytes);
+                before = "bytes";
             }
+            p.addAfter(before, "tunnel", tunnelHandler);
+            p.remove(this);
+            promise.trySuccess(new Tunnel(ctx.channel(), start, sent, answered));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            fail(ctx, new IOException("the " + what + " stream closed before its answer"));
+            fail(ctx, new IOException(closedBeforeAnswer));
             ctx.fireChannelInactive();
         }
 
@@ -829,9 +785,57 @@ final class Connectors {
             fail(ctx, cause);
         }
 
-        private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        void fail(ChannelHandlerContext ctx, Throwable cause) {
             if (promise.tryFailure(cause)) {
                 ctx.close();
+            }
+        }
+    }
+
+    /** The answer on an HTTP/2 or HTTP/3 stream: its {@code :status}. */
+    abstract static class StreamAnswerHandler extends AnswerHandler {
+        /** CONNECT or CONNECT-UDP, for the errors. */
+        final String what;
+
+        StreamAnswerHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, boolean udp) {
+            super(promise, tunnelHandler, start, "the " + (udp ? "CONNECT-UDP" : "CONNECT")
+                    + " stream closed before its answer");
+            this.what = udp ? "CONNECT-UDP" : "CONNECT";
+        }
+
+        static boolean is2xx(CharSequence status) {
+            return status != null && status.length() == 3 && status.charAt(0) == '2';
+        }
+    }
+
+    /** On a CONNECT stream: waits for the :status answer, then turns the stream into a byte pipe. */
+    static final class H2ConnectHandler extends StreamAnswerHandler {
+        H2ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, boolean udp) {
+            super(promise, tunnelHandler, start, udp);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof Http2HeadersFrame h) {
+                    CharSequence status = h.headers().status();
+                    if (!is2xx(status) || h.isEndStream()) {
+                        if (h.isEndStream() && promise.tryFailure(new IOException("the proxy answered " + what + " with "
+                                + ":status " + status + " and ended the stream"))) {
+                            endStream(ctx);
+                        } else {
+                            fail(ctx, new IOException("the proxy answered " + what + " with :status " + status));
+                        }
+                        return;
+                    }
+                    open(ctx, new H2Bytes());
+                } else if (msg instanceof Http2ResetFrame r) {
+                    fail(ctx, new IOException("the proxy reset the " + what + " stream (error " + r.errorCode() + ")"));
+                } else if (msg instanceof Http2DataFrame) {
+                    fail(ctx, new IOException("the proxy sent DATA before answering " + what));
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
             }
         }
     }
@@ -846,8 +850,24 @@ final class Connectors {
                 .addListener(f -> ctx.channel().close());
     }
 
-    /** DATA frames in and out as plain ByteBufs; the peer's END_STREAM or RST_STREAM ends the tunnel. */
-    static final class H2Bytes extends ChannelDuplexHandler {
+    /** A stream's DATA frames in and out as plain ByteBufs: reads are the subclass's, writes are framed here. */
+    abstract static class FrameBytes extends ChannelDuplexHandler {
+        /** One DATA frame of the protocol around {@code b}. */
+        abstract Object dataFrame(ByteBuf b);
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ctx.write(msg instanceof ByteBuf b ? dataFrame(b) : msg, promise);
+        }
+    }
+
+    /** HTTP/2 DATA frames in and out as plain ByteBufs; the peer's END_STREAM or RST_STREAM ends the tunnel. */
+    static final class H2Bytes extends FrameBytes {
+        @Override
+        Object dataFrame(ByteBuf b) {
+            return new DefaultHttp2DataFrame(b);
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2DataFrame d) {
@@ -865,15 +885,6 @@ final class Connectors {
                 if (reset) {
                     ctx.close();
                 }
-            }
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf b) {
-                ctx.write(new DefaultHttp2DataFrame(b), promise);
-            } else {
-                ctx.write(msg, promise);
             }
         }
     }

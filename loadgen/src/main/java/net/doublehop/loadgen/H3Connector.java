@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -121,12 +120,7 @@ final class H3Connector extends Connectors.Base {
                     .method("CONNECT")
                     .authority(HostPort.format(o.targetHost, o.targetPort));
         }
-        if (o.proxyUser != null) {
-            template.add("proxy-authorization", basicAuth());
-        }
-        for (String[] h : o.proxyHeaders) {
-            template.add(h[0].toLowerCase(Locale.ROOT), h[1]);
-        }
+        addProxyHeaders(template);
     }
 
     /** One QUIC connection and what its peer's SETTINGS allowed; all fields confined to its event loop. */
@@ -282,14 +276,7 @@ final class H3Connector extends Connectors.Base {
                 return;
             }
             QuicChannel quic = c.quic;
-            ChannelHandler tunnel = !udp ? handler : new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("udp-capsules", new CapsuleCodec());
-                    ch.pipeline().addLast("udp-port", new UdpPort(c, (QuicStreamChannel) ch));
-                    ch.pipeline().addLast("udp-flow", handler);
-                }
-            };
+            ChannelHandler tunnel = udp ? behindCapsules(handler, ch -> new UdpPort(c, (QuicStreamChannel) ch)) : handler;
             H3ConnectHandler connect = new H3ConnectHandler(p, tunnel, start, udp);
             Http3.newRequestStream(quic, connect).addListener(sf -> {
                 if (!sf.isSuccess()) {
@@ -394,8 +381,7 @@ final class H3Connector extends Connectors.Base {
                 return;
             }
             try {
-                ByteBuffer nio = datagram.nioBufferCount() == 1 ? datagram.nioBuffer()
-                        : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(datagram));
+                ByteBuffer nio = CapsuleCodec.nioView(datagram);
                 int length = nio.remaining();
                 if (!(QuarterStreamId.decode(nio) instanceof QuarterStreamId.Datagram d)) {
                     return; // malformed: a broken proxy; nothing a load run can do with it
@@ -530,22 +516,9 @@ final class H3Connector extends Connectors.Base {
     }
 
     /** On a request stream: waits for the final :status; a 2xx turns the stream into the tunnel. */
-    static final class H3ConnectHandler extends ChannelInboundHandlerAdapter {
-        private final Promise<Tunnel> promise;
-        private final ChannelHandler tunnelHandler;
-        private final long start;
-        private final boolean udp;
-        long sent;
-
+    static final class H3ConnectHandler extends Connectors.StreamAnswerHandler {
         H3ConnectHandler(Promise<Tunnel> promise, ChannelHandler tunnelHandler, long start, boolean udp) {
-            this.promise = promise;
-            this.tunnelHandler = tunnelHandler;
-            this.start = start;
-            this.udp = udp;
-        }
-
-        private String what() {
-            return udp ? "CONNECT-UDP" : "CONNECT";
+            super(promise, tunnelHandler, start, udp);
         }
 
         @Override
@@ -556,18 +529,13 @@ final class H3Connector extends Connectors.Base {
                     if (status != null && status.length() == 3 && status.charAt(0) == '1') {
                         return; // interim answer: wait for the final one
                     }
-                    if (status == null || status.length() != 3 || status.charAt(0) != '2') {
-                        fail(ctx, new IOException("the proxy answered " + what() + " with :status " + status));
+                    if (!is2xx(status)) {
+                        fail(ctx, new IOException("the proxy answered " + what + " with :status " + status));
                         return;
                     }
-                    long answered = System.nanoTime();
-                    ChannelPipeline p = ctx.pipeline();
-                    p.addAfter(ctx.name(), "h3bytes", new H3Bytes());
-                    p.addAfter("h3bytes", "tunnel", tunnelHandler);
-                    p.remove(this);
-                    promise.trySuccess(new Tunnel(ctx.channel(), start, sent, answered));
+                    open(ctx, new H3Bytes());
                 } else if (msg instanceof Http3DataFrame) {
-                    fail(ctx, new IOException("the proxy sent DATA before answering " + what()));
+                    fail(ctx, new IOException("the proxy sent DATA before answering " + what));
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -577,26 +545,9 @@ final class H3Connector extends Connectors.Base {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                fail(ctx, new IOException("the proxy ended the " + what() + " stream before answering"));
+                fail(ctx, new IOException("the proxy ended the " + what + " stream before answering"));
             }
             ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            fail(ctx, new IOException("the " + what() + " stream closed before its answer"));
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail(ctx, cause);
-        }
-
-        private void fail(ChannelHandlerContext ctx, Throwable cause) {
-            if (promise.tryFailure(cause)) {
-                ctx.close();
-            }
         }
     }
 
@@ -604,7 +555,12 @@ final class H3Connector extends Connectors.Base {
      * DATA frames in and out as plain ByteBufs. The proxy's FIN ends the tunnel: closing the stream sends ours
      * (Netty's QUIC stream sends FIN on close), so the stream ends cleanly rather than by RESET_STREAM.
      */
-    static final class H3Bytes extends ChannelDuplexHandler {
+    static final class H3Bytes extends Connectors.FrameBytes {
+        @Override
+        Object dataFrame(ByteBuf b) {
+            return new DefaultHttp3DataFrame(b);
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http3DataFrame d) {
@@ -623,15 +579,6 @@ final class H3Connector extends Connectors.Base {
                 ctx.close();
             }
             ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof ByteBuf b) {
-                ctx.write(new DefaultHttp3DataFrame(b), promise);
-            } else {
-                ctx.write(msg, promise);
-            }
         }
     }
 }

@@ -114,7 +114,7 @@ final class Runner {
             summary.add(0, String.format(Locale.ROOT, "  interrupted  after %.1f s (the figures cover that time)", elapsed));
             totals.put("interrupted", true);
         }
-        Report r = new Report(o.describe(), title, startedAt, stats, w.seriesKey(), w.seriesLabel(), totals, latencies,
+        Report r = new Report(o.describe(), title, startedAt, stats, w.seriesKey, w.seriesLabel, totals, latencies,
                 summary);
         out.print(r.text());
         out.flush();

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /** The five workloads. Each runs on the connector's event loops; the runner samples {@link Stats} and stops it. */
 final class Workloads {
@@ -56,6 +57,9 @@ final class Workloads {
         final EventLoopGroup group;
         final Stats s;
         final CountDownLatch finished = new CountDownLatch(1);
+        /** What the chart of the report shows over time: a Stats series key, and its label. */
+        final String seriesKey;
+        final String seriesLabel;
         /** Time to open each tunnel (connect, TLS, CONNECT answer), microseconds. */
         final LogLinearHistogram openTime = new LogLinearHistogram();
         /** The CONNECT answer alone, microseconds (proxied runs only). */
@@ -65,11 +69,13 @@ final class Workloads {
         volatile boolean warmingUp;
         private final AtomicInteger activeSlots;
 
-        Workload(Options o, Connector c, EventLoopGroup group, Stats s) {
+        Workload(Options o, Connector c, EventLoopGroup group, Stats s, String seriesKey, String seriesLabel) {
             this.o = o;
             this.c = c;
             this.group = group;
             this.s = s;
+            this.seriesKey = seriesKey;
+            this.seriesLabel = seriesLabel;
             this.activeSlots = new AtomicInteger(o.tunnels);
             this.warmingUp = !o.warmup.isZero();
         }
@@ -88,28 +94,101 @@ final class Workloads {
             }
         }
 
-        /** Opens a tunnel through the connector, counting it as opening until it is open or failed. */
-        Future<Tunnel> open(io.netty.channel.ChannelHandler handler) {
+        /**
+         * Opens a tunnel for the handler through the connector, counting it as opening until it is open or failed.
+         * Open: it is counted and timed, the handler marked open, then {@code then} runs (on the tunnel's event
+         * loop). Failed: the failure is counted (unless the run is stopping), then {@code otherwise} runs.
+         */
+        void open(TunnelHandler handler, Consumer<Tunnel> then, Runnable otherwise) {
             s.opening.incrementAndGet();
-            Future<Tunnel> f = c.open(handler);
-            f.addListener(x -> s.opening.decrementAndGet());
-            return f;
+            c.open(handler).addListener((Future<Tunnel> f) -> {
+                s.opening.decrementAndGet();
+                if (!f.isSuccess()) {
+                    if (!stopping) {
+                        s.failedOpens.increment();
+                        s.error(f.cause());
+                    }
+                    otherwise.run();
+                    return;
+                }
+                Tunnel t = f.getNow();
+                s.opened.increment();
+                s.open.incrementAndGet();
+                openTime.record((t.answeredNanos() - t.startNanos()) / 1000);
+                if (c.proxied()) {
+                    connectTime.record(t.connectAnswerMicros());
+                }
+                handler.opened = true;
+                then.accept(t);
+            });
         }
 
-        void opened(Tunnel t) {
-            s.opened.increment();
-            s.open.incrementAndGet();
-            openTime.record((t.answeredNanos() - t.startNanos()) / 1000);
-            if (c.proxied()) {
-                connectTime.record(t.connectAnswerMicros());
+        /**
+         * The last handler of a tunnel's pipeline, what the tunnels of every workload share: the tunnel counts as
+         * open from {@link #open} until it closes; received bytes are counted, handed to {@link #received} and
+         * released; the tunnel's first error is reported once, unless the run is stopping or the tunnel had done
+         * its part (then a reset or a close is simply its end).
+         */
+        abstract class TunnelHandler extends ChannelInboundHandlerAdapter {
+            /** Set on the tunnel's event loop when it opened; read at the end of the run. */
+            volatile boolean opened;
+            private boolean errored;
+
+            /** Bytes from the target (released after the call). */
+            abstract void received(ChannelHandlerContext ctx, ByteBuf b);
+
+            /** Whether the tunnel has done its part, so that an error or a close now is no failure. */
+            abstract boolean finished();
+
+            /** The error a close before {@link #finished} is reported as. */
+            abstract String closedEarly();
+
+            /** What follows the close (counted and, if early, reported by then): the next tunnel, the slot's end. */
+            abstract void closed();
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                try {
+                    s.bytesIn.add(b.readableBytes());
+                    received(ctx, b);
+                } finally {
+                    b.release();
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                if (opened) {
+                    s.open.decrementAndGet();
+                }
+                if (!stopping && !errored && !finished()) {
+                    s.error(closedEarly());
+                }
+                closed();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (!finished()) {
+                    report(cause);
+                }
+                ctx.close();
+            }
+
+            /** Counts the tunnel's first error, unless the run is stopping. */
+            final void report(Throwable cause) {
+                if (!stopping && !errored) {
+                    errored = true;
+                    s.error(cause);
+                }
             }
         }
 
-        void openFailed(Throwable cause) {
-            if (!stopping) {
-                s.failedOpens.increment();
-                s.error(cause);
-            }
+        /** "p50 … p90 … p99 … max …" of a histogram of microseconds, for the summary lines. */
+        static String percentiles(LogLinearHistogram h) {
+            return "p50 " + Report.ms(h.percentile(50)) + " p90 " + Report.ms(h.percentile(90)) + " p99 "
+                    + Report.ms(h.percentile(99)) + " max " + Report.ms(h.max());
         }
 
         /** Claims one operation of --count; false when the count is used up. */
@@ -136,11 +215,6 @@ final class Workloads {
         /** Sets the --count claim counter to the operations under way. */
         void restartCount() { }
 
-        /** What the chart of the report shows over time. */
-        abstract String seriesKey();
-
-        abstract String seriesLabel();
-
         /** Totals for the JSON report and the summary lines for stdout; called after the event loops stopped. */
         abstract void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
                               List<String> summary);
@@ -166,9 +240,7 @@ final class Workloads {
                     openTime.count() == 0 ? "" : "; open time p50 " + Report.ms(openTime.percentile(50)) + " p99 "
                             + Report.ms(openTime.percentile(99))));
             if (connectTime.count() > 0) {
-                summary.add(String.format(Locale.ROOT, "  CONNECT      answer p50 %s p90 %s p99 %s max %s",
-                        Report.ms(connectTime.percentile(50)), Report.ms(connectTime.percentile(90)),
-                        Report.ms(connectTime.percentile(99)), Report.ms(connectTime.max())));
+                summary.add("  CONNECT      answer " + percentiles(connectTime));
             }
         }
     }
@@ -179,7 +251,7 @@ final class Workloads {
         private final Queue<Download> downloads = new ConcurrentLinkedQueue<>();
 
         Bulk(Options o, Connector c, EventLoopGroup group, Stats s) {
-            super(o, c, group, s);
+            super(o, c, group, s, "mbps", "MB/s received");
         }
 
         @Override
@@ -210,78 +282,48 @@ final class Workloads {
             }
             Download d = new Download();
             downloads.add(d);
-            open(d).addListener((Future<Tunnel> f) -> {
-                if (!f.isSuccess()) {
-                    openFailed(f.cause());
-                    slotEnded();
-                    return;
-                }
-                Tunnel t = f.getNow();
-                opened(t);
+            open(d, t -> {
                 d.start = t.answeredNanos();
-                d.opened = true;
                 t.channel().writeAndFlush(ascii("SOURCE " + (o.bytes > 0 ? o.bytes : "inf") + "\n"));
-            });
+            }, this::slotEnded);
         }
 
-        final class Download extends ChannelInboundHandlerAdapter {
+        final class Download extends TunnelHandler {
             /** Written by the tunnel's event loop, read at the end of the warm-up. */
             volatile long bytes;
             volatile long start;
             volatile long end;
-            volatile boolean opened;
             long baseBytes;
             long baseTime;
-            private boolean errored;
 
             @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf b = (ByteBuf) msg;
-                int n = b.readableBytes();
-                bytes += n;
-                s.bytesIn.add(n);
-                b.release();
+            void received(ChannelHandlerContext ctx, ByteBuf b) {
+                bytes += b.readableBytes();
             }
 
             @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
+            boolean finished() {
+                return o.bytes > 0 && bytes >= o.bytes;
+            }
+
+            @Override
+            String closedEarly() {
+                return "tunnel closed early (after " + (o.bytes > 0 ? "fewer bytes than --bytes" : "some bytes") + ")";
+            }
+
+            @Override
+            void closed() {
                 end = System.nanoTime();
-                if (opened) {
-                    s.open.decrementAndGet();
-                }
                 if (stopping) {
                     return;
                 }
-                if (o.bytes > 0 && bytes >= o.bytes) {
+                if (finished()) {
                     s.ops.increment();
                     launch();
                 } else {
-                    if (!errored) {
-                        s.error("tunnel closed early (after " + (o.bytes > 0 ? "fewer bytes than --bytes" : "some bytes")
-                                + ")");
-                    }
                     slotEnded();
                 }
             }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                if (!stopping && !errored) {
-                    errored = true;
-                    s.error(cause);
-                }
-                ctx.close();
-            }
-        }
-
-        @Override
-        String seriesKey() {
-            return "mbps";
-        }
-
-        @Override
-        String seriesLabel() {
-            return "MB/s received";
         }
 
         @Override
@@ -346,7 +388,7 @@ final class Workloads {
         final LogLinearHistogram full = new LogLinearHistogram();
 
         Setup(Options o, Connector c, EventLoopGroup group, Stats s) {
-            super(o, c, group, s);
+            super(o, c, group, s, "opsPerSec", "setups/s");
         }
 
         @Override
@@ -372,18 +414,11 @@ final class Workloads {
                 return;
             }
             Probe p = new Probe();
-            open(p).addListener((Future<Tunnel> f) -> {
-                if (!f.isSuccess()) {
-                    openFailed(f.cause());
-                    retryLater(); // no tight loop on a dead proxy
-                    return;
-                }
-                p.tunnel = f.getNow();
-                opened(p.tunnel);
-                ByteBuf req = ascii("RR 1 1\nx");
+            open(p, t -> {
+                p.tunnel = t;
                 s.bytesOut.add(1);
-                p.tunnel.channel().writeAndFlush(req);
-            });
+                t.channel().writeAndFlush(ascii("RR 1 1\nx"));
+            }, this::retryLater); // no tight loop on a dead proxy
         }
 
         private void retryLater() {
@@ -398,16 +433,12 @@ final class Workloads {
             }
         }
 
-        final class Probe extends ChannelInboundHandlerAdapter {
+        final class Probe extends TunnelHandler {
             Tunnel tunnel;
             private boolean answered;
-            private boolean errored;
 
             @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf b = (ByteBuf) msg;
-                s.bytesIn.add(b.readableBytes());
-                b.release();
+            void received(ChannelHandlerContext ctx, ByteBuf b) {
                 if (!answered) {
                     answered = true;
                     full.record((System.nanoTime() - tunnel.startNanos()) / 1000);
@@ -417,15 +448,19 @@ final class Workloads {
             }
 
             @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                if (tunnel != null) {
-                    s.open.decrementAndGet();
-                }
+            boolean finished() {
+                return answered;
+            }
+
+            @Override
+            String closedEarly() {
+                return "tunnel closed before the 1-byte answer";
+            }
+
+            @Override
+            void closed() {
                 if (stopping) {
                     return;
-                }
-                if (!answered && !errored) {
-                    s.error("tunnel closed before the 1-byte answer");
                 }
                 if (answered) {
                     next();
@@ -433,25 +468,6 @@ final class Workloads {
                     retryLater();
                 }
             }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                if (!stopping && !answered && !errored) {
-                    errored = true;
-                    s.error(cause);
-                }
-                ctx.close();
-            }
-        }
-
-        @Override
-        String seriesKey() {
-            return "opsPerSec";
-        }
-
-        @Override
-        String seriesLabel() {
-            return "setups/s";
         }
 
         @Override
@@ -463,9 +479,7 @@ final class Workloads {
             totals.put("setupsPerSec", Stats.round(seconds > 0 ? n / seconds : 0, 1));
             summary.add(String.format(Locale.ROOT, "  setups       %d in %.2f s = %.1f/s (%d loop%s)", n, seconds,
                     seconds > 0 ? n / seconds : 0, o.tunnels, o.tunnels == 1 ? "" : "s"));
-            summary.add(String.format(Locale.ROOT, "  full setup   p50 %s p90 %s p99 %s max %s",
-                    Report.ms(full.percentile(50)), Report.ms(full.percentile(90)), Report.ms(full.percentile(99)),
-                    Report.ms(full.max())));
+            summary.add("  full setup   " + percentiles(full));
             tunnelTotals(totals, summary);
             latencies.put("setup", full);
             if (connectTime.count() > 0) {
@@ -480,7 +494,7 @@ final class Workloads {
         final LogLinearHistogram latency = new LogLinearHistogram();
 
         Rps(Options o, Connector c, EventLoopGroup group, Stats s) {
-            super(o, c, group, s);
+            super(o, c, group, s, "opsPerSec", "requests/s");
         }
 
         @Override
@@ -497,27 +511,18 @@ final class Workloads {
         void start() {
             for (int i = 0; i < o.tunnels; i++) {
                 Client cl = new Client();
-                open(cl).addListener((Future<Tunnel> f) -> {
-                    if (!f.isSuccess()) {
-                        openFailed(f.cause());
-                        slotEnded();
-                        return;
-                    }
-                    opened(f.getNow());
-                    cl.opened = true;
-                    Channel ch = f.getNow().channel();
+                open(cl, t -> {
+                    Channel ch = t.channel();
                     ch.write(ascii("RR " + o.requestSize + " " + o.responseSize + "\n"), ch.voidPromise());
                     cl.request(ch);
-                });
+                }, this::slotEnded);
             }
         }
 
-        final class Client extends ChannelInboundHandlerAdapter {
-            boolean opened;
+        final class Client extends TunnelHandler {
             private long sentAt;
             private long received;
             private boolean done;
-            private boolean errored;
 
             void request(Channel ch) {
                 if (stopping || !claim(issued)) {
@@ -534,11 +539,8 @@ final class Workloads {
             }
 
             @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf b = (ByteBuf) msg;
+            void received(ChannelHandlerContext ctx, ByteBuf b) {
                 received += b.readableBytes();
-                s.bytesIn.add(b.readableBytes());
-                b.release();
                 if (received >= o.responseSize && !done) {
                     latency.record((System.nanoTime() - sentAt) / 1000);
                     s.ops.increment();
@@ -547,34 +549,19 @@ final class Workloads {
             }
 
             @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                if (opened) {
-                    s.open.decrementAndGet();
-                }
-                if (!stopping && !done && !errored) {
-                    s.error("tunnel closed during a round trip");
-                }
-                slotEnded();
+            boolean finished() {
+                return done;
             }
 
             @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                if (!stopping && !done && !errored) {
-                    errored = true;
-                    s.error(cause);
-                }
-                ctx.close();
+            String closedEarly() {
+                return "tunnel closed during a round trip";
             }
-        }
 
-        @Override
-        String seriesKey() {
-            return "opsPerSec";
-        }
-
-        @Override
-        String seriesLabel() {
-            return "requests/s";
+            @Override
+            void closed() {
+                slotEnded();
+            }
         }
 
         @Override
@@ -589,9 +576,7 @@ final class Workloads {
             totals.put("bytesReceived", s.bytesIn.sum());
             summary.add(String.format(Locale.ROOT, "  requests     %d in %.2f s = %.1f req/s (%d B -> %d B, %d tunnels)",
                     n, seconds, rps, o.requestSize, o.responseSize, o.tunnels));
-            summary.add(String.format(Locale.ROOT, "  latency      p50 %s p90 %s p99 %s max %s",
-                    Report.ms(latency.percentile(50)), Report.ms(latency.percentile(90)),
-                    Report.ms(latency.percentile(99)), Report.ms(latency.max())));
+            summary.add("  latency      " + percentiles(latency));
             tunnelTotals(totals, summary);
             latencies.put("roundTrip", latency);
             openLatencies(latencies);
@@ -610,7 +595,7 @@ final class Workloads {
         private long startNanos;
 
         Idle(Options o, Connector c, EventLoopGroup group, Stats s) {
-            super(o, c, group, s);
+            super(o, c, group, s, "tunnelsOpen", "tunnels open");
             rssBefore = ProcRss.read(o.pids);
         }
 
@@ -626,66 +611,49 @@ final class Workloads {
             if (stopping || launched.getAndIncrement() >= o.tunnels) {
                 return;
             }
-            Holder h = new Holder();
-            open(h).addListener((Future<Tunnel> f) -> {
-                if (f.isSuccess()) {
-                    opened(f.getNow());
-                    ok.incrementAndGet();
-                    h.opened = true;
-                    f.getNow().channel().writeAndFlush(ascii("SINK\n"));
-                } else {
-                    openFailed(f.cause());
-                }
-                if (settled.incrementAndGet() == o.tunnels) {
-                    openSeconds = (System.nanoTime() - startNanos) / 1e9;
-                    rssAfterOpen = ProcRss.read(o.pids);
-                    if (ok.get() == 0) {
-                        finished.countDown();
-                    }
-                } else {
-                    launchNext();
-                }
-            });
+            open(new Holder(), t -> {
+                ok.incrementAndGet();
+                t.channel().writeAndFlush(ascii("SINK\n"));
+                settled();
+            }, this::settled);
         }
 
-        final class Holder extends ChannelInboundHandlerAdapter {
-            boolean opened;
-
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ((ByteBuf) msg).release();
-            }
-
-            @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                if (opened) {
-                    s.open.decrementAndGet();
-                    if (!stopping) {
-                        s.error("tunnel closed while held");
-                    }
+        /** One more tunnel open or failed: the next one starts, or after the last the open phase is measured. */
+        private void settled() {
+            if (settled.incrementAndGet() == o.tunnels) {
+                openSeconds = (System.nanoTime() - startNanos) / 1e9;
+                rssAfterOpen = ProcRss.read(o.pids);
+                if (ok.get() == 0) {
+                    finished.countDown();
                 }
+            } else {
+                launchNext();
+            }
+        }
+
+        /** Holds its tunnel: the target sinks what it gets and sends nothing, so any close is early. */
+        final class Holder extends TunnelHandler {
+            @Override
+            void received(ChannelHandlerContext ctx, ByteBuf b) { }
+
+            @Override
+            boolean finished() {
+                return false;
             }
 
             @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
+            String closedEarly() {
+                return "tunnel closed while held";
             }
+
+            @Override
+            void closed() { }
         }
 
         @Override
         void stop() {
             rssAtEnd = ProcRss.read(o.pids);
             super.stop();
-        }
-
-        @Override
-        String seriesKey() {
-            return "tunnelsOpen";
-        }
-
-        @Override
-        String seriesLabel() {
-            return "tunnels open";
         }
 
         @Override
@@ -745,7 +713,7 @@ final class Workloads {
         private volatile long inFlightAtEnd = -1;
 
         Udp(Options o, Connector c, EventLoopGroup group, Stats s) {
-            super(o, c, group, s);
+            super(o, c, group, s, "opsPerSec", "datagrams echoed/s");
             lossNanos = o.lossTimeout.toNanos();
             checkNanos = Math.max(1_000_000L, lossNanos / 4);
         }
@@ -768,15 +736,7 @@ final class Workloads {
         void start() {
             for (int i = 0; i < o.tunnels; i++) {
                 Flow f = new Flow();
-                open(f).addListener((Future<Tunnel> fu) -> {
-                    if (!fu.isSuccess()) {
-                        openFailed(fu.cause());
-                        slotEnded();
-                        return;
-                    }
-                    opened(fu.getNow());
-                    f.begin(fu.getNow().channel());
-                });
+                open(f, t -> f.begin(t.channel()), this::slotEnded);
             }
         }
 
@@ -787,7 +747,7 @@ final class Workloads {
         }
 
         /** One flow; everything runs on its channel's event loop. */
-        final class Flow extends ChannelInboundHandlerAdapter {
+        final class Flow extends TunnelHandler {
             private Channel ch;
             private long nextSeq;
             /** Sequence number to send time, oldest first. */
@@ -795,14 +755,11 @@ final class Workloads {
             /** Sequence numbers counted lost whose echo may still come (bounded; older ones are forgotten). */
             private final java.util.Set<Long> declaredLost = new java.util.LinkedHashSet<>();
             private ScheduledFuture<?> timer;
-            private boolean opened;
             private boolean done;
             private boolean ended;
-            private boolean errored;
 
             void begin(Channel channel) {
                 ch = channel;
-                opened = true;
                 for (int i = 0; i < o.window && !done; i++) {
                     send();
                 }
@@ -850,33 +807,26 @@ final class Workloads {
             }
 
             @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf b = (ByteBuf) msg;
-                try {
-                    long now = System.nanoTime();
-                    int n = b.readableBytes();
-                    s.bytesIn.add(n);
-                    if (n < 16) {
-                        unexpected.increment();
-                        return;
-                    }
-                    long seq = b.getLong(b.readerIndex());
-                    Long at = outstanding.remove(seq);
-                    if (at == null) {
-                        if (declaredLost.remove(seq)) {
-                            late.increment();
-                        } else {
-                            unexpected.increment();
-                        }
-                        return;
-                    }
-                    inFlight.decrement();
-                    received.increment();
-                    s.ops.increment();
-                    rtt.record((now - at) / 1000);
-                } finally {
-                    b.release();
+            void received(ChannelHandlerContext ctx, ByteBuf b) {
+                long now = System.nanoTime();
+                if (b.readableBytes() < 16) {
+                    unexpected.increment();
+                    return;
                 }
+                long seq = b.getLong(b.readerIndex());
+                Long at = outstanding.remove(seq);
+                if (at == null) {
+                    if (declaredLost.remove(seq)) {
+                        late.increment();
+                    } else {
+                        unexpected.increment();
+                    }
+                    return;
+                }
+                inFlight.decrement();
+                received.increment();
+                s.ops.increment();
+                rtt.record((now - at) / 1000);
                 if (!done) {
                     send();
                 } else if (outstanding.isEmpty()) {
@@ -921,18 +871,22 @@ final class Workloads {
             }
 
             @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
+            boolean finished() {
+                return done;
+            }
+
+            @Override
+            String closedEarly() {
+                return "flow closed during the run";
+            }
+
+            @Override
+            void closed() {
                 if (timer != null) {
                     timer.cancel(false);
                 }
                 inFlight.add(-outstanding.size());
                 outstanding.clear();
-                if (opened) {
-                    s.open.decrementAndGet();
-                }
-                if (!stopping && !errored && !done) {
-                    s.error("flow closed during the run");
-                }
                 if (opened) {
                     done = true;
                     end();
@@ -943,24 +897,11 @@ final class Workloads {
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 // A datagram socket reports an ICMP port unreachable as an exception and stays usable: count it
                 // once per flow; what it cost shows as lost datagrams. Anything else ends the flow.
-                if (!stopping && !errored) {
-                    errored = true;
-                    s.error(cause);
-                }
+                report(cause);
                 if (!(cause instanceof java.net.PortUnreachableException)) {
                     ctx.close();
                 }
             }
-        }
-
-        @Override
-        String seriesKey() {
-            return "opsPerSec";
-        }
-
-        @Override
-        String seriesLabel() {
-            return "datagrams echoed/s";
         }
 
         @Override
@@ -999,10 +940,7 @@ final class Workloads {
                     seconds, o.size, o.window, o.tunnels, o.tunnels == 1 ? "" : "s"));
             summary.add(String.format(Locale.ROOT, "  rate         %.1f pkt/s sent, %.1f pkt/s echoed; payload %.2f MB/s "
                     + "out, %.2f MB/s in", ppsOut, ppsIn, mbOut, mbIn));
-            summary.add(rtt.count() == 0 ? "  round trip   no datagram was echoed"
-                    : String.format(Locale.ROOT, "  round trip   p50 %s p90 %s p99 %s max %s",
-                            Report.ms(rtt.percentile(50)), Report.ms(rtt.percentile(90)),
-                            Report.ms(rtt.percentile(99)), Report.ms(rtt.max())));
+            summary.add(rtt.count() == 0 ? "  round trip   no datagram was echoed" : "  round trip   " + percentiles(rtt));
             summary.add(String.format(Locale.ROOT, "  lost         %d (%.3f %%, not echoed within %s), %d late, %d in "
                     + "flight at the end%s", nLost, lossPct, Report.ms(o.lossTimeout.toNanos() / 1000), late.sum(),
                     atEnd, unexpected.sum() > 0 ? ", " + unexpected.sum() + " unexpected" : ""));
