@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Our MaxMind DB reader against files written by MaxMind's own Perl writer (installed by
+ * MmdbIpLocator (MaxMind's own reader underneath) against files written by MaxMind's own Perl writer (installed by
  * scripts/install-test-deps.sh), for every record size, cross-checked with libmaxminddb's mmdblookup.
  */
 class MmdbIpLocatorTest {
