@@ -77,7 +77,7 @@ Oblivious HTTP: B's relay (8444) passes an encrypted request to A's gateway (744
 and asks the demo destination from 127.0.0.4; the relay never sees the request, the gateway and the
 destination never see the client's address (the destination's log line names 127.0.0.4 only):
 
-  java -jar proxy-a/target/proxy-a.jar ohttp --cacert run/dev/ca.crt \
+  java -jar client/target/client.jar ohttp --cacert run/dev/ca.crt \
        --relay https://127.0.0.1:8444/relay/demo --keys https://127.0.0.1:7445/ohttp-keys \
        GET http://127.0.0.1:8080/
   -> "Hello from the demo destination. You reached me from 127.0.0.4"

@@ -64,13 +64,15 @@ public final class Main {
               --verbose, -v           log each tunnel's failures (never destinations or credentials)
               --help                  show this help
 
-            Commands: none yet besides the proxy; each has its own --help.
+            Commands (each has its own --help):
+              ohttp   send one request through an Oblivious HTTP relay and gateway (RFC 9458) and print
+                      the decrypted answer
 
             Signals: SIGTERM or Ctrl-C stops. Exit codes: 0 normal stop, 1 runtime failure, 2 bad usage.
             """;
 
     /** Subcommands: a name and its entry point (arguments after the name, out, err) returning the exit code. */
-    static final Map<String, Command> COMMANDS = Map.of();
+    static final Map<String, Command> COMMANDS = Map.of("ohttp", net.doublehop.client.ohttp.OhttpCommand::run);
 
     /** A subcommand of the client jar. */
     @FunctionalInterface

@@ -21,7 +21,6 @@ public final class Main {
             Usage: java -jar proxy-a.jar --config FILE [--print-jwks]
                    java -jar proxy-a.jar tokens --help
                    java -jar proxy-a.jar gateway --help
-                   java -jar proxy-a.jar ohttp --help
 
             Proxy A, the first hop of a double-hop privacy proxy: accepts HTTP CONNECT over HTTP/1.1 and
             HTTP/2 (TLS, ALPN), authenticates the user (Proxy-Authorization: Basic against a bcrypt user
@@ -40,8 +39,6 @@ public final class Main {
                               lines for curl (see 'tokens --help')
               gateway         run the Oblivious HTTP gateway alone, without the proxy (see 'gateway --help';
                               beside the proxy it is the config's 'gateway' section)
-              ohttp           send one request through an Oblivious HTTP relay and gateway and print the
-                              decrypted answer (see 'ohttp --help')
 
             Signals: SIGTERM or Ctrl-C stops accepting and drains for limits.shutdown-grace (default 30s).
             SIGHUP, or a change of the config file or the users file, reloads: users.file and
@@ -60,10 +57,6 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("gateway")) {
             return net.doublehop.proxya.gateway.GatewayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    out, err);
-        }
-        if (args.length > 0 && args[0].equals("ohttp")) {
-            return net.doublehop.proxya.ohttp.OhttpCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     out, err);
         }
         if (args.length > 0 && args[0].equals("tokens")) {

@@ -6,8 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +34,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * curl (from 127.0.0.10, the user's address) → relay (Proxy B's) → gateway → destination, and the
- * {@code proxy-a.jar ohttp} client over the same path: the destination answers, and neither it nor the
- * gateway ever sees the user's address, in the connection or in a header. Interop: a client built on
+ * curl (from 127.0.0.10, the user's address) → relay (Proxy B's) → gateway → destination: the destination
+ * answers, and neither it nor the gateway ever sees the user's address, in the connection or in a header
+ * (the {@code client.jar ohttp} command over the same path: the client module's OhttpCommandTest). Interop: a client built on
  * hpke-js ({@code @hpke/core}, {@code @hpke/chacha20poly1305}) and bhttp-js, implementations not written
  * here (src/test/node/ohttp-interop, packages pinned by its lock file and installed by
  * scripts/install-node-test-deps.sh), gets its answer through our relay and gateway with either AEAD.
@@ -154,25 +152,5 @@ class ObliviousHttpEndToEndTest {
         assertThat(json.get("status").asInt()).as(out).isEqualTo(200);
         assertThat(json.get("body").asText()).isEqualTo("Hello from the destination. You reached me from 127.0.0.1");
         assertThat(destinationSaw).anyMatch(s -> s.contains("hpke-js")); // the x-interop field bhttp-js encoded
-    }
-
-    @Test
-    void theOhttpCommandPrintsTheDecryptedAnswer() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = OhttpCommand.run(new String[] {"--relay", relayUrl, "--keys", keysUrl, "-i", "-H", "X-Test: 1",
-            "GET", "http://127.0.0.1:" + destinationPort + "/path?q"}, new PrintStream(out, true),
-                new PrintStream(err, true));
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("200\n").endsWith("You reached me from 127.0.0.1");
-
-        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
-        int refused = OhttpCommand.run(new String[] {"--relay", relayUrl.replace("/relay/demo", "/nowhere"), "--keys",
-            keysUrl, "GET", "http://127.0.0.1:" + destinationPort + "/"}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err2, true));
-        assertThat(refused).isEqualTo(1);
-        assertThat(err2.toString()).contains("404");
-        assertThat(OhttpCommand.run(new String[] {"GET"}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
     }
 }

@@ -1,4 +1,4 @@
-package net.doublehop.proxya.ohttp;
+package net.doublehop.client.ohttp;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,13 +33,13 @@ import net.doublehop.protocol.ohttp.OhttpException;
 import net.doublehop.protocol.ohttp.OhttpMediaTypes;
 
 /**
- * {@code java -jar proxy-a.jar ohttp}: an Oblivious HTTP client (RFC 9458). Fetches the gateway's key
+ * {@code java -jar client.jar ohttp}: an Oblivious HTTP client (RFC 9458). Fetches the gateway's key
  * configurations, encapsulates one request, posts it to the relay and prints the decrypted answer.
  */
 public final class OhttpCommand {
 
     static final String USAGE = """
-            Usage: java -jar proxy-a.jar ohttp --relay URL --keys URL [options] METHOD TARGET-URL
+            Usage: java -jar client.jar ohttp --relay URL --keys URL [options] METHOD TARGET-URL
 
             Sends one HTTP request through Oblivious HTTP (RFC 9458): fetches the gateway's key configurations
             from --keys (application/ohttp-keys), encrypts the request as binary HTTP (RFC 9292) for the first
@@ -59,7 +59,7 @@ public final class OhttpCommand {
               --help            show this help
 
             Example (after scripts/run.sh):
-              java -jar proxy-a/target/proxy-a.jar ohttp --cacert run/dev/ca.crt \\
+              java -jar client/target/client.jar ohttp --cacert run/dev/ca.crt \\
                   --relay https://127.0.0.1:8444/relay/demo --keys https://127.0.0.1:7445/ohttp-keys \\
                   GET http://127.0.0.1:8080/
 
