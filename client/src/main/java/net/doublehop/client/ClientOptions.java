@@ -24,11 +24,15 @@ import net.doublehop.runtime.config.HostPort;
  * @param h3 true to reach A over HTTP/3 (QUIC), else HTTP/2 over TLS
  * @param udpTemplate A's CONNECT-UDP URI template (RFC 9298 §2)
  * @param credential what A is shown
+ * @param bCredential what B is shown in oblivious mode: a preshared key (tests), or Privacy Pass tokens from A's
+ *     issuer, which do not name the account
  * @param geohash a coarser location to ask A for ({@code sec-ch-geohash}), if any
+ * @param sourceAddress the local address for connections to A (a multi-homed host; A locates the client by it)
  */
 public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPort> http, URI proxyA, boolean h3,
-        MasqueUriTemplate udpTemplate, Optional<URI> proxyB, Credential credential, Optional<Path> cacert,
-        boolean insecure, Optional<String> geohash, boolean verbose) {
+        MasqueUriTemplate udpTemplate, Optional<URI> proxyB, Credential credential, Optional<Credential> bCredential,
+        Optional<Path> cacert,
+        boolean insecure, Optional<String> geohash, Optional<InetAddress> sourceAddress, boolean verbose) {
 
     /** Forward: A reads each destination. Oblivious: A carries a TLS connection to B and never sees it. */
     public enum Mode { FORWARD, OBLIVIOUS }
@@ -80,10 +84,12 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
         String template = null;
         String user = null;
         String psk = null;
+        String bPsk = null;
         String issuer = null;
         String issuerName = null;
         String cacert = null;
         String geohash = null;
+        String source = null;
         boolean insecure = false;
         boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
@@ -92,7 +98,8 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
                 case "--insecure" -> insecure = true;
                 case "--verbose", "-v" -> verbose = true;
                 case "--mode", "--socks", "--http", "--proxy-a", "--proxy-b", "--http-version", "--udp-template",
-                        "--user", "--psk", "--privacy-pass-issuer", "--issuer-name", "--cacert", "--geohash" -> {
+                        "--user", "--psk", "--b-psk", "--privacy-pass-issuer", "--issuer-name", "--cacert", "--geohash",
+                        "--source-address" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(a + " needs a value");
                     }
@@ -111,9 +118,11 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
                         case "--udp-template" -> template = v;
                         case "--user" -> user = v;
                         case "--psk" -> psk = v;
+                        case "--b-psk" -> bPsk = v;
                         case "--privacy-pass-issuer" -> issuer = v;
                         case "--issuer-name" -> issuerName = v;
                         case "--cacert" -> cacert = v;
+                        case "--source-address" -> source = v;
                         default -> geohash = v;
                     }
                 }
@@ -126,9 +135,6 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
         URI a = httpsUrl("--proxy-a", proxyA);
         Optional<URI> b = Optional.empty();
         if (mode == Mode.OBLIVIOUS) {
-            if (LocalClient.OBLIVIOUS_BUILT == false) {
-                throw new UsageException("--mode oblivious is not available in this build yet");
-            }
             if (proxyB == null) {
                 throw new UsageException("--mode oblivious needs --proxy-b URL");
             }
@@ -138,6 +144,9 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
         }
         if (!version.equals("h2") && !version.equals("h3")) {
             throw new UsageException("--http-version is h2 or h3");
+        }
+        if (mode == Mode.OBLIVIOUS && version.equals("h3")) {
+            throw new UsageException("--mode oblivious reaches Proxy A over HTTP/2 only (--http-version h2) for now");
         }
         Optional<HostPort> socksAt = listen("--socks", socks);
         Optional<HostPort> httpAt = listen("--http", http);
@@ -152,6 +161,20 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
             throw new UsageException("--udp-template: " + e.getMessage());
         }
         Credential credential = credential(user, psk, issuer, issuerName);
+        Optional<Credential> bCredential = Optional.empty();
+        if (mode == Mode.OBLIVIOUS) {
+            // B must not learn the account: a token from A's issuer, or a key shared by every client (tests)
+            if (bPsk != null) {
+                bCredential = Optional.of(preshared("--b-psk", bPsk));
+            } else if (credential instanceof PrivacyPass pp) {
+                bCredential = Optional.of(pp);
+            } else {
+                throw new UsageException("--mode oblivious needs a credential for Proxy B that does not name you: "
+                        + "--privacy-pass-issuer URL --issuer-name NAME (tokens), or --b-psk KEY");
+            }
+        } else if (bPsk != null) {
+            throw new UsageException("--b-psk goes with --mode oblivious");
+        }
         Optional<Path> ca = Optional.empty();
         if (cacert != null) {
             Path p = Path.of(cacert);
@@ -170,8 +193,19 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
                 throw new UsageException("--geohash is not a sec-ch-geohash value (e.g. xn76-JP): " + e.details());
             }
         }
-        return new ClientOptions(mode, socksAt, httpAt, a, version.equals("h3"), udp, b, credential, ca, insecure,
-                Optional.ofNullable(geohash), verbose);
+        Optional<InetAddress> sourceAddress = Optional.empty();
+        if (source != null) {
+            if (version.equals("h3")) {
+                throw new UsageException("--source-address goes with --http-version h2");
+            }
+            try {
+                sourceAddress = Optional.of(InetAddress.getByName(source));
+            } catch (UnknownHostException e) {
+                throw new UsageException("--source-address: unknown address " + source);
+            }
+        }
+        return new ClientOptions(mode, socksAt, httpAt, a, version.equals("h3"), udp, b, credential, bCredential, ca,
+                insecure, Optional.ofNullable(geohash), sourceAddress, verbose);
     }
 
     private static Credential credential(String user, String psk, String issuer, String issuerName)
@@ -198,13 +232,17 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
             return basic(user);
         }
         if (psk != null) {
-            if (psk.isBlank() || psk.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
-                throw new UsageException("--psk must be visible ASCII without spaces");
-            }
-            return new Preshared(psk);
+            return preshared("--psk", psk);
         }
         throw new UsageException("credentials for A are required: --user NAME:PASSWORD, --psk KEY, or "
                 + "--privacy-pass-issuer URL --issuer-name NAME --user NAME:PASSWORD");
+    }
+
+    private static Preshared preshared(String option, String key) throws UsageException {
+        if (key.isBlank() || key.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+            throw new UsageException(option + " must be visible ASCII without spaces");
+        }
+        return new Preshared(key);
     }
 
     private static Basic basic(String user) throws UsageException {

@@ -27,9 +27,6 @@ import net.doublehop.runtime.listen.tcp.TcpListenerConfig;
  */
 public final class LocalClient {
 
-    /** Oblivious mode's client side is being built; until then only forward mode runs. */
-    static final boolean OBLIVIOUS_BUILT = false;
-
     private final Vertx vertx;
     private final Upstream upstream;
     private Channel socks;
@@ -57,16 +54,23 @@ public final class LocalClient {
     /** Loading TLS material (and BoringSSL) is slow: done off the event loop. */
     private static Upstream upstream(Vertx vertx, LoopContext context, ClientOptions o) {
         ProxyAConnection proxyA = new ProxyAConnection(vertx, o.proxyA(), o.h3(), o.udpTemplate(),
-                o.cacert(), o.insecure());
-        Authorization auth;
-        if (o.credential() instanceof ClientOptions.Basic b) {
-            auth = Authorization.fixed(b.header());
-        } else if (o.credential() instanceof ClientOptions.Preshared p) {
-            auth = Authorization.fixed(p.header());
-        } else {
-            auth = new PrivacyPassTokens(vertx, (ClientOptions.PrivacyPass) o.credential(), o.cacert(), o.insecure());
+                o.cacert(), o.insecure(), o.sourceAddress());
+        Authorization auth = authorization(vertx, o.credential(), o);
+        if (o.mode() == ClientOptions.Mode.FORWARD) {
+            return new ForwardUpstream(proxyA, auth, o.geohash());
         }
-        return new ForwardUpstream(proxyA, auth, o.geohash());
+        return new ObliviousUpstream(vertx, proxyA, auth, authorization(vertx, o.bCredential().orElseThrow(), o),
+                o.geohash(), o.proxyB().orElseThrow(), o.cacert(), o.insecure());
+    }
+
+    private static Authorization authorization(Vertx vertx, ClientOptions.Credential c, ClientOptions o) {
+        if (c instanceof ClientOptions.Basic b) {
+            return Authorization.fixed(b.header());
+        }
+        if (c instanceof ClientOptions.Preshared p) {
+            return Authorization.fixed(p.header());
+        }
+        return new PrivacyPassTokens(vertx, (ClientOptions.PrivacyPass) c, o.cacert(), o.insecure());
     }
 
     private Future<Void> listenSocks(LoopContext context, Optional<HostPort> at) {

@@ -32,8 +32,8 @@ public final class Main {
               --mode forward          (default) each CONNECT names the destination to Proxy A, which opens it
                                       at Proxy B: A learns who you are and where you go, B only where
               --mode oblivious        a TLS connection to Proxy B through A; the CONNECTs for destinations go
-                                      to B inside it: A learns who you are, not where (needs --proxy-b;
-                                      not in this build yet: refused)
+                                      to B inside it: A learns who you are, not where (needs --proxy-b
+                                      and A's mode: oblivious or both; HTTP/2 to A)
 
             Proxies:
               --proxy-a URL           https://host:port of Proxy A (required)
@@ -41,6 +41,8 @@ public final class Main {
               --http-version V        h2 (default: HTTP/2 over TLS 1.3) or h3 (HTTP/3 over QUIC) to Proxy A
               --udp-template T        Proxy A's CONNECT-UDP URI template (RFC 9298), default
                                       https://A-HOST:A-PORT/.well-known/masque/udp/{target_host}/{target_port}/
+              --source-address IP     the local address for connections to Proxy A (multi-homed hosts;
+                                      A locates you by it)
               --cacert FILE           PEM CA certificate(s) for the proxies and the issuer (default: Java's)
               --insecure              do not verify their certificates (development only)
 
@@ -51,6 +53,10 @@ public final class Main {
                                       Privacy Pass tokens (RFC 9578, type 2) from A's issuer, fetched as
                                       needed, a few at a time, and spent one per tunnel; the user name and
                                       password go to the issuer only
+
+            Credentials for Proxy B (oblivious mode; never the account):
+              tokens from --privacy-pass-issuer as above, one per tunnel, or
+              --b-psk KEY             Proxy-Authorization: Preshared KEY at B (a key all clients share; tests)
 
             Location:
               --geohash GEOHASH-CC    ask for a coarser location than A's lookup gives (sec-ch-geohash, e.g.

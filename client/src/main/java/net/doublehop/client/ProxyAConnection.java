@@ -49,11 +49,14 @@ final class ProxyAConnection {
     private final SslContext h2Tls;
     private final QuicSslContext h3Tls;
     private final MasqueUriTemplate udpTemplate;
+    /** The local address of connections to A, or null for the system's choice. */
+    private final InetSocketAddress local;
     /** Per event loop; each entry is only touched on its own loop. */
     private final Map<EventLoop, Future<? extends NextHopConnection>> current = new ConcurrentHashMap<>();
 
     ProxyAConnection(Vertx vertx, URI proxyA, boolean h3, MasqueUriTemplate udpTemplate,
-            Optional<java.nio.file.Path> cacert, boolean insecure) {
+            Optional<java.nio.file.Path> cacert, boolean insecure, Optional<java.net.InetAddress> source) {
+        this.local = source.map(a -> new InetSocketAddress(a, 0)).orElse(null);
         this.vertx = vertx;
         this.serverName = proxyA.getHost();
         this.server = new InetSocketAddress(proxyA.getHost(), ClientOptions.port(proxyA));
@@ -136,7 +139,7 @@ final class ProxyAConnection {
         }
         Future<? extends NextHopConnection> opening = h3
                 ? Http3ClientConnection.connect(context, server, serverName, h3Tls, CONNECT_TIMEOUT, QUIC_IDLE)
-                : Http2ClientConnection.connect(context, server, serverName, h2Tls, CONNECT_TIMEOUT);
+                : Http2ClientConnection.connect(context, server, local, serverName, h2Tls, CONNECT_TIMEOUT);
         current.put(context.nettyEventLoop(), opening);
         return opening;
     }

@@ -141,8 +141,24 @@ class ForwardClientTest {
     /** UDP ASSOCIATE: datagrams with SOCKS5 UDP headers ride CONNECT-UDP through A and B; B's egress answers. */
     @Test
     void socks5UdpAssociateRidesConnectUdp() throws Exception {
-        try (UdpEchoDestination echo = new UdpEchoDestination(); Socket control = socks();
+        try (UdpEchoDestination echo = new UdpEchoDestination()) {
+            assertThat(udpRoundTrip(client.socksPort(), echo.port())).isEqualTo("from=127.0.0.3 ping");
+        }
+    }
+
+    /**
+     * One UDP ASSOCIATE on the SOCKS5 listener at {@code socksPort}, then "ping" to 127.0.0.1:{@code echoPort} until an
+     * answer comes (the flow opens on the first datagram); returns the answer's payload after its checked header.
+     */
+    static String udpRoundTrip(int socksPort, int echoPort) throws Exception {
+        return udpRoundTrip(socksPort, echoPort, 40);
+    }
+
+    /** As above, giving up (null) after {@code attempts} datagrams half a second apart. */
+    static String udpRoundTrip(int socksPort, int echoPort, int attempts) throws Exception {
+        try (Socket control = new Socket("127.0.0.1", socksPort);
                 DatagramSocket udp = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            control.setSoTimeout(20_000);
             greet(control);
             OutputStream out = control.getOutputStream();
             out.write(new byte[] {5, 3, 0, 1, 127, 0, 0, 1, (byte) (udp.getLocalPort() >> 8), (byte) udp.getLocalPort()});
@@ -153,11 +169,10 @@ class ForwardClientTest {
             byte[] addr = in.readNBytes(4);
             int relayPort = in.readUnsignedShort();
             udp.setSoTimeout(500);
-            byte[] header = {0, 0, 0, 1, 127, 0, 0, 1, (byte) (echo.port() >> 8), (byte) echo.port()};
+            byte[] header = {0, 0, 0, 1, 127, 0, 0, 1, (byte) (echoPort >> 8), (byte) echoPort};
             byte[] payload = "ping".getBytes(StandardCharsets.US_ASCII);
             ByteBuffer datagram = ByteBuffer.allocate(header.length + payload.length).put(header).put(payload);
-            String answer = null;
-            for (int attempt = 0; attempt < 40 && answer == null; attempt++) { // the flow opens on the first one
+            for (int attempt = 0; attempt < attempts; attempt++) {
                 udp.send(new DatagramPacket(datagram.array(), datagram.capacity(), InetAddress.getByAddress(addr),
                         relayPort));
                 DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
@@ -167,10 +182,9 @@ class ForwardClientTest {
                     continue;
                 }
                 assertThat(java.util.Arrays.copyOf(p.getData(), header.length)).containsExactly(header);
-                answer = new String(p.getData(), header.length, p.getLength() - header.length,
-                        StandardCharsets.US_ASCII);
+                return new String(p.getData(), header.length, p.getLength() - header.length, StandardCharsets.US_ASCII);
             }
-            assertThat(answer).isEqualTo("from=127.0.0.3 ping");
+            return null;
         }
     }
 

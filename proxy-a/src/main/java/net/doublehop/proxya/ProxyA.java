@@ -1,6 +1,7 @@
 package net.doublehop.proxya;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -22,11 +23,13 @@ import net.doublehop.protocol.signature.GeohashSigner;
 import net.doublehop.protocol.signature.Jwks;
 import net.doublehop.proxya.config.ProxyAConfig;
 import net.doublehop.proxya.flow.ClientLocator;
+import net.doublehop.proxya.flow.FlowSelector;
 import net.doublehop.proxya.flow.FlowStages;
 import net.doublehop.proxya.flow.ForwardFlow;
 import net.doublehop.proxya.flow.LocationSigning;
 import net.doublehop.proxya.flow.NextHopAnswers;
 import net.doublehop.proxya.flow.NextHopRequest;
+import net.doublehop.proxya.flow.ObliviousFlow;
 import net.doublehop.proxya.flow.RefusalAnswer;
 import net.doublehop.proxya.flow.TargetParser;
 import net.doublehop.proxya.flow.TunnelAdmission;
@@ -46,8 +49,9 @@ import net.doublehop.runtime.auth.PrivacyPassRedeemer;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.TunnelRegistry;
-import net.doublehop.runtime.service.AdminServer;
+import net.doublehop.runtime.listen.ProxyExchange;
 import net.doublehop.runtime.listen.TunnelLimiter;
+import net.doublehop.runtime.service.AdminServer;
 import net.doublehop.runtime.service.ProxyServer;
 import net.doublehop.runtime.service.ServiceSettings;
 import net.doublehop.runtime.service.SideService;
@@ -112,7 +116,7 @@ public final class ProxyA {
     public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {
         Builder b = new Builder(vertx, config);
         try {
-            ForwardFlow flow = b.buildFlow();
+            Handler<ProxyExchange> flow = b.buildFlow();
             b.buildIssuer();
             List<SideService> sides = new java.util.ArrayList<>();
             if (b.issuer != null) {
@@ -173,7 +177,8 @@ public final class ProxyA {
             return sharedUserLimits;
         }
 
-        ForwardFlow buildFlow() {
+        /** Forward mode's flow, oblivious mode's, or both behind a selector ({@code mode}). */
+        Handler<ProxyExchange> buildFlow() {
             users = buildUsers();
             if (config.upstream().insecure()) {
                 LOG.log(Level.WARNING, "upstream.insecure: Proxy B's certificate is not verified. Development only.");
@@ -188,8 +193,16 @@ public final class ProxyA {
                     admission, new LocationSigning(new ClientLocator(locator(), config.geolocation()), signer()),
                     new TunnelStart(tunnels, admission, metrics),
                     new RefusalAnswer(config.proxyName(), users.challenges(config.proxyName()), admission, metrics));
-            return new ForwardFlow(stages, new NextHopRequest(upstream, udpUpstream, config.upstream().presharedKey()),
-                    new NextHopAnswers(config.proxyName()));
+            ForwardFlow forward = new ForwardFlow(stages, new NextHopRequest(upstream, udpUpstream,
+                    config.upstream().presharedKey()), new NextHopAnswers(config.proxyName()));
+            ProxyAConfig.Oblivious o = config.oblivious();
+            if (o.mode() == ProxyAConfig.Mode.FORWARD) {
+                return forward;
+            }
+            ObliviousFlow oblivious = new ObliviousFlow(vertx, stages, o, config.proxyName(),
+                    config.upstream().connectTimeout(), config.limits().idleTimeout());
+            return o.mode() == ProxyAConfig.Mode.OBLIVIOUS ? oblivious
+                    : new FlowSelector(forward, oblivious, o, config.udpTemplate());
         }
 
         /** A's Ed25519 signing key (or one made for this run, for development) and its JWKS for B's operators. */

@@ -33,7 +33,7 @@ public final class DoubleHopFixture implements AutoCloseable {
     public final Path dir;
     final HttpServer destination;
     final KeyPair signingKey = Ed25519Keys.generate();
-    final DevPki pki = DevPki.create("test double hop CA");
+    public final DevPki pki = DevPki.create("test double hop CA");
     public ProxyB b;
     public ProxyA a;
     public int bPort;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.PrivacyPassConfig;
@@ -28,7 +29,28 @@ public record ProxyAConfig(
         Optional<IssuerConfig> issuer,
         net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
         Optional<net.doublehop.proxya.gateway.GatewayConfig> gateway,
-        net.doublehop.runtime.store.StoreSettings store) {
+        net.doublehop.runtime.store.StoreSettings store,
+        Oblivious oblivious) {
+
+    /** Which tunnels A serves: forward (A reads each destination), oblivious (only tunnels to B), or both. */
+    public enum Mode { FORWARD, OBLIVIOUS, BOTH }
+
+    /**
+     * Oblivious mode (docs/request-flow.md, "Oblivious mode"): the Proxy B addresses a user may open a tunnel to
+     * (CONNECT to their TCP port, CONNECT-UDP to their QUIC port), which A dials itself and relays blindly.
+     *
+     * @param targets each {@code host:port} exactly as clients name it; A dials that host (resolved by A) and port
+     */
+    public record Oblivious(Mode mode, List<ConnectTarget> targets) {
+        public Oblivious {
+            targets = List.copyOf(targets);
+        }
+
+        /** True when {@code target} is one of the configured Proxy B addresses (names compared without case). */
+        public boolean isTarget(ConnectTarget target) {
+            return targets.stream().anyMatch(t -> t.port() == target.port() && t.host().equalsIgnoreCase(target.host()));
+        }
+    }
 
     /**
      * Who may use the proxy: a bcrypt user file (HTTP Basic), pre-shared keys, tls.client-ca certificates, or

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import net.doublehop.geo.Geohash;
+import net.doublehop.protocol.ConnectTarget;
+import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.config.ConfigException;
 import net.doublehop.runtime.config.HostPort;
 import net.doublehop.runtime.config.Limits;
@@ -58,7 +60,8 @@ public final class ProxyAConfigLoader {
 
     private ProxyAConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
-                "admin", "limits", "logging", "http3", "issuer", "connect-udp", "gateway", "store"));
+                "admin", "limits", "logging", "http3", "issuer", "connect-udp", "gateway", "store", "mode",
+                "oblivious"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
@@ -165,7 +168,37 @@ public final class ProxyAConfigLoader {
                 perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false),
                 http3, issuer(root.get("issuer"), listen), YamlNodes.udpTemplate(root, listen),
                 net.doublehop.proxya.gateway.GatewayConfigReader.read(root.get("gateway"), this::path),
-                net.doublehop.runtime.store.StoreSettings.read(root, this::path));
+                net.doublehop.runtime.store.StoreSettings.read(root, this::path),
+                oblivious(root, upstream));
+    }
+
+    /**
+     * {@code mode} and {@code oblivious.targets}: without targets, A's own upstream (the B it forwards to) is the one
+     * B a user may reach obliviously.
+     */
+    private static ProxyAConfig.Oblivious oblivious(JsonNode root, ProxyAConfig.Upstream upstream) {
+        String m = text(root, "mode").orElse("forward");
+        ProxyAConfig.Mode mode = switch (m) {
+            case "forward" -> ProxyAConfig.Mode.FORWARD;
+            case "oblivious" -> ProxyAConfig.Mode.OBLIVIOUS;
+            case "both" -> ProxyAConfig.Mode.BOTH;
+            default -> throw new IllegalArgumentException("mode must be forward, oblivious or both, not '" + m + "'");
+        };
+        JsonNode o = object(root, "oblivious");
+        allowOnly(o, "oblivious.", Set.of("targets"));
+        List<String> listed = textList(o, "targets", "oblivious.targets");
+        List<ConnectTarget> targets = new ArrayList<>();
+        for (String t : listed) {
+            try {
+                targets.add(ConnectTarget.parse(t));
+            } catch (ProxyFailure e) {
+                throw new IllegalArgumentException("oblivious.targets: '" + t + "' is not host:port");
+            }
+        }
+        if (targets.isEmpty()) {
+            targets.add(new ConnectTarget(upstream.host(), upstream.port()));
+        }
+        return new ProxyAConfig.Oblivious(mode, targets);
     }
 
     private static boolean upstreamProtocol(JsonNode up) {

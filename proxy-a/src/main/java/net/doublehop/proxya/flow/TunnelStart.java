@@ -1,9 +1,14 @@
 package net.doublehop.proxya.flow;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocket;
+import java.time.Duration;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.DatagramBridge;
+import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelRegistry;
+import net.doublehop.runtime.relay.UdpRelay;
 
 /**
  * Stage 7, relay, and stage 8, summarize when it ends: the tunnel (bytes) or the datagram bridge (UDP payloads)
@@ -54,5 +59,19 @@ public final class TunnelStart {
         });
         tunnels.add(self[0]);
         self[0].start();
+    }
+
+    /**
+     * Oblivious mode's CONNECT-UDP: the client's flow relayed to Proxy B's QUIC port from {@code socket}, whole UDP
+     * payloads both ways; it closes itself when idle for {@code idleTimeout} (it is not in the registry).
+     */
+    public void udpRelay(Vertx vertx, UserTunnelContext ctx, DatagramEnd client, DatagramSocket socket, String host,
+            int port, Duration idleTimeout) {
+        metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), "none");
+        metrics.tunnelOpened();
+        new UdpRelay(vertx, client, socket, host, port, idleTimeout, summary -> {
+            admission.release(ctx);
+            metrics.tunnelClosed(ctx.protocol(), ctx.method(), summary.bytesFromClient(), summary.bytesToClient());
+        }).start();
     }
 }

@@ -13,10 +13,10 @@ import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ServerTiming;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
-import net.doublehop.proxyb.udp.UdpRelay;
 import net.doublehop.runtime.listen.ConnectTargets;
 import net.doublehop.runtime.listen.ProxyExchange;
 import net.doublehop.runtime.listen.TunnelLimiter;
+import net.doublehop.runtime.relay.UdpRelay;
 
 /**
  * CONNECT-UDP (RFC 9298) over HTTP/1.1: {@code GET <template path>} with {@code Upgrade: connect-udp}. The same

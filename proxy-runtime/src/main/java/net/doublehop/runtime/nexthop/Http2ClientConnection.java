@@ -65,6 +65,12 @@ public final class Http2ClientConnection implements NextHopConnection {
     /** Connects over TLS with ALPN h2; completes once the server's first SETTINGS arrived. */
     public static Future<Http2ClientConnection> connect(LoopContext context, InetSocketAddress server,
             String serverName, SslContext tls, Duration connectTimeout) {
+        return connect(context, server, null, serverName, tls, connectTimeout);
+    }
+
+    /** As above, from {@code local} (null: the system's choice of address and port). */
+    public static Future<Http2ClientConnection> connect(LoopContext context, InetSocketAddress server,
+            InetSocketAddress local, String serverName, SslContext tls, Duration connectTimeout) {
         Promise<Http2ClientConnection> result = context.promise();
         Http2ClientConnection[] self = new Http2ClientConnection[1];
         new Bootstrap()
@@ -75,27 +81,46 @@ public final class Http2ClientConnection implements NextHopConnection {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        self[0] = new Http2ClientConnection(context, ch);
-                        SslHandler ssl = tls.newHandler(ch.alloc(), serverName, server.getPort());
-                        ssl.setHandshakeTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                        ch.pipeline().addLast(ssl);
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
-                                .initialSettings(Http2Settings.defaultSettings()
-                                        .initialWindowSize(Http2Windows.STREAM)
-                                        .maxFrameSize(64 * 1024)
-                                        .pushEnabled(false))
-                                .build());
-                        ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                        ch.pipeline().addLast(self[0].connectionFrames(result));
+                        self[0] = install(context, ch, serverName, server.getPort(), tls, connectTimeout, result);
                     }
                 })
-                .connect(server)
+                .connect(server, local)
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         result.tryFail(f.cause());
                     }
                 });
         return result.future();
+    }
+
+    /**
+     * An HTTP/2 connection over TLS inside {@code carrier}, a byte pipe that is already open: the stream of a CONNECT
+     * tunnel through another proxy ({@link Answer#carrier}). Completes once the server's first SETTINGS arrived.
+     * Called on the carrier's event loop, which must be {@code context}'s.
+     */
+    public static Future<Http2ClientConnection> over(LoopContext context, Channel carrier, String serverName,
+            int port, SslContext tls, Duration handshakeTimeout) {
+        Promise<Http2ClientConnection> result = context.promise();
+        install(context, carrier, serverName, port, tls, handshakeTimeout, result);
+        return result.future();
+    }
+
+    /** TLS (ALPN h2), the frame codec, the multiplexer and our connection-level handler, on {@code ch}. */
+    private static Http2ClientConnection install(LoopContext context, Channel ch, String serverName, int port,
+            SslContext tls, Duration handshakeTimeout, Promise<Http2ClientConnection> ready) {
+        Http2ClientConnection self = new Http2ClientConnection(context, ch);
+        SslHandler ssl = tls.newHandler(ch.alloc(), serverName, port);
+        ssl.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ch.pipeline().addLast(ssl);
+        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .initialWindowSize(Http2Windows.STREAM)
+                        .maxFrameSize(64 * 1024)
+                        .pushEnabled(false))
+                .build());
+        ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        ch.pipeline().addLast(self.connectionFrames(ready));
+        return self;
     }
 
     /** SETTINGS (ready; may we send :protocol?), GOAWAY (no new streams), the end of the connection. */
@@ -183,6 +208,14 @@ public final class Http2ClientConnection implements NextHopConnection {
         }
     }
 
+    /** Takes no new streams from now on; closes once the open ones are done (now, if there are none). */
+    public void closeWhenIdle() {
+        channel.eventLoop().execute(() -> {
+            goingAway = true;
+            closeIfIdleAndGoingAway();
+        });
+    }
+
     /** Whether the server allowed extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL = 1). */
     public boolean extendedConnect() {
         return connectProtocol;
@@ -255,6 +288,19 @@ public final class Http2ClientConnection implements NextHopConnection {
         @Override
         public DatagramEnd datagrams() {
             return new CapsuleDatagramEnd(end);
+        }
+
+        /**
+         * The stream of a 2xx to CONNECT as a channel of plain bytes (DATA frames unwrapped), for a protocol of our
+         * own inside the tunnel (see {@link #over}); its end closes the channel. Instead of {@link #tunnel}, never
+         * both. Called on the stream's event loop.
+         */
+        public Channel carrier() {
+            Http2StreamChannel stream = end.stream();
+            stream.pipeline().remove(ResponseHandler.class);
+            stream.pipeline().addLast(new Http2StreamBytes());
+            stream.config().setAutoRead(true);
+            return stream;
         }
     }
 

@@ -24,6 +24,10 @@ public final class Http2ClientStreamEnd extends ChannelStreamEnd {
         this.stream = stream;
     }
 
+    Http2StreamChannel stream() {
+        return stream;
+    }
+
     @Override
     protected ChannelFuture writeData(ByteBuf data) {
         return stream.writeAndFlush(new DefaultHttp2DataFrame(data));

@@ -1,18 +1,17 @@
-package net.doublehop.proxyb.udp;
+package net.doublehop.runtime.relay;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import net.doublehop.runtime.relay.DatagramEnd;
-import net.doublehop.runtime.relay.Tunnel;
 
 /**
  * One CONNECT-UDP flow (RFC 9298): UDP payloads from the client (capsules or HTTP/3 datagrams: the
  * {@link DatagramEnd}'s business) go to the destination from this flow's own socket on the egress address;
  * datagrams from the destination (only from it) go back to the client. A flow with no datagram either way for the
- * idle timeout is closed.
+ * idle timeout is closed. Proxy B's relay to a destination from its egress address, and Proxy A's in oblivious mode
+ * to Proxy B's QUIC port.
  */
 public final class UdpRelay {
 
