@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class ObliviousAtATest {
 
+    private static final String B_KEY = "oblivious-test-key";
     private static DoubleHopFixture fx;
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new DoubleHopFixture("mode: oblivious\n");
+        fx = new DoubleHopFixture("mode: oblivious\n", "{file: users.txt}",
+                "auth: {preshared-keys: [" + B_KEY + "]}\n", 0, 0);
     }
 
     @AfterAll
@@ -40,6 +42,33 @@ class ObliviousAtATest {
                 .containsPattern("(?i)< signature-input: geo=\\(\"sec-ch-geohash\"\\);created=\\d+;expires=\\d+;nonce=")
                 .containsPattern("(?i)< signature: geo=:")
                 .containsPattern("(?i)< proxy-status: proxy-b; error=http_request_error");
+    }
+
+    /**
+     * B binds a signature to the connection that first presented it: the headers A signed, sent to B by one client
+     * (curl, its own connection), work there; the same headers from another connection are a 403.
+     */
+    @Test
+    void aSignedGeohashReplayedFromAnotherConnectionIsRefusedAtB() throws Exception {
+        ForwardDoubleHopTest.Result signedBy = PrivacyAndResilienceTest.curlVia(fx.a.port(), "-v", "-k", "--interface",
+                "127.0.0.10", "--proxy-user", "alice:wonderland", "https://127.0.0.1:" + fx.bPort + "/");
+        java.util.List<String> signed = signedBy.stderr().lines().filter(l -> l.matches("(?i)< (sec-ch-geohash|"
+                + "signature-input|signature): .*")).map(l -> l.substring(2).strip()).toList();
+        assertThat(signed).hasSize(3);
+        java.util.List<String> headers = new java.util.ArrayList<>();
+        for (String h : signed) {
+            headers.add("--proxy-header");
+            headers.add(h);
+        }
+        headers.addAll(java.util.List.of("--proxy-header", "Proxy-Authorization: Preshared " + B_KEY, "-v",
+                "http://" + fx.destination() + "/"));
+        ForwardDoubleHopTest.Result first = PrivacyAndResilienceTest.curlVia(fx.bPort, headers.toArray(String[]::new));
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        assertThat(first.stdout()).startsWith("seen-from=127.0.0.2 ");
+        ForwardDoubleHopTest.Result replay = PrivacyAndResilienceTest.curlVia(fx.bPort, headers.toArray(String[]::new));
+        assertThat(replay.exit()).isNotZero();
+        assertThat(replay.stderr()).contains("HTTP/1.1 403").containsPattern("(?i)proxy-status: proxy-b; "
+                + "error=http_request_denied; details=\"geohash signature replayed from another connection\"");
     }
 
     @Test

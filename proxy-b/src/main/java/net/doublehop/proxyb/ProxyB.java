@@ -31,6 +31,7 @@ import net.doublehop.proxyb.flow.EgressDialer;
 import net.doublehop.proxyb.flow.EgressSelection;
 import net.doublehop.proxyb.flow.FailureResponder;
 import net.doublehop.proxyb.flow.GeohashCheck;
+import net.doublehop.proxyb.flow.NonceBinding;
 import net.doublehop.proxyb.flow.RequestParser;
 import net.doublehop.proxyb.flow.TunnelSummary;
 import net.doublehop.runtime.auth.PrivacyPassRedeemer;
@@ -50,6 +51,9 @@ import net.doublehop.runtime.service.ServiceSettings;
  * start-up and shutdown both proxies share ({@link ProxyServer}).
  */
 public final class ProxyB {
+
+    /** Signature nonces remembered at once (geohash.bind-nonce): ~100 bytes each. */
+    static final int NONCE_CAPACITY = 1_000_000;
 
     private final ProxyBConfig config;
     private final ProxyServer server;
@@ -152,7 +156,9 @@ public final class ProxyB {
             CallerAuthenticator authenticator = new CallerAuthenticator(config.auth().presharedKeys(), mtls,
                     config.auth().allowUnauthenticated(), privacyPass);
             GeohashCheck geohash = new GeohashCheck(verifier, config.geohash().requireSignature(),
-                    config.geohash().maxPrecision());
+                    config.geohash().maxPrecision(), config.geohash().bindNonce()
+                            ? new NonceBinding(Clock.systemUTC(), config.geohash().maxClockSkew().toSeconds(),
+                                    NONCE_CAPACITY) : null);
             EgressSelection egress = new EgressSelection(new PoolSelector(config.pools(), config.defaultPool()));
             TunnelLimiter limiter = new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection());
             DestinationResolver destinations = new DestinationResolver(vertx, resolver,

@@ -57,7 +57,15 @@ public final class GeohashSignatureVerifier {
         this.maxValiditySeconds = maxValidity.toSeconds();
     }
 
+    /** A verified signature: the hint, and the signature's {@code nonce} (null when it has none) and {@code expires}. */
+    public record Verified(GeohashHint hint, String nonce, long expires) { }
+
     public GeohashHint verify(String geohashHeader, String signatureInputHeader, String signatureHeader) {
+        return verifyDetailed(geohashHeader, signatureInputHeader, signatureHeader).hint();
+    }
+
+    /** As {@link #verify}, with what a replay check needs (RFC 9421 §7.2.2: nonce and expiry). */
+    public Verified verifyDetailed(String geohashHeader, String signatureInputHeader, String signatureHeader) {
         GeohashHint hint = GeohashHint.parse(geohashHeader); // 400 if malformed, before any crypto
         if (signatureInputHeader == null || signatureHeader == null) {
             throw ProxyFailure.denied(MISSING);
@@ -112,7 +120,7 @@ public final class GeohashSignatureVerifier {
         if (!verifies(keyId, key, GeohashSignatureBase.build(geohashHeader, params), sig.bytes())) {
             throw ProxyFailure.denied(INVALID);
         }
-        return hint;
+        return new Verified(hint, input.param("nonce") instanceof String n ? n : null, expires);
     }
 
     private boolean verifies(String keyId, PublicKey key, byte[] signatureBase, byte[] signature) {

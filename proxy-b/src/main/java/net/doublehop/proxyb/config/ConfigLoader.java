@@ -154,12 +154,12 @@ public final class ConfigLoader {
     private GeohashSettings readGeohash(JsonNode node) {
         JsonNode g = node == null ? EMPTY : node;
         allowOnly(g, "geohash.", Set.of("trusted-signers", "require-signature", "max-precision", "max-clock-skew",
-                "max-validity"));
+                "max-validity", "bind-nonce"));
         Optional<Path> signers = text(g, "trusted-signers").map(this::path);
         signers.ifPresent(p -> readable("geohash.trusted-signers", p));
         return new GeohashSettings(signers, bool(g, "require-signature", false), integer(g, "max-precision", 6),
                 duration(g, "max-clock-skew", Duration.ofSeconds(30)),
-                duration(g, "max-validity", Duration.ofHours(1)));
+                duration(g, "max-validity", Duration.ofHours(1)), bool(g, "bind-nonce", true));
     }
 
     private List<EgressPool> readPools(JsonNode node) {

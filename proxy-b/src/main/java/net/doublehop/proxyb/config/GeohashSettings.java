@@ -10,7 +10,8 @@ public record GeohashSettings(
         boolean requireSignature,
         int maxPrecision,
         Duration maxClockSkew,
-        Duration maxValidity) {
+        Duration maxValidity,
+        boolean bindNonce) {
 
     public GeohashSettings {
         if (maxPrecision < 1 || maxPrecision > 12) {

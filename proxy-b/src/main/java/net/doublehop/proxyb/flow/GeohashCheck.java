@@ -20,12 +20,18 @@ public final class GeohashCheck {
     private final GeohashSignatureVerifier verifier;
     private final boolean requireSignature;
     private final int maxPrecision;
+    private final NonceBinding nonces;
 
-    /** @param verifier null when no trusted signers are configured (signatures are then not checked) */
-    public GeohashCheck(GeohashSignatureVerifier verifier, boolean requireSignature, int maxPrecision) {
+    /**
+     * @param verifier null when no trusted signers are configured (signatures are then not checked)
+     * @param nonces binds each signature to the connection that presented it first; null: no replay check
+     */
+    public GeohashCheck(GeohashSignatureVerifier verifier, boolean requireSignature, int maxPrecision,
+            NonceBinding nonces) {
         this.verifier = verifier;
         this.requireSignature = requireSignature;
         this.maxPrecision = maxPrecision;
+        this.nonces = nonces;
     }
 
     public void apply(TunnelContext ctx) {
@@ -45,7 +51,11 @@ public final class GeohashCheck {
         boolean signed = signatureInput != null || signature != null;
         GeohashHint hint;
         if (verifier != null && signed) {
-            hint = verifier.verify(value, signatureInput, signature);
+            GeohashSignatureVerifier.Verified v = verifier.verifyDetailed(value, signatureInput, signature);
+            if (nonces != null) {
+                nonces.check(v.nonce(), v.expires(), ctx.request().connection());
+            }
+            hint = v.hint();
         } else if (requireSignature) {
             throw SIGNATURE_MISSING;
         } else {
