@@ -4,6 +4,8 @@
 #   mmdb-bin                   mmdblookup, an independent reader to cross-check ours
 #   redis-server               the shared store's tests start their own redis-server on an ephemeral loopback
 #                              port (the system service, if the package starts one, is not used)
+#   chromium                   a real browser, headless, through the local client (client's ChromiumTest)
+#   tshark, iproute2           scripts/topology.sh: packet captures of every link between network namespaces
 # and from npm (install-node-test-deps.sh, npm ci of the committed lock files):
 #   @cloudflare/privacypass-ts Cloudflare's Privacy Pass library, for proxy-a's interop tests
 # Idempotent: does nothing when they are present.
@@ -12,6 +14,9 @@ need=()
 perl -MMaxMind::DB::Writer::Tree -e1 2>/dev/null || need+=(libmaxmind-db-writer-perl)
 command -v mmdblookup >/dev/null || need+=(mmdb-bin)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v chromium >/dev/null || need+=(chromium)
+command -v tshark >/dev/null || need+=(tshark)
+command -v ip >/dev/null || need+=(iproute2)
 if ((${#need[@]})); then
   echo "install-test-deps: installing ${need[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
