@@ -48,4 +48,36 @@ class PrivacyPassClientTest {
             }
         }
     }
+
+    /** Oblivious mode with tokens only: one token opens the tunnel at A, and every CONNECT to B spends one more. */
+    @Test
+    void obliviousModeShowsBATokenNotTheAccount() throws Exception {
+        Path keys = Files.createTempDirectory("issuer-keys");
+        RSAPrivateCrtKey issuerKey = IssuerKeys.generatePrivateKey(new SecureRandom());
+        Path priv = keys.resolve("issuer.pem");
+        Path pub = keys.resolve("issuer.pub.pem");
+        Files.writeString(priv, RsaPem.toPem("PRIVATE KEY", issuerKey.getEncoded()));
+        Files.writeString(pub, IssuerPublicKey.of(RsaPem.publicKeyOf(issuerKey)).toPem());
+        String redeem = "privacy-pass: {issuer-keys: [\"%s\"], issuer-name: issuer.test}".formatted(pub);
+        String issuer = "issuer: {listen: \"127.0.0.1:0\", name: issuer.test, keys: [\"%s\"]}\n".formatted(priv);
+        try (DoubleHopFixture fx = new DoubleHopFixture(issuer + "mode: both\ntls: {certificate: b.crt, private-key: b.key}\n",
+                "{file: users.txt, " + redeem + "}", "auth: {" + redeem + "}\n", 0, 0)) {
+            LocalClient client = LocalClient.start(fx.vertx, ClientOptions.parse(new String[] {
+                "--mode", "oblivious", "--proxy-a", "https://127.0.0.1:" + fx.a.port(),
+                "--proxy-b", "https://127.0.0.1:" + fx.bPort, "--cacert", fx.dir.resolve("ca.crt").toString(),
+                "--privacy-pass-issuer", "https://127.0.0.1:" + fx.a.issuerPort(), "--issuer-name", "issuer.test",
+                "--user", DoubleHopFixture.USER + ":" + DoubleHopFixture.PASSWORD, "--source-address", "127.0.0.10",
+                "--socks", "127.0.0.1:0", "--http", "none"})).await(30, TimeUnit.SECONDS);
+            try {
+                for (int i = 0; i < PrivacyPassTokens.BATCH + 2; i++) {
+                    ForwardClientTest.Result r = ForwardClientTest.curl("--socks5-hostname",
+                            "127.0.0.1:" + client.socksPort(), "http://" + fx.destination() + "/");
+                    assertThat(r.exit()).as(r.stderr()).isZero();
+                    assertThat(r.stdout()).startsWith("seen-from=127.0.0.2 ");
+                }
+            } finally {
+                client.stop().await(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 }

@@ -26,8 +26,9 @@ public final class DevSetup {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1 || args[0].startsWith("-")) {
-            System.err.println("usage: DevSetup DIR   (writes dev certificates, keys and configs for both proxies)");
+        if (args.length < 1 || args[0].startsWith("-")) {
+            System.err.println("usage: DevSetup DIR [IP...]   (writes dev certificates, keys and configs for both "
+                    + "proxies; the certificates also name each IP given, e.g. for scripts/topology.sh)");
             System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
         }
         Path dir = Path.of(args[0]);
@@ -35,7 +36,8 @@ public final class DevSetup {
         DevPki pki = DevPki.create("doublehop dev CA");
         write(dir.resolve("ca.crt"), pki.ca().certificatePem());
         List<String> names = List.of("localhost");
-        List<String> ips = List.of("127.0.0.1", "::1");
+        List<String> ips = new java.util.ArrayList<>(List.of("127.0.0.1", "::1"));
+        ips.addAll(List.of(args).subList(1, args.length));
         pki.server("proxy-b", names, ips).writeTo(dir, "b");
         pki.server("proxy-a", names, ips).writeTo(dir, "a");
         pki.client("proxy-a").writeTo(dir, "a-client");
@@ -78,6 +80,8 @@ public final class DevSetup {
                 """);
         write(dir.resolve("proxy-a.yaml"), """
                 # Development Proxy A: users from users.txt (alice / wonderland), the embedded demo location table.
+                # mode both: CONNECTs to B's own address are oblivious tunnels (client.jar --mode oblivious).
+                mode: both
                 listen: 127.0.0.1:7443
                 admin: 127.0.0.1:9091
                 tls: {certificate: a.crt, private-key: a.key}
