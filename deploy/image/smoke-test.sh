@@ -32,9 +32,10 @@ user=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"]
 mkdir -p "$root/proc" "$root/config"
 mount --bind /proc "$root/proc"
 chroot_bin=$(command -v chroot)
-run() { env -i PATH=/opt/java/bin JAVA_HOME=/opt/java "$chroot_bin" --userspec="$user" "$root" "${entrypoint[@]}" "$@"; }
+# exec: run in the background is then the JVM itself, so the cleanup's kill reaches it.
+run() { exec env -i PATH=/opt/java/bin JAVA_HOME=/opt/java "$chroot_bin" --userspec="$user" "$root" "${entrypoint[@]}" "$@"; }
 
-run --help >"$work/help.txt" 2>&1 || { cat "$work/help.txt"; echo "smoke-test: --help failed" >&2; exit 1; }
+(run --help) >"$work/help.txt" 2>&1 || { cat "$work/help.txt"; echo "smoke-test: --help failed" >&2; exit 1; }
 echo "smoke-test: $(basename "$tarball"): --help answers ($(wc -l <"$work/help.txt") lines)"
 
 if [[ ${entrypoint[-1]} == *proxyb.Main ]]; then
@@ -49,7 +50,7 @@ egress:
   default-pool: local
 destinations: {allow: [127.0.0.1/32]}
 YAML
-  run --config /config/proxy-b.yaml >"$work/b.log" 2>&1 &
+  (run --config /config/proxy-b.yaml) >"$work/b.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$admin/health/ready" >/dev/null 2>&1 && break
