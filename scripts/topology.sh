@@ -119,7 +119,7 @@ upstream:
   client-certificate: a-client.crt
   client-key: a-client.key
   trust: ca.crt
-issuer: {listen: "10.77.1.1:7444", name: issuer.example, keys: [issuer-1.pem]}
+issuer: {listen: "10.77.1.1:7444", name: issuer.example, keys: [issuer-1.pem], tokens-per-user-per-hour: 100000}
 # A logs what it knows too: in oblivious mode that never includes the destination
 logging: {log-sensitive-data: true}
 EOF
