@@ -29,7 +29,7 @@ class RequestHeaderTimeoutAtATest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new DoubleHopFixture("limits: {request-header-timeout: 1s}\n");
+        fx = new DoubleHopFixture("limits: {request-header-timeout: 2s}\n");
     }
 
     @AfterAll

@@ -19,6 +19,7 @@ final class AlpnSelector extends ApplicationProtocolNegotiationHandler {
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        RequestHeaderDeadline.of(ctx.channel()).arm(); // the handshake is done: the request is due from now
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             Http2Connection.install(ctx.channel(), scope);
         } else {

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * Sets up an accepted connection: TLS (handshake bounded by {@code limits.handshake-timeout}) then ALPN picks
  * HTTP/2 or HTTP/1.1; in cleartext ({@code tls: none}) the first bytes do (the HTTP/2 preface means h2c with
  * prior knowledge). A connection with no traffic either way for {@code limits.idle-timeout} is closed, and one
- * without a complete request header section within {@code limits.request-header-timeout} of the accept too
+ * without a complete request header section within {@code limits.request-header-timeout} of the handshake's end
+ * (in cleartext: of the accept) too
  * ({@link RequestHeaderDeadline}: a trickle of bytes is traffic, not a request).
  */
 final class ConnectionInitializer extends ChannelInitializer<Channel> {
@@ -30,7 +31,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         scope.connections().accepted(ch);
-        RequestHeaderDeadline.startOn(ch, scope.limits().requestHeaderTimeout());
+        RequestHeaderDeadline.startOn(ch, scope.limits().requestHeaderTimeout(), tls == null);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             SslHandler ssl = tls.newHandler(ch.alloc());

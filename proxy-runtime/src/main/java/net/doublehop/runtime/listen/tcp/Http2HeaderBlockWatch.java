@@ -9,7 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * a header block (RFC 9113 §4.3) runs from its HEADERS frame's first byte to the end of the frame carrying
  * END_HEADERS, and nothing else may come between (§6.10), so a HEADERS frame whose CONTINUATION never ends, or a
  * HEADERS frame trickled a byte at a time, stalls the whole connection where the codec cannot see it (it hands on
- * only complete blocks). The first block of a new connection is measured from the accept; every later one from
+ * only complete blocks). The first block of a new connection is measured from the handshake; every later one from
  * its own first frame. The bytes pass on untouched; only the 9-byte frame headers (§4.1) are read.
  */
 final class Http2HeaderBlockWatch extends ChannelInboundHandlerAdapter {
@@ -71,7 +71,7 @@ final class Http2HeaderBlockWatch extends ChannelInboundHandlerAdapter {
         int flags = frameHeader[4] & 0xff;
         boolean blockFrame = type == HEADERS || type == PUSH_PROMISE || type == CONTINUATION;
         if (type == HEADERS || type == PUSH_PROMISE) {
-            deadline.arm(); // a header block begins; a new connection's first one keeps the clock from the accept
+            deadline.arm(); // a header block begins; a new connection's first one keeps the clock from the handshake
         }
         endsBlock = blockFrame && (flags & END_HEADERS) != 0;
         payloadLeft = length;

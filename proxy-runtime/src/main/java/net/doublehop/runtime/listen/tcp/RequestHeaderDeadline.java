@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code limits.request-header-timeout} on one TCP connection (nginx's {@code client_header_timeout}, HAProxy's
  * {@code timeout http-request}). The idle timeout only sees silence: a client that trickles one header byte a second
- * would hold its connection, a descriptor and buffers for as long as it likes. This deadline runs from the accepted
- * connection (TLS handshake included) to the first complete request header section, and again whenever the
+ * would hold its connection, a descriptor and buffers for as long as it likes. This deadline runs from the end of the
+ * TLS handshake (in cleartext: from the accept) to the first complete request header section, and whenever the
  * protocol waits for one: HTTP/1.1 after each refused request, HTTP/2 from each header block's first frame to its
  * END_HEADERS. On expiry the protocol handler answers as its protocol allows ({@link #onExpiry}); before one is
  * installed the connection is simply closed. Confined to the connection's event loop.
@@ -30,12 +30,17 @@ final class RequestHeaderDeadline {
         this.onExpiry = channel::close;
     }
 
-    /** The deadline of a connection just accepted: it runs from now. */
-    static RequestHeaderDeadline startOn(Channel ch, Duration timeout) {
+    /**
+     * The deadline of a connection just accepted, running from now ({@code armNow}), or, behind TLS, from the end of
+     * the handshake (which {@code limits.handshake-timeout} bounds on its own): {@link AlpnSelector} arms it then.
+     */
+    static RequestHeaderDeadline startOn(Channel ch, Duration timeout, boolean armNow) {
         RequestHeaderDeadline d = new RequestHeaderDeadline(ch, timeout);
         ch.attr(KEY).set(d);
         ch.closeFuture().addListener(f -> d.disarm());
-        d.arm();
+        if (armNow) {
+            d.arm();
+        }
         return d;
     }
 
