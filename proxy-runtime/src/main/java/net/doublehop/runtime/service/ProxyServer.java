@@ -111,6 +111,7 @@ public final class ProxyServer {
 
     /** The certificate made at start when {@code tls} names none, and the warnings an operator must see. */
     private KeyCertOptions certificateAndWarnings() {
+        NettyLogRedaction.install(settings.logSensitive()); // before the listeners make Netty's handlers log
         KeyCertOptions keyCert = null;
         if (settings.tls().mode() == TlsSettings.Mode.SELF_SIGNED) {
             selfSigned = SelfSignedCertificate.create("localhost");
