@@ -5,6 +5,7 @@ import com.maxmind.db.InvalidDatabaseException;
 import com.maxmind.db.MaxMindDbParameter;
 import com.maxmind.db.Reader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,17 +32,25 @@ public final class MmdbIpLocator implements IpLocator {
     public static MmdbIpLocator open(Path file) throws IOException {
         try {
             return new MmdbIpLocator(new Reader(file.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache()));
-        } catch (InvalidDatabaseException e) {
-            throw new IllegalArgumentException("not a MaxMind DB file: " + e.getMessage(), e);
+        } catch (InvalidDatabaseException | CharacterCodingException | RuntimeException e) {
+            // What MaxMind's reader cannot decode is "not a MaxMind DB" however it says so: GeoLoadersFuzzTest found
+            // a string that is not UTF-8 (CharacterCodingException) and metadata without a required field
+            // (DeserializationException, a RuntimeException) besides its InvalidDatabaseException.
+            throw notMaxMind(e);
         }
+    }
+
+    private static IllegalArgumentException notMaxMind(Exception e) {
+        return new IllegalArgumentException("not a MaxMind DB file: "
+                + (e instanceof CharacterCodingException ? "a string in it is not UTF-8" : e.getMessage()), e);
     }
 
     /** {@link #open} for a database already in memory (the fuzz target's way in: no file per input). */
     static MmdbIpLocator of(byte[] database) throws IOException {
         try {
             return new MmdbIpLocator(new Reader(new java.io.ByteArrayInputStream(database), new CHMCache()));
-        } catch (InvalidDatabaseException e) {
-            throw new IllegalArgumentException("not a MaxMind DB file: " + e.getMessage(), e);
+        } catch (InvalidDatabaseException | CharacterCodingException | RuntimeException e) {
+            throw notMaxMind(e);
         }
     }
 
@@ -54,8 +63,9 @@ public final class MmdbIpLocator implements IpLocator {
         CityRecord record;
         try {
             record = reader.get(Cidr.unmapped(address), CityRecord.class);
-        } catch (IOException e) {
-            // a corrupt file, found only where a lookup walks into the damage
+        } catch (IOException | RuntimeException e) {
+            // a corrupt file, found only where a lookup walks into the damage (a record of the wrong shape is a
+            // DeserializationException, a RuntimeException)
             throw new IllegalArgumentException("MaxMind DB lookup failed: " + e.getMessage(), e);
         }
         if (record == null) {
