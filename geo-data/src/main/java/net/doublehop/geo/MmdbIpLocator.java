@@ -37,6 +37,8 @@ public final class MmdbIpLocator implements IpLocator {
             // a string that is not UTF-8 (CharacterCodingException) and metadata without a required field
             // (DeserializationException, a RuntimeException) besides its InvalidDatabaseException.
             throw notMaxMind(e);
+        } catch (StackOverflowError e) {
+            throw pointerCycle(e);
         }
     }
 
@@ -51,7 +53,17 @@ public final class MmdbIpLocator implements IpLocator {
             return new MmdbIpLocator(new Reader(new java.io.ByteArrayInputStream(database), new CHMCache()));
         } catch (InvalidDatabaseException | CharacterCodingException | RuntimeException e) {
             throw notMaxMind(e);
+        } catch (StackOverflowError e) {
+            throw pointerCycle(e);
         }
+    }
+
+    /**
+     * MaxMind's reader follows data pointers by recursion, without a bound: a file whose pointers form a cycle (found
+     * by GeoLoadersFuzzTest) overflows the stack. That is a corrupt file, refused as one, not an error of the proxy.
+     */
+    private static IllegalArgumentException pointerCycle(StackOverflowError e) {
+        return new IllegalArgumentException("not a MaxMind DB file: its data pointers form a cycle", e);
     }
 
     public String databaseType() {
@@ -67,6 +79,8 @@ public final class MmdbIpLocator implements IpLocator {
             // a corrupt file, found only where a lookup walks into the damage (a record of the wrong shape is a
             // DeserializationException, a RuntimeException)
             throw new IllegalArgumentException("MaxMind DB lookup failed: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw pointerCycle(e);
         }
         if (record == null) {
             return Optional.empty();
