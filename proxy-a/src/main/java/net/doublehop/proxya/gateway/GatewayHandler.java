@@ -23,6 +23,7 @@ import net.doublehop.protocol.ohttp.GatewayExchange;
 import net.doublehop.protocol.ohttp.ObliviousGateway;
 import net.doublehop.protocol.ohttp.OhttpException;
 import net.doublehop.protocol.ohttp.OhttpMediaTypes;
+import net.doublehop.runtime.ohttp.BoundedBody;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
 import net.doublehop.runtime.ohttp.ProblemResponses;
 
@@ -104,7 +105,7 @@ final class GatewayHandler {
                     "content type must be " + OhttpMediaTypes.REQUEST), null, "content_type");
             return;
         }
-        readBounded(req).onComplete(ar -> {
+        BoundedBody.read(req, config.maxRequestSize()).onComplete(ar -> {
             if (ar.failed()) {
                 refuse(resp, "gateway", ar.cause() instanceof ProxyFailure f ? f
                         : ProxyFailure.badRequest("the request body was cut short"), null, "body");
@@ -198,27 +199,4 @@ final class GatewayHandler {
         ProblemResponses.send(resp, PROXY_NAME, failure, problemType);
     }
 
-    /** The body, at most max-request-size bytes (413 beyond, early when Content-Length says so). */
-    private Future<Buffer> readBounded(HttpServerRequest req) {
-        int max = config.maxRequestSize();
-        ProxyFailure tooLarge = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 413,
-                "the encapsulated request is larger than " + max + " bytes");
-        String declared = req.getHeader("content-length");
-        if (declared != null && (declared.length() > 12 || !declared.chars().allMatch(Character::isDigit)
-                || Long.parseLong(declared) > max)) {
-            return Future.failedFuture(tooLarge);
-        }
-        Promise<Buffer> done = Promise.promise();
-        Buffer body = Buffer.buffer();
-        req.handler(chunk -> {
-            if (body.length() + chunk.length() > max) {
-                done.tryFail(tooLarge);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.exceptionHandler(done::tryFail);
-        req.endHandler(v -> done.tryComplete(body));
-        return done.future();
-    }
 }

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLException;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ohttp.OhttpMediaTypes;
+import net.doublehop.runtime.ohttp.BoundedBody;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
 import net.doublehop.runtime.ohttp.ProblemResponses;
 
@@ -82,7 +83,7 @@ final class RelayHandler {
                     "content type must be " + OhttpMediaTypes.REQUEST), "content_type");
             return;
         }
-        readBounded(req).onComplete(ar -> {
+        BoundedBody.read(req, config.maxRequestSize()).onComplete(ar -> {
             if (ar.failed()) {
                 refuse(resp, endpoint, ar.cause() instanceof ProxyFailure f ? f
                         : ProxyFailure.badRequest("the request body was cut short"), "body");
@@ -184,29 +185,6 @@ final class RelayHandler {
         metrics.clientRequestError(endpoint, reason);
         metrics.answered(endpoint, failure.status());
         ProblemResponses.send(resp, PROXY_NAME, failure, null);
-    }
-
-    private Future<Buffer> readBounded(HttpServerRequest req) {
-        int max = config.maxRequestSize();
-        ProxyFailure tooLarge = new ProxyFailure(ProxyErrorType.HTTP_REQUEST_ERROR, 413,
-                "the encapsulated request is larger than " + max + " bytes");
-        String declared = req.getHeader("content-length");
-        if (declared != null && (declared.length() > 12 || !declared.chars().allMatch(Character::isDigit)
-                || Long.parseLong(declared) > max)) {
-            return Future.failedFuture(tooLarge);
-        }
-        Promise<Buffer> done = Promise.promise();
-        Buffer body = Buffer.buffer();
-        req.handler(chunk -> {
-            if (body.length() + chunk.length() > max) {
-                done.tryFail(tooLarge);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.exceptionHandler(done::tryFail);
-        req.endHandler(v -> done.tryComplete(body));
-        return done.future();
     }
 
     Future<Void> close() {
