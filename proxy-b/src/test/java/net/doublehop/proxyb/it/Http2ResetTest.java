@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -46,9 +45,8 @@ class Http2ResetTest {
     void aResetStreamIsNotAnsweredWithAReset() throws Exception {
         try (RawProxyClient c = new RawProxyClient(fx.port(), true, null, "h2")) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.write(frame(SETTINGS, 0, 0, new byte[0]));
-            out.write(frame(HEADERS, END_HEADERS, 1, hpack(":method", "CONNECT", ":authority", fx.destEcho(),
+            out.write(RawHttp2.preface());
+            out.write(RawHttp2.frame(HEADERS, END_HEADERS, 1, hpack(":method", "CONNECT", ":authority", fx.destEcho(),
                     "proxy-authorization", "Preshared " + ProxyBFixture.PSK)));
             c.sendBytes(out.toByteArray());
             DataInputStream in = new DataInputStream(c.input());
@@ -58,8 +56,8 @@ class Http2ResetTest {
 
             // the user leaves: RST_STREAM CANCEL, then a PING whose ACK marks where B's reaction to it has ended
             ByteArrayOutputStream bye = new ByteArrayOutputStream();
-            bye.write(frame(RST_STREAM, 0, 1, new byte[] {0, 0, 0, CANCEL}));
-            bye.write(frame(PING, 0, 0, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+            bye.write(RawHttp2.frame(RST_STREAM, 0, 1, new byte[] {0, 0, 0, CANCEL}));
+            bye.write(RawHttp2.frame(PING, 0, 0, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
             c.sendBytes(bye.toByteArray());
             seen.clear();
             Frame pong = readUntil(in, seen, f -> f.type() == PING && (f.flags() & ACK) != 0);
@@ -68,7 +66,7 @@ class Http2ResetTest {
                     .noneMatch(f -> f.type() == RST_STREAM || f.type() == GOAWAY);
 
             // and the connection serves the next tunnel
-            c.sendBytes(frame(HEADERS, END_HEADERS, 3, hpack(":method", "CONNECT", ":authority", fx.destEcho(),
+            c.sendBytes(RawHttp2.frame(HEADERS, END_HEADERS, 3, hpack(":method", "CONNECT", ":authority", fx.destEcho(),
                     "proxy-authorization", "Preshared " + ProxyBFixture.PSK)));
             seen.clear();
             assertThat(readUntil(in, seen, f -> f.type() == HEADERS && f.stream() == 3)).isNotNull();
@@ -101,32 +99,12 @@ class Http2ResetTest {
         return frames.stream().map(f -> "type " + f.type() + " stream " + f.stream()).toList();
     }
 
-    private static byte[] frame(int type, int flags, int stream, byte[] payload) {
-        byte[] f = new byte[9 + payload.length];
-        f[0] = (byte) (payload.length >>> 16);
-        f[1] = (byte) (payload.length >>> 8);
-        f[2] = (byte) payload.length;
-        f[3] = (byte) type;
-        f[4] = (byte) flags;
-        f[5] = (byte) (stream >>> 24);
-        f[6] = (byte) (stream >>> 16);
-        f[7] = (byte) (stream >>> 8);
-        f[8] = (byte) stream;
-        System.arraycopy(payload, 0, f, 9, payload.length);
-        return f;
-    }
-
-    /** HPACK (RFC 7541 §6.2.2): each field a literal without indexing, new name, no Huffman; values under 127 bytes. */
+    /** HPACK (RFC 7541 §6.2.2): each field a literal without indexing, new name, no Huffman coding. */
     private static byte[] hpack(String... nameValues) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            b.write(0);
-            for (String s : new String[] {nameValues[i], nameValues[i + 1]}) {
-                byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
-                b.write(bytes.length);
-                b.writeBytes(bytes);
-            }
+        byte[][] fields = new byte[nameValues.length / 2][];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = RawHttp2.literal(nameValues[2 * i], nameValues[2 * i + 1]);
         }
-        return b.toByteArray();
+        return RawHttp2.concat(fields);
     }
 }
