@@ -2,7 +2,7 @@ package net.doublehop.runtime.nexthop;
 
 import io.vertx.core.MultiMap;
 import net.doublehop.runtime.relay.TunnelEnd;
-import net.doublehop.runtime.transport.ChannelStreamEnd;
+import net.doublehop.runtime.transport.ChannelEnd;
 
 /**
  * A next hop's answer to a request on a stream of a multiplexed connection (HTTP/2, HTTP/3): its status and
@@ -12,9 +12,9 @@ public abstract class StreamAnswer implements NextHopAnswer {
 
     private final int status;
     private final MultiMap headers;
-    private final ChannelStreamEnd end;
+    private final ChannelEnd end;
 
-    protected StreamAnswer(int status, MultiMap headers, ChannelStreamEnd end) {
+    protected StreamAnswer(int status, MultiMap headers, ChannelEnd end) {
         this.status = status;
         this.headers = headers;
         this.end = end;

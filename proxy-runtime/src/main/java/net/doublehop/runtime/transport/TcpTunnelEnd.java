@@ -15,7 +15,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import net.doublehop.runtime.vertx.LoopContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,9 +33,7 @@ import net.doublehop.runtime.listen.tcp.ConnectionGuard;
  * answer still comes back). The destination's FIN ends this end's data and then closes the connection, as the
  * Vert.x socket did before: the tunnel then winds down (the client gets END_STREAM or its connection closed).
  */
-public final class TcpTunnelEnd extends ChannelTunnelEnd {
-
-    private boolean outputShut;
+public final class TcpTunnelEnd extends ChannelEnd {
 
     private TcpTunnelEnd(Channel channel, LoopContext context) {
         super(channel, context);
@@ -93,27 +90,17 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
     }
 
     @Override
-    public void write(Buffer data) {
-        if (outputShut || !channel.isActive()) {
-            NettyBuffers.drop(data);
-            return;
-        }
-        writeCoalesced(NettyBuffers.outbound(data));
+    protected Object frame(ByteBuf data) {
+        return data;
     }
 
     /**
-     * TCP half-close once everything written has left (a shutdown right away would fail what is still queued).
-     * Vert.x's socket could not: its {@code end()} closes the whole connection.
+     * TCP half-close once everything written has left (a shutdown right away would fail what is still queued);
+     * when the peer ended its data too, the connection simply closes. Vert.x's socket could not half-close: its
+     * {@code end()} closes the whole connection.
      */
     @Override
-    public void endOutput() {
-        if (outputShut) {
-            return;
-        }
-        outputShut = true;
-        if (!channel.isActive()) {
-            return;
-        }
+    protected void writeEnd() {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (!f.isSuccess() || inputEnded()) {
                 channel.close();
@@ -127,16 +114,16 @@ public final class TcpTunnelEnd extends ChannelTunnelEnd {
         });
     }
 
-    /** Closes now: nothing more goes either way, and what was read but not relayed is dropped. */
+    /** A connection has no reset of its own: its close is the abort. */
     @Override
-    public void close() {
-        discard();
+    protected void writeReset() {
         channel.close();
     }
 
+    /** Closes now: nothing more goes either way, and what was read but not relayed is dropped. */
     @Override
-    public void reset() {
-        close();
+    public void close() {
+        reset();
     }
 
     /**

@@ -23,7 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.MultiMap;
 import java.util.ArrayDeque;
 import java.util.Map;
-import net.doublehop.runtime.transport.ChannelTunnelEnd;
+import net.doublehop.runtime.transport.ChannelEnd;
 import net.doublehop.runtime.transport.Http1TunnelEnd;
 
 /**
@@ -120,7 +120,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements T
     private void hold(ByteBuf data) {
         held.add(data);
         heldBytes += data.readableBytes();
-        if (heldBytes >= ChannelTunnelEnd.HOLD_LIMIT) {
+        if (heldBytes >= ChannelEnd.HOLD_LIMIT) {
             ctx.channel().config().setAutoRead(false);
         }
     }
