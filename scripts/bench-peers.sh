@@ -7,6 +7,7 @@
 #   squid chain     HTTP CONNECT -> squid #1 -(cache_peer parent)-> squid #2 -> destination
 #   our pair h1     HTTPS CONNECT (HTTP/1.1, one TLS connection per tunnel) -> Proxy A -(pooled h2, TLS)-> Proxy B
 #   our pair h2     the same with HTTP/2 CONNECT streams to A
+#   our pair h3     HTTP/3 CONNECT streams to A -(pooled h3, QUIC)-> Proxy B (a second pair, configured for HTTP/3)
 # and writes the table to docs/performance.md. `scripts/bench-peers.sh --help` explains the options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ Paths
   squid         HTTP CONNECT to squid #1, which relays through its cache_peer parent squid #2
   ours h1       HTTPS CONNECT over HTTP/1.1 to Proxy A, pooled HTTP/2 over TLS (mTLS) from A to B
   ours h2       the same with HTTP/2 CONNECT streams from the client to A
+  ours h3       HTTP/3 CONNECT streams to A, pooled HTTP/3 (QUIC, mTLS) from A to B: a second A and B, configured
+                for HTTP/3 (`http3: true`, `upstream.protocol: h3`). HAProxy's chain has no HTTP/3: its ratio is
+                still to the TCP chain, which is what a user would otherwise deploy
 
 Workloads (each with warm-up, except idle)
   bulk          one tunnel downloading as fast as it can: MB/s
@@ -48,7 +52,7 @@ Options
                      is busy, then 5 s; 8000 idle tunnels opened and held within 60 s; about 20 minutes)
   --rounds N         rounds of bulk, setup and rps (default 3, --quick 1)
   --idle-tunnels N   tunnels the idle workload opens (default 8000, --quick 500)
-  --base-port P      first of the loopback ports used (P .. P+12; default 18000)
+  --base-port P      first of the loopback ports used (P .. P+15, TCP and UDP; default 18000)
   --no-doc           do not touch docs/performance.md
   --keep-tmp         keep the temporary directory (configs, logs, JSON reports) and print its path
   --help             this text
@@ -135,7 +139,9 @@ P_SQ1=$((BASE_PORT + 4))      # squid #1
 P_SQ2=$((BASE_PORT + 5))      # squid #2 (parent)
 P_A=$((BASE_PORT + 6)); P_A_ADMIN=$((BASE_PORT + 7)); P_A_ISSUER=$((BASE_PORT + 8))
 P_B=$((BASE_PORT + 9)); P_B_ADMIN=$((BASE_PORT + 10))
-for p in $(seq "$BASE_PORT" $((BASE_PORT + 10))); do
+P_A3=$((BASE_PORT + 11)); P_A3_ADMIN=$((BASE_PORT + 12)); P_A3_ISSUER=$((BASE_PORT + 13))
+P_B3=$((BASE_PORT + 14)); P_B3_ADMIN=$((BASE_PORT + 15))
+for p in $(seq "$BASE_PORT" $((BASE_PORT + 15))); do
   if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.3); sys.exit(0 if s.connect_ex(('127.0.0.1',$p))==0 else 1)"; then
     log "port $p is in use on 127.0.0.1: choose another --base-port"; exit 1
   fi
@@ -182,6 +188,26 @@ grep -q "preshared-keys: \[$BENCH_KEY\]" "$DEV/proxy-a.yaml" || { log "could not
 cat >>"$DEV/proxy-a.yaml" <<EOF
 limits: {max-tunnels-per-user: 100000, tunnels-per-second-per-user: 100000, max-tunnels: 100000, max-tunnels-per-connection: 100000, max-concurrent-streams: 100000}
 EOF
+
+# DevSetup's configs also start an OHTTP gateway (A) and relay (B) on fixed ports: not measured here, and two pairs
+# would collide on them, so their sections go.
+drop_section() { # file top-level-key
+  awk -v key="$2:" 'BEGIN{skip=0} /^[^ #]/{skip=(index($0,key)==1)} !skip' "$1" >"$1.tmp" && mv "$1.tmp" "$1"
+}
+drop_section "$DEV/proxy-a.yaml" gateway
+drop_section "$DEV/proxy-b.yaml" ohttp-relay
+# The HTTP/3 pair: the same configs on their own ports, HTTP/3 on both listeners and between A and B.
+sed -e "s/^listen: 127.0.0.1:$P_B\$/listen: 127.0.0.1:$P_B3/" -e "s/^admin: 127.0.0.1:$P_B_ADMIN\$/admin: 127.0.0.1:$P_B3_ADMIN/" \
+    "$DEV/proxy-b.yaml" >"$DEV/proxy-b3.yaml"
+echo "http3: true" >>"$DEV/proxy-b3.yaml"
+sed -e "s/^listen: 127.0.0.1:$P_A\$/listen: 127.0.0.1:$P_A3/" -e "s/^admin: 127.0.0.1:$P_A_ADMIN\$/admin: 127.0.0.1:$P_A3_ADMIN/" \
+    -e "s#url: https://127.0.0.1:$P_B\$#url: https://127.0.0.1:$P_B3\n  protocol: h3#" \
+    -e "s/listen: 127.0.0.1:$P_A_ISSUER\$/listen: 127.0.0.1:$P_A3_ISSUER/" "$DEV/proxy-a.yaml" >"$DEV/proxy-a3.yaml"
+echo "http3: true" >>"$DEV/proxy-a3.yaml"
+for f in proxy-a3 proxy-b3; do
+  grep -q "127.0.0.1:$P_B3" "$DEV/$f.yaml" || { log "could not move $f.yaml to its ports"; exit 1; }
+done
+grep -q "protocol: h3" "$DEV/proxy-a3.yaml" || { log "could not set upstream.protocol h3 in proxy-a3.yaml"; exit 1; }
 
 # HAProxy: three processes, mode tcp
 HP=$(command -v haproxy)
@@ -255,6 +281,9 @@ start squid1 "$SQ" -N -f "$TMP/squid1/squid.conf"
 start proxy_b java -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b.yaml"
 wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
 start proxy_a java -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a.yaml"
+start proxy_b3 java -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b3.yaml"
+wait_port "$P_B3_ADMIN" proxy_b3 "$PID_proxy_b3"
+start proxy_a3 java -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a3.yaml"
 wait_port "$P_DEST" dest "$PID_dest"
 wait_port "$P_TLS" hp_tls "$PID_hp_tls"
 wait_port "$P_HP1" hp1 "$PID_hp1"
@@ -262,14 +291,16 @@ wait_port "$P_HP2" hp2 "$PID_hp2"
 wait_port "$P_SQ2" squid2 "$PID_squid2"
 wait_port "$P_SQ1" squid1 "$PID_squid1"
 wait_port "$P_A_ADMIN" proxy_a "$PID_proxy_a"
-for port in "$P_B_ADMIN" "$P_A_ADMIN"; do
+wait_port "$P_A3_ADMIN" proxy_a3 "$PID_proxy_a3"
+for port in "$P_B_ADMIN" "$P_A_ADMIN" "$P_B3_ADMIN" "$P_A3_ADMIN"; do
   for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
 done
 
 # ---- 3. the workloads -------------------------------------------------------------------------------------------
-PATHS=(direct direct_tls haproxy squid ours_h1 ours_h2)
+PATHS=(direct direct_tls haproxy squid ours_h1 ours_h2 ours_h3)
 declare -A TITLE=([direct]="direct" [direct_tls]="direct TLS (HAProxy)" [haproxy]="HAProxy TLS→TLS chain"
-                  [squid]="squid → squid parent" [ours_h1]="A→B, h1 to A" [ours_h2]="A→B, h2 to A")
+                  [squid]="squid → squid parent" [ours_h1]="A→B, h1 to A" [ours_h2]="A→B, h2 to A"
+                  [ours_h3]="A→B h3, h3 to A")
 declare -A VIA=(
   [direct]="--direct --target 127.0.0.1:$P_DEST"
   [direct_tls]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_TLS"
@@ -277,10 +308,12 @@ declare -A VIA=(
   [squid]="--proxy http://127.0.0.1:$P_SQ1 --target 127.0.0.1:$P_DEST"
   [ours_h1]="--proxy https://127.0.0.1:$P_A --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
   [ours_h2]="--proxy https://127.0.0.1:$P_A --proxy-version h2 --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
+  [ours_h3]="--proxy https://127.0.0.1:$P_A3 --proxy-version h3 --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
 )
 declare -A PIDS_OF=(
   [direct]="" [direct_tls]="$PID_hp_tls" [haproxy]="$PID_hp1,$PID_hp2"
   [squid]="$PID_squid1,$PID_squid2" [ours_h1]="$PID_proxy_a,$PID_proxy_b" [ours_h2]="$PID_proxy_a,$PID_proxy_b"
+  [ours_h3]="$PID_proxy_a3,$PID_proxy_b3"
 )
 WORKLOADS=(bulk setup rps idle)
 declare -A WL_ARGS=(
@@ -304,7 +337,7 @@ COMMANDS=()
 # proxy in service would not. The setup path (handshake, CONNECT, the stream to B, the dial) takes longest: at
 # ~150 setups/s its p50 was 14 ms after 5 s and 5.8 ms after 30 s (2026-11-28, through A with h1); after 50 s,
 # C2 compilation was still 37 % of A's CPU (async-profiler) and p50 3.9 ms.
-for p in ours_h1 ours_h2; do
+for p in ours_h1 ours_h2 ours_h3; do
   for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64" "--workload setup --tunnels 1"; do
     d=$PRIME; [[ $wl == *setup* ]] && d=$PRIME_SETUP
     log "priming Proxy A and B: ${TITLE[$p]}, $wl, $d"
@@ -324,6 +357,7 @@ for wl in "${WORKLOADS[@]}"; do
       if [[ $wl == idle ]]; then
         [[ -n "${PIDS_OF[$p]}" ]] && args="$args --pids ${PIDS_OF[$p]}"
         [[ $p == ours_h2 ]] && args="$args --h2-connections 4"
+        [[ $p == ours_h3 ]] && args="$args --h3-connections 4"
       fi
       [[ $r == 1 ]] && COMMANDS+=("loadgen $args")
       log "$wl via ${TITLE[$p]}$([[ $rounds -gt 1 ]] && echo ", round $r of $rounds")"
@@ -340,7 +374,8 @@ python3 - "$RESULTS" "$TABLE" "${PATHS[@]}" <<'PY'
 import glob, json, os, re, statistics, sys
 res, out, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 titles = {"direct": "direct", "direct_tls": "direct TLS (HAProxy)", "haproxy": "HAProxy TLS→TLS chain",
-          "squid": "squid → squid parent", "ours_h1": "A→B, h1 to A", "ours_h2": "A→B, h2 to A"}
+          "squid": "squid → squid parent", "ours_h1": "A→B, h1 to A", "ours_h2": "A→B, h2 to A",
+          "ours_h3": "A→B h3, h3 to A"}
 def rounds(wl, p):
     """{round: report} for the runs of one workload through one path."""
     found = {}
@@ -444,12 +479,14 @@ if [[ $DOC == 1 ]]; then
     echo "squid -N -f squid1.conf     # http_port $P_SQ1, cache_peer 127.0.0.1 parent $P_SQ2 0 no-query default, never_direct"
     echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
     echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
+    echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b3.yaml  # :$P_B3 TCP and UDP (http3: true), admin :$P_B3_ADMIN"
+    echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a3.yaml  # :$P_A3 TCP and UDP (http3: true) -> https://127.0.0.1:$P_B3 (h3, mTLS)"
     for c in "${COMMANDS[@]}"; do c=${c//$DEV/DEV}; echo "${c//Proxy-Authorization:Preshared_KEY/\'Proxy-Authorization: Preshared KEY\'}"; done
     echo '```'
     echo
     echo "Before the table, Proxy A and B were primed (not recorded): bulk and rps, $PRIME each, and setup, $PRIME_SETUP,"
-    echo "with h1 and h2 to A."
-    for n in proxy_a proxy_b; do
+    echo "with h1 and h2 to A, and with h3 to the HTTP/3 pair."
+    for n in proxy_a proxy_b proxy_a3 proxy_b3; do
       c=$(grep -c -E "WARNING|SEVERE" "$TMP/$n.log" || true)
       if [[ "$c" != 0 ]]; then
         echo "$n logged $c warnings/errors during the run; the most frequent:"
@@ -462,7 +499,8 @@ if [[ $DOC == 1 ]]; then
     done
     echo "Config changes from DevSetup's: ports; a preshared key for the load (\`users.preshared-keys\`: HAProxy and"
     echo "squid check no credentials either); A's per-user limits (256 tunnels, 50/s) and both proxies'"
-    echo "tunnel limits raised above what the workloads open."
+    echo "tunnel limits raised above what the workloads open; the OHTTP gateway and relay sections removed (not"
+    echo "measured, and on fixed ports); the HTTP/3 pair adds \`http3: true\` to both and \`upstream.protocol: h3\` to A."
   } >"$SECTION"
   DOCF=docs/performance.md
   if [[ ! -f $DOCF ]]; then
