@@ -3,7 +3,8 @@
 # (npm ci): Cloudflare's @cloudflare/privacypass-ts for Proxy A's Privacy Pass interop tests,
 # and hpke-js (@hpke/core, @hpke/chacha20poly1305) with bhttp-js for the Oblivious HTTP interop test.
 # Idempotent: does nothing when node_modules was installed from the same package.json and lock.
-# Called by install-test-deps.sh and by the tests that need it (PrivacyPassInteropTest, ObliviousHttpInteropTest).
+# Called by install-test-deps.sh and by the tests that need it (PrivacyPassInteropTest,
+# ObliviousHttpEndToEndTest, and the client's ThirdPartyGatewayInteropTest, which runs ohttp-interop/gateway.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v npm >/dev/null || { echo "install-node-test-deps: npm (Node 20) is required" >&2; exit 2; }
