@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import net.doublehop.protocol.ohttp.KeyConfig;
 import net.doublehop.protocol.ohttp.ObliviousClient;
 import net.doublehop.protocol.ohttp.OhttpException;
 import net.doublehop.protocol.ohttp.OhttpMediaTypes;
+import net.doublehop.protocol.ohttp.RequestDate;
 
 /**
  * {@code java -jar client.jar ohttp}: an Oblivious HTTP client (RFC 9458). Fetches the gateway's key
@@ -56,6 +58,11 @@ public final class OhttpCommand {
               -H 'Name: value'  a request header field (repeatable)
               -d DATA           request content (a literal string; '@FILE' reads a file)
               -i                print the response's status line and fields before its content
+              --no-date         send no Date field of the client's own (by default the request carries
+                                one, or the one given with -H, as RFC 9458 section 6.5.1 asks, for
+                                gateways that check it against replays; when the gateway finds it
+                                outside its window and answers with its own Date, the request is
+                                encrypted afresh and sent once more with that Date)
               --help            show this help
 
             Example (after scripts/run.sh):
@@ -68,7 +75,7 @@ public final class OhttpCommand {
             """;
 
     record Options(URI relay, URI keys, Path cacert, List<Field> headers, byte[] content, boolean include,
-            String method, URI target) { }
+            boolean date, String method, URI target) { }
 
     private static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -110,21 +117,15 @@ public final class OhttpCommand {
                     .filter(c -> !c.supportedAlgorithms().isEmpty()).findFirst()
                     .orElseThrow(() -> new OhttpException(OhttpException.Reason.UNSUPPORTED_ALGORITHM,
                             "no key configuration with an algorithm this client supports"));
-            ClientExchange exchange = ObliviousClient.encapsulate(config, BinaryHttp.encode(request(o)));
-            HttpResponse<byte[]> relayed = http.send(HttpRequest.newBuilder(o.relay()).timeout(Duration.ofSeconds(60))
-                    .header("content-type", OhttpMediaTypes.REQUEST)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.encapsulatedRequest())).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (relayed.statusCode() != 200
-                    || !OhttpMediaTypes.is(relayed.headers().firstValue("content-type").orElse(null),
-                            OhttpMediaTypes.RESPONSE)) {
-                err.println("ohttp: not an encapsulated response: " + relayed.statusCode() + " "
-                        + relayed.headers().firstValue("proxy-status").orElse("") + " "
-                        + new String(relayed.body(), 0, Math.min(300, relayed.body().length), StandardCharsets.UTF_8)
-                                .replaceAll("\\p{Cntrl}", " "));
-                return 1;
+            // a Date field given with -H goes first; without one, the client's clock
+            String date = !o.date() ? null : o.headers().stream().filter(f -> f.name().equals("date"))
+                    .map(Field::value).findFirst().orElseGet(() -> RequestDate.format(Instant.now()));
+            BinaryHttpResponse response = send(http, o, config, date);
+            if (date != null && dateRefused(response)) {
+                // RFC 9458 section 6.5.2: once, with the gateway's Date, in a fresh encapsulation (a new HPKE
+                // context); the gateway's Date serves this retry and nothing else
+                response = send(http, o, config, response.header("date").get(0));
             }
-            BinaryHttpResponse response = BinaryHttp.decodeResponse(exchange.decapsulateResponse(relayed.body()));
             if (o.include()) {
                 for (BinaryHttpResponse.Informational info : response.informational()) {
                     out.println(info.status());
@@ -137,7 +138,7 @@ public final class OhttpCommand {
             out.write(response.content());
             out.flush();
             return 0;
-        } catch (OhttpException | BinaryHttpException e) {
+        } catch (OhttpException | BinaryHttpException | NotEncapsulated e) {
             err.println("ohttp: " + e.getMessage());
             return 1;
         } catch (IOException e) {
@@ -152,13 +153,56 @@ public final class OhttpCommand {
         }
     }
 
-    /** The binary HTTP request: control data from the target URL, Host left to :authority (RFC 9113 §8.3.1). */
-    static BinaryHttpRequest request(Options o) {
+    /** The relay answered with something other than an Encapsulated Response (a refusal of its own or the gateway's). */
+    private static final class NotEncapsulated extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotEncapsulated(String m) {
+            super(m);
+        }
+    }
+
+    /** Encapsulates the request for {@code config}, posts it to the relay and opens the answer. */
+    private static BinaryHttpResponse send(HttpClient http, Options o, KeyConfig config, String date)
+            throws IOException, InterruptedException, OhttpException, BinaryHttpException {
+        ClientExchange exchange = ObliviousClient.encapsulate(config, BinaryHttp.encode(request(o, date)));
+        HttpResponse<byte[]> relayed = http.send(HttpRequest.newBuilder(o.relay()).timeout(Duration.ofSeconds(60))
+                .header("content-type", OhttpMediaTypes.REQUEST)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(exchange.encapsulatedRequest())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (relayed.statusCode() != 200
+                || !OhttpMediaTypes.is(relayed.headers().firstValue("content-type").orElse(null),
+                        OhttpMediaTypes.RESPONSE)) {
+            throw new NotEncapsulated("not an encapsulated response: " + relayed.statusCode() + " "
+                    + relayed.headers().firstValue("proxy-status").orElse("") + " "
+                    + new String(relayed.body(), 0, Math.min(300, relayed.body().length), StandardCharsets.UTF_8)
+                            .replaceAll("\\p{Cntrl}", " "));
+        }
+        return BinaryHttp.decodeResponse(exchange.decapsulateResponse(relayed.body()));
+    }
+
+    /**
+     * The binary HTTP request: control data from the target URL, Host left to :authority (RFC 9113 §8.3.1),
+     * and {@code date} in place of any Date field given with -H (null: the fields as given).
+     */
+    static BinaryHttpRequest request(Options o, String date) {
         URI t = o.target();
         String path = (t.getRawPath() == null || t.getRawPath().isEmpty() ? "/" : t.getRawPath())
                 + (t.getRawQuery() == null ? "" : "?" + t.getRawQuery());
+        List<Field> fields = new ArrayList<>(o.headers());
+        if (date != null) {
+            fields.removeIf(f -> f.name().equals("date"));
+            fields.add(new Field("date", date));
+        }
         return new BinaryHttpRequest(o.method(), t.getScheme().toLowerCase(Locale.ROOT), t.getRawAuthority(), path,
-                o.headers(), o.content(), List.of());
+                fields, o.content(), List.of());
+    }
+
+    /** The gateway's RFC 9458 §6.5.2 refusal of the request's Date, with a Date of its own to retry with. */
+    static boolean dateRefused(BinaryHttpResponse response) {
+        return response.status() == 400 && response.header("date").size() == 1
+                && response.header("content-type").stream().anyMatch(v -> v.startsWith(OhttpMediaTypes.PROBLEM_JSON))
+                && new String(response.content(), StandardCharsets.UTF_8).contains(OhttpMediaTypes.DATE_PROBLEM_TYPE);
     }
 
     static Options parse(String[] args, PrintStream out) throws UsageException {
@@ -168,6 +212,7 @@ public final class OhttpCommand {
         List<Field> headers = new ArrayList<>();
         byte[] content = new byte[0];
         boolean include = false;
+        boolean date = true;
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -177,6 +222,7 @@ public final class OhttpCommand {
                     return null;
                 }
                 case "-i" -> include = true;
+                case "--no-date" -> date = false;
                 case "--relay", "--keys", "--cacert", "-H", "-d" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(a + " needs a value");
@@ -221,7 +267,7 @@ public final class OhttpCommand {
             throw new UsageException("METHOD must be letters, e.g. GET");
         }
         URI target = url("TARGET-URL", positional.get(1));
-        return new Options(relay, keys, cacert, List.copyOf(headers), content, include, method, target);
+        return new Options(relay, keys, cacert, List.copyOf(headers), content, include, date, method, target);
     }
 
     private static URI url(String what, String v) throws UsageException {

@@ -78,6 +78,47 @@ class OhttpCommandTest {
     }
 
     @Test
+    void sendsADateAndRetriesOnceWithTheGatewaysWhenItIsRefused() throws Exception {
+        // a gateway that requires a Date within a minute of its clock (RFC 9458 section 6.5.1), posted to directly
+        GatewayService dated = new GatewayService(GatewayCommand.parse("""
+                gateway:
+                  listen: 127.0.0.1:0
+                  tls: none
+                  allowed-targets: [http://127.0.0.1:%d]
+                  replay: {window: 2m, date-skew: 1m, require-date: true}
+                """.formatted(destinationPort), Path.of(".")).gateway(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false);
+        dated.start(vertx, null).await(10, TimeUnit.SECONDS);
+        try {
+            String base = "http://127.0.0.1:" + dated.port();
+            String target = "http://127.0.0.1:" + destinationPort;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(OhttpCommand.run(new String[] {"--relay", base + "/gateway", "--keys", base + "/ohttp-keys",
+                "GET", target + "/dated"}, new PrintStream(out, true), new PrintStream(err, true)))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).startsWith("Hello.");
+
+            String hourAgo = "Mon, 07 Feb 2022 00:28:05 GMT";
+            out.reset();
+            assertThat(OhttpCommand.run(new String[] {"--relay", base + "/gateway", "--keys", base + "/ohttp-keys",
+                "-H", "Date: " + hourAgo, "-H", "X-Test: stale", "GET", target + "/stale"},
+                    new PrintStream(out, true), new PrintStream(err, true))).as(err.toString()).isZero();
+            assertThat(out.toString()).startsWith("Hello."); // refused, then retried with the gateway's Date
+            assertThat(destinationSaw).containsOnlyOnce("GET /stale x-test=stale");
+
+            out.reset();
+            assertThat(OhttpCommand.run(new String[] {"--relay", base + "/gateway", "--keys", base + "/ohttp-keys",
+                "--no-date", "-i", "GET", target + "/undated"}, new PrintStream(out, true),
+                    new PrintStream(err, true))).isZero();
+            assertThat(out.toString()).startsWith("400\n").contains("http-problem-types#date");
+            assertThat(destinationSaw).noneMatch(s -> s.startsWith("GET /undated"));
+        } finally {
+            dated.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void refusalsAndUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int refused = OhttpCommand.run(new String[] {"--relay", relayUrl.replace("/relay/demo", "/nowhere"), "--keys",

@@ -29,6 +29,14 @@ public final class GatewayExchange {
         return header;
     }
 
+    /**
+     * The request's HPKE encapsulated key: fresh for every request and bound to it, so it names the request
+     * in a replay register (RFC 9458 §6.5).
+     */
+    public byte[] enc() {
+        return enc.clone();
+    }
+
     /** The decrypted binary HTTP request. */
     public byte[] request() {
         return request.clone();

@@ -15,6 +15,8 @@ public final class OhttpMediaTypes {
     public static final String PROBLEM_JSON = "application/problem+json";
     /** §6.3's problem type for an outdated or unknown key configuration. */
     public static final String KEY_PROBLEM_TYPE = "https://iana.org/assignments/http-problem-types#ohttp-key";
+    /** §6.5.2's problem type for a request whose {@code Date} is outside the gateway's window. */
+    public static final String DATE_PROBLEM_TYPE = "https://iana.org/assignments/http-problem-types#date";
 
     static final byte[] REQUEST_LABEL = "message/bhttp request".getBytes(StandardCharsets.US_ASCII);
     static final byte[] RESPONSE_LABEL = "message/bhttp response".getBytes(StandardCharsets.US_ASCII);

@@ -15,6 +15,7 @@ import net.doublehop.runtime.config.TlsSettings;
  * @param allowedTargets origins requests may go to; anything else gets an encapsulated 403
  * @param targetTrust PEM CA for https targets; empty: the JVM's trust store
  * @param egressAddress the local address connections to targets leave from; empty: the system's choice
+ * @param replay the replay defence (RFC 9458 §6.5)
  */
 public record GatewayConfig(
         HostPort listen,
@@ -30,7 +31,27 @@ public record GatewayConfig(
         int maxRequestSize,
         int maxResponseSize,
         int maxConnectionsPerTarget,
-        Optional<String> egressAddress) {
+        Optional<String> egressAddress,
+        Replay replay) {
+
+    /**
+     * The replay defence (RFC 9458 §6.5): a strike register of the {@code enc} of every request answered in
+     * the last {@code window}, at most {@code maxEntries}; and, with {@code dateSkew}, the {@code Date} check
+     * of §6.5.1 (a request whose {@code Date} is further than that from the gateway's clock is refused;
+     * with {@code requireDate}, one without {@code Date} too).
+     *
+     * @param enabled false: neither register nor {@code Date} check
+     */
+    public record Replay(boolean enabled, Duration window, int maxEntries, Optional<Duration> dateSkew,
+            boolean requireDate) {
+
+        public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+        public static final int DEFAULT_MAX_ENTRIES = 500_000;
+
+        public static Replay defaults() {
+            return new Replay(true, DEFAULT_WINDOW, DEFAULT_MAX_ENTRIES, Optional.empty(), false);
+        }
+    }
 
     /** One key file and the key identifier its configuration carries (0-255, unique). */
     public record KeyFile(Path file, int keyId) { }

@@ -25,7 +25,7 @@ public final class GatewayConfigReader {
 
     static final Set<String> KEYS = Set.of("listen", "tls", "keys-path", "gateway-path", "keys", "keys-max-age",
             "allowed-targets", "target-trust", "target-connect-timeout", "target-timeout", "max-request-size",
-            "max-response-size", "max-connections-per-target", "egress-address");
+            "max-response-size", "max-connections-per-target", "egress-address", "replay");
 
     private GatewayConfigReader() {
     }
@@ -92,7 +92,40 @@ public final class GatewayConfigReader {
                 keys, duration(node, "keys-max-age", Duration.ofHours(1)), targets, trust,
                 duration(node, "target-connect-timeout", Duration.ofSeconds(10)),
                 duration(node, "target-timeout", Duration.ofSeconds(30)), maxRequest, maxResponse, maxConnections,
-                egress));
+                egress, replay(node.get("replay"))));
+    }
+
+    /** {@code gateway.replay}: RFC 9458 §6.5's register and, optionally, its {@code Date} check. */
+    static GatewayConfig.Replay replay(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return GatewayConfig.Replay.defaults();
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("gateway.replay must be a map (enabled, window, max-entries, "
+                    + "date-skew, require-date)");
+        }
+        allowOnly(node, "gateway.replay.", Set.of("enabled", "window", "max-entries", "date-skew", "require-date"));
+        boolean enabled = YamlNodes.bool(node, "enabled", true);
+        Duration window = duration(node, "window", GatewayConfig.Replay.DEFAULT_WINDOW);
+        int maxEntries = integer(node, "max-entries", GatewayConfig.Replay.DEFAULT_MAX_ENTRIES);
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("gateway.replay.max-entries must be at least 1");
+        }
+        Optional<Duration> skew = node.hasNonNull("date-skew")
+                ? Optional.of(duration(node, "date-skew", null)) : Optional.empty();
+        boolean requireDate = YamlNodes.bool(node, "require-date", false);
+        if (requireDate && skew.isEmpty()) {
+            throw new IllegalArgumentException("gateway.replay.require-date needs gateway.replay.date-skew");
+        }
+        // A request answered at t carries a Date in [t - skew, t + skew]; its replay's Date is accepted until
+        // Date + skew <= t + 2 skew, so the register must remember it that long for the two checks to close
+        // the gap between them
+        if (skew.isPresent() && window.compareTo(skew.get().multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("gateway.replay.window (" + window.toSeconds()
+                    + "s) must be at least twice gateway.replay.date-skew, or a request could be replayed after "
+                    + "the register forgot it while its Date is still accepted");
+        }
+        return new GatewayConfig.Replay(enabled, window, maxEntries, skew, requireDate);
     }
 
     private static String path(JsonNode node, String key, String dflt) {

@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import net.doublehop.protocol.ProxyErrorType;
@@ -23,6 +24,8 @@ import net.doublehop.protocol.ohttp.GatewayExchange;
 import net.doublehop.protocol.ohttp.ObliviousGateway;
 import net.doublehop.protocol.ohttp.OhttpException;
 import net.doublehop.protocol.ohttp.OhttpMediaTypes;
+import net.doublehop.protocol.ohttp.ReplayRegister;
+import net.doublehop.protocol.ohttp.RequestDate;
 import net.doublehop.runtime.ohttp.BoundedBody;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
 import net.doublehop.runtime.ohttp.ProblemResponses;
@@ -40,6 +43,14 @@ import net.doublehop.runtime.ohttp.ProblemResponses;
  * (417, §5.2), a target origin not on the allowlist (403: never a plain one, which would tell the relay
  * which targets exist), and the target's answer or the reason there is none (502/504).
  *
+ * <p>Replays (RFC 9458 §6.5): after decapsulation (only a request that decrypts is worth remembering) its
+ * {@code enc} goes into the {@link ReplayRegister}; one seen within the window is refused with an
+ * encapsulated 400, and a full register refuses new requests with an encapsulated 503 rather than forget
+ * early. With {@code replay.date-skew}, a request whose {@code Date} is outside the window (or, with
+ * {@code require-date}, has none) gets §6.5.2's encapsulated 400 {@code date} problem with the gateway's
+ * {@code Date}. These answers are encapsulated because the request was decrypted (§5.3); the relay that
+ * replays learns nothing from them.
+ *
  * <p>Nothing of a decrypted request (target, fields, content) is logged unless
  * {@code logging.log-sensitive-data} is on; refusals log their reason alone, at DEBUG.
  */
@@ -56,10 +67,13 @@ final class GatewayHandler {
     private final boolean logSensitive;
     private final Buffer keyConfigs;
     private final String keysCacheControl;
+    private final ReplayRegister replays;
 
+    /** @param replays the register shared by every instance of the gateway; null when replay.enabled is false */
     GatewayHandler(GatewayConfig config, ObliviousGateway gateway, TargetForwarder forwarder, OhttpMetrics metrics,
-            boolean logSensitive) {
+            boolean logSensitive, ReplayRegister replays) {
         this.config = config;
+        this.replays = replays;
         this.gateway = gateway;
         this.allowed = Set.copyOf(config.allowedTargets());
         this.forwarder = forwarder;
@@ -146,12 +160,39 @@ final class GatewayHandler {
 
     /** Everything after decapsulation: the answer to encapsulate (success or a failure as a status). */
     private Future<BinaryHttpResponse> answer(GatewayExchange exchange) {
+        if (replays != null) {
+            switch (replays.register(exchange.enc())) {
+                case REPLAYED -> {
+                    metrics.clientRequestError("gateway", "replayed");
+                    metrics.replayRefused("gateway", "replayed");
+                    return Future.failedFuture(ProxyFailure.badRequest(
+                            "replayed request: this Encapsulated Request was answered before (RFC 9458 section 6.5)"));
+                }
+                case FULL -> {
+                    metrics.replayRefused("gateway", "register_full");
+                    return Future.failedFuture(new ProxyFailure(ProxyErrorType.PROXY_INTERNAL_RESPONSE, 503,
+                            "too many requests to remember for replay protection; try again later"));
+                }
+                case FRESH -> { }
+            }
+        }
         BinaryHttpRequest request;
         try {
             request = BinaryHttp.decodeRequest(exchange.request());
         } catch (BinaryHttpException e) {
             metrics.clientRequestError("gateway", "binary_http");
             return Future.failedFuture(ProxyFailure.badRequest("invalid binary HTTP request: " + e.getMessage()));
+        }
+        GatewayConfig.Replay replay = config.replay();
+        if (replays != null && replay.dateSkew().isPresent()) {
+            Instant now = Instant.now();
+            RequestDate.Verdict date = RequestDate.check(request.header("date"), now, replay.dateSkew().get(),
+                    replay.requireDate());
+            if (date != RequestDate.Verdict.ACCEPTABLE) {
+                metrics.clientRequestError("gateway", "date");
+                metrics.replayRefused("gateway", "date");
+                return Future.succeededFuture(dateProblem(now));
+            }
         }
         if (request.header("expect").stream().anyMatch(v -> v.strip().equalsIgnoreCase("100-continue"))) {
             metrics.clientRequestError("gateway", "expect_continue");
@@ -178,6 +219,22 @@ final class GatewayHandler {
         }
         return forwarder.forward(origin, request).onFailure(e ->
                 metrics.gatewayResponseError("gateway", e instanceof ProxyFailure f ? f.type().token() : "other"));
+    }
+
+    /**
+     * RFC 9458 §6.5.2: the request's {@code Date} is outside the window. The gateway's {@code Date} lets the
+     * client retry once with a corrected one (in a fresh encapsulation); no-store because the answer depends
+     * on the request's {@code Date}.
+     */
+    static BinaryHttpResponse dateProblem(Instant now) {
+        String title = "date field in request outside of acceptable range";
+        return BinaryHttpResponse.of(400, List.of(
+                        new Field("date", RequestDate.format(now)),
+                        new Field("proxy-status", ProblemResponses.proxyStatus(PROXY_NAME,
+                                ProxyFailure.badRequest(title))),
+                        new Field("content-type", ProblemResponses.PROBLEM_JSON),
+                        new Field("cache-control", "no-store")),
+                ProblemResponses.json(OhttpMediaTypes.DATE_PROBLEM_TYPE, title, 400).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A failure after decapsulation, as the response to encapsulate: status, Proxy-Status, problem details. */

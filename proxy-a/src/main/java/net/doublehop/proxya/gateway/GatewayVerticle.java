@@ -13,6 +13,7 @@ import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.protocol.ohttp.GatewayKey;
 import net.doublehop.protocol.ohttp.ObliviousGateway;
+import net.doublehop.protocol.ohttp.ReplayRegister;
 import net.doublehop.runtime.config.Limits;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
@@ -32,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final List<GatewayKey> keys;
     private final OhttpMetrics metrics;
     private final boolean logSensitive;
+    private final ReplayRegister replays;
     private HttpServer server;
     private TargetForwarder forwarder;
     private SelfSignedCertificate selfSigned;
@@ -41,13 +43,18 @@ public final class GatewayVerticle extends VerticleBase {
         this.keys = List.copyOf(keys);
         this.metrics = metrics;
         this.logSensitive = logSensitive;
+        GatewayConfig.Replay replay = config.replay();
+        this.replays = replay.enabled() ? new ReplayRegister(replay.window(), replay.maxEntries()) : null;
+        if (replays != null) {
+            metrics.replayRegister(replays::size, replay.maxEntries());
+        }
     }
 
     @Override
     public Future<?> start() {
         forwarder = new TargetForwarder(vertx, config);
         GatewayHandler handler = new GatewayHandler(config, new ObliviousGateway(keys, new SecureRandom()), forwarder,
-                metrics, logSensitive);
+                metrics, logSensitive, replays);
         Router router = Router.router(vertx);
         router.route(config.keysPath()).handler(handler::keys);
         router.route(config.gatewayPath()).handler(handler::gateway);
@@ -62,6 +69,10 @@ public final class GatewayVerticle extends VerticleBase {
             ProblemResponses.send(ctx.response(), GatewayHandler.PROXY_NAME,
                     ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "internal error"), null);
         });
+        if (replays == null) {
+            LOG.log(Level.WARNING, "gateway.replay.enabled is false: a replayed request (RFC 9458 section 6.5) "
+                    + "is answered again");
+        }
         if (config.tls().mode() == TlsSettings.Mode.SELF_SIGNED) {
             selfSigned = SelfSignedCertificate.create("localhost");
             LOG.log(Level.WARNING, "gateway.tls not set: serving a self-signed certificate. Development only.");

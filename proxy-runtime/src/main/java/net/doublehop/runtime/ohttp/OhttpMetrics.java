@@ -1,7 +1,9 @@
 package net.doublehop.runtime.ohttp;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
 
 /**
  * The Oblivious HTTP metrics of the relay and the gateway, named after Cloudflare's Privacy Gateway
@@ -52,5 +54,25 @@ public final class OhttpMetrics {
         Counter.builder("privacy_proxy_gateway_response_errors")
                 .description("Next hop failures (relay: the gateway; gateway: the target)")
                 .tags("role", role, "endpoint", endpoint, "reason", reason).register(registry).increment();
+    }
+
+    /**
+     * Requests the gateway's replay defence refused (RFC 9458 §6.5): {@code reason} is {@code replayed},
+     * {@code date} or {@code register_full}.
+     */
+    public void replayRefused(String endpoint, String reason) {
+        Counter.builder("privacy_proxy_gateway_replay_refusals")
+                .description("Requests refused by the gateway's replay defence (RFC 9458 section 6.5)")
+                .tags("role", role, "endpoint", endpoint, "reason", reason).register(registry).increment();
+    }
+
+    /** The number of requests the gateway's replay register holds now, and its bound. */
+    public void replayRegister(Supplier<Number> entries, int maxEntries) {
+        Gauge.builder("privacy_proxy_gateway_replay_register_entries", entries)
+                .description("Encapsulated requests the gateway's replay register remembers now")
+                .tags("role", role).strongReference(true).register(registry);
+        Gauge.builder("privacy_proxy_gateway_replay_register_max_entries", () -> maxEntries)
+                .description("The replay register's bound (gateway.replay.max-entries)")
+                .tags("role", role).strongReference(true).register(registry);
     }
 }
