@@ -2,7 +2,6 @@ package net.doublehop.proxya;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Set;
@@ -10,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import net.doublehop.proxya.config.ProxyAConfig;
 import net.doublehop.proxya.config.ProxyAConfigLoader;
 import net.doublehop.runtime.cli.ServiceCommand;
-import net.doublehop.runtime.config.YamlNodes;
 import net.doublehop.runtime.service.ConfigReloads;
 import net.doublehop.runtime.config.ConfigException;
 
@@ -41,9 +39,11 @@ public final class Main {
                               beside the proxy it is the config's 'gateway' section)
 
             Signals: SIGTERM or Ctrl-C stops accepting and drains for limits.shutdown-grace (default 30s).
-            SIGHUP, or a change of the config file or the users file, reloads: users.file and
-            users.preshared-keys apply to new requests (open tunnels keep running); an invalid file is
-            refused with a log line naming the key; other changed keys are logged as needing a restart.
+            SIGHUP, or a change of the config file or of a file it names (checked every 2s), reloads: users
+            (users file, keys, Privacy Pass issuer keys), geolocation, signing, mode, oblivious and the tls
+            files apply to new requests while open tunnels keep running; an invalid configuration is
+            refused with a log line naming the key and the old one stays; other changed keys are logged as
+            needing a restart (docs/configuration.md, "Reload").
             Exit codes: 0 normal stop, 1 runtime failure, 2 bad usage or configuration.
             """;
 
@@ -96,43 +96,16 @@ public final class Main {
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : "")
                 + (proxy.issuerPort() > 0 ? "; issuer on " + cfg.issuer().get().listen().host() + ":"
                         + proxy.issuerPort() : ""));
-        startReloads(vertx, proxy, cmd.config());
+        startReloads(vertx, proxy, cfg, cmd.config());
         return ServiceCommand.runUntilSignal("proxy-a", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
     }
 
-    /**
-     * Hot reload (SIGHUP, or a change of the config file or the users file): the users file and
-     * users.preshared-keys apply to new requests; other changed keys are named as needing a restart.
-     */
-    private static void startReloads(Vertx vertx, ProxyA proxy, java.nio.file.Path configFile) {
-        com.fasterxml.jackson.databind.JsonNode started;
+    /** Hot reload (SIGHUP, or a change of the config file or a file it names): see {@link ProxyA#reloadable()}. */
+    private static void startReloads(Vertx vertx, ProxyA proxy, ProxyAConfig cfg, java.nio.file.Path configFile) {
         try {
-            started = YamlNodes.parseRoot(java.nio.file.Files.readString(configFile,
-                    java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            System.getLogger("proxy-a").log(System.Logger.Level.WARNING, "reload: off, the config file cannot be read again");
-            return;
+            new ConfigReloads<>(vertx, proxy.metrics(), "proxy-a", configFile, cfg, proxy.reloadable()).start();
+        } catch (ConfigException e) {
+            System.getLogger("proxy-a").log(System.Logger.Level.WARNING, "reload: off: " + e.getMessage());
         }
-        java.util.concurrent.atomic.AtomicReference<ProxyAConfig> current = new java.util.concurrent.atomic.AtomicReference<>(
-                proxy.config());
-        new ConfigReloads(vertx, proxy.metrics(), "proxy-a", new ConfigReloads.Reloader() {
-            @Override
-            public java.util.List<String> reload() throws IOException {
-                String text = java.nio.file.Files.readString(configFile, java.nio.charset.StandardCharsets.UTF_8);
-                ProxyAConfig next = ProxyAConfigLoader.load(configFile);
-                java.util.List<String> restart = ConfigReloads.changedKeys(started, YamlNodes.parseRoot(text),
-                        Set.of("users.file", "users.preshared-keys"));
-                proxy.reloadUsers(next);
-                current.set(next);
-                return restart;
-            }
-
-            @Override
-            public java.util.List<java.nio.file.Path> watched() {
-                java.util.List<java.nio.file.Path> files = new java.util.ArrayList<>(java.util.List.of(configFile));
-                current.get().users().file().ifPresent(files::add);
-                return files;
-            }
-        }).start();
     }
 }

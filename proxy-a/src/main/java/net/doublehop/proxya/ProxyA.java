@@ -55,10 +55,21 @@ import net.doublehop.runtime.service.AdminServer;
 import net.doublehop.runtime.service.ProxyServer;
 import net.doublehop.runtime.service.ServiceSettings;
 import net.doublehop.runtime.service.SideService;
+import net.doublehop.runtime.service.ConfigReloads;
+import net.doublehop.runtime.service.LiveConfig;
+import net.doublehop.runtime.auth.SpentTokenStore;
+import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.proxya.config.ProxyAConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Set;
 
 /**
  * A running Proxy A: builds its request flow (forward mode) and its Privacy Pass issuer from a validated config and
- * runs them on the start-up and shutdown both proxies share ({@link ProxyServer}).
+ * runs them on the start-up and shutdown both proxies share ({@link ProxyServer}). What a reload may change (users,
+ * geolocation, the signing key, the mode, the TLS files) is built into one {@link Live} value that a reload replaces
+ * whole ({@link #reloadable()}); what lives across reloads (open tunnels, limits, the pooled connections to B, the
+ * spent-token store, the issuer) is built once.
  */
 public final class ProxyA {
 
@@ -66,58 +77,96 @@ public final class ProxyA {
     /** Where A publishes its geohash-signing public keys for Proxy B operators. */
     public static final String JWKS_PATH = "/.well-known/geohash-keys.jwks";
 
-    private final ProxyServer server;
-    private final String jwks;
-    private final UpstreamPool upstream;
-    private final IssuerKeys issuerKeys;
-    private final IssuerSideService issuer;
-    private final UserAuthenticator users;
-    private final ProxyAConfig config;
-    private final ProxyMetrics metrics;
+    /** The top-level keys a reload applies at A (docs/configuration.md, "Reload"); the others need a restart. */
+    public static final Set<String> LIVE_KEYS = Set.of("users", "geolocation", "signing", "mode", "oblivious", "tls");
 
-    private ProxyA(ProxyServer server, Builder built) {
+    /**
+     * What A's new requests use: the configuration they follow, the flow built from it, the users (also the
+     * issuer's attester) and the JWKS of the signing key.
+     */
+    record Live(ProxyAConfig config, Handler<ProxyExchange> flow, UserAuthenticator users, GeohashSigner signer,
+            String jwks) { }
+
+    private final ProxyServer server;
+    private final Builder parts;
+    private final LiveConfig<Live> live;
+
+    private ProxyA(ProxyServer server, Builder parts, LiveConfig<Live> live) {
         this.server = server;
-        this.jwks = built.jwks;
-        this.upstream = built.upstream;
-        this.issuerKeys = built.issuerKeys;
-        this.issuer = built.issuer;
-        this.users = built.users;
-        this.config = built.config;
-        this.metrics = built.metrics;
+        this.parts = parts;
+        this.live = live;
     }
 
-    /** The configuration A started with (what a reload compares against). */
+    /** The configuration new requests follow now (the one A started with until a reload applies another). */
     public ProxyAConfig config() {
-        return config;
+        return live.current().config();
     }
 
     public ProxyMetrics metrics() {
-        return metrics;
+        return parts.metrics;
     }
 
     /**
-     * Hot reload of what may change while A runs: the users file ({@code users.file}, read again) and
-     * {@code users.preshared-keys}, for requests from now on; open tunnels are not touched. Throws a
-     * {@link ConfigException} naming the key when the file cannot be used; the running users then stay.
+     * Hot reload at A ({@link ConfigReloads}): the keys in {@link #LIVE_KEYS} from the new file, checked as at start
+     * (the users file, the signing key, Privacy Pass issuer keys, the geolocation database and the TLS files read
+     * again), for requests from the swap on; open tunnels keep running on what they started with.
      */
-    public void reloadUsers(ProxyAConfig next) {
-        Map<String, String> fresh;
-        try {
-            fresh = next.users().file().isPresent()
-                    ? UserAuthenticator.readUsersFile(next.users().file().get()) : Map.of();
-        } catch (IOException e) {
-            throw new ConfigException("users.file: cannot read " + next.users().file().get(), e);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage(), e);
-        }
-        users.replaceUsers(fresh, next.users().presharedKeys());
+    public ConfigReloads.Reloadable<ProxyAConfig> reloadable() {
+        return new ConfigReloads.Reloadable<>() {
+            @Override
+            public ProxyAConfig load(Path configFile) {
+                return ProxyAConfigLoader.load(configFile);
+            }
+
+            @Override
+            public Set<String> liveKeys() {
+                return LIVE_KEYS;
+            }
+
+            @Override
+            public ConfigReloads.Prepared<ProxyAConfig> prepare(ProxyAConfig running, ProxyAConfig next) {
+                List<String> notes = new ArrayList<>();
+                TlsSettings tls = running.tls();
+                if (next.tls().mode() == tls.mode() && next.tls().clientCa().isPresent() == tls.clientCa().isPresent()) {
+                    tls = next.tls();
+                } else {
+                    notes.add("tls: the kind of TLS (none, self-signed, files; a client CA or not)");
+                }
+                running.users().privacyPass().ifPresent(old -> next.users().privacyPass().ifPresent(pp -> {
+                    if (pp.spentTokenCapacity() != old.spentTokenCapacity()) {
+                        notes.add("users.privacy-pass.spent-token-capacity");
+                    }
+                }));
+                if (running.signing().privateKey().isEmpty() && next.signing().privateKey().isEmpty()
+                        && !running.signing().equals(next.signing())) {
+                    notes.add("signing: a key generated at start stays until a restart (set signing.private-key)");
+                }
+                ProxyAConfig applied = new ProxyAConfig(running.listen(), running.proxyName(), tls, next.users(),
+                        next.geolocation(), next.signing(), running.upstream(), running.admin(), running.limits(),
+                        running.maxTunnelsPerUser(), running.tunnelRatePerUser(), running.logSensitive(),
+                        running.http3(), running.issuer(), running.udpTemplate(), running.gateway(), running.store(),
+                        new ProxyAConfig.Oblivious(next.oblivious().mode(), next.oblivious().targets()));
+                ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
+                if (newTls.changed() && (applied.http3() || applied.issuer().isPresent() || applied.gateway().isPresent())) {
+                    notes.add("tls files: the HTTP/3 listener, the issuer and the gateway keep the certificate they "
+                            + "started with (the TCP listener uses the new one)");
+                }
+                Live built = parts.build(applied, live.current());
+                return new ConfigReloads.Prepared<>(applied, notes, () -> {
+                    newTls.swap().run();
+                    live.replace(built);
+                });
+            }
+        };
     }
 
     public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {
         Builder b = new Builder(vertx, config);
         try {
-            Handler<ProxyExchange> flow = b.buildFlow();
-            b.buildIssuer();
+            b.durableParts();
+            LiveConfig<Live> live = new LiveConfig<>(b.build(config, null));
+            Handler<ProxyExchange> flow = req -> live.current().flow().handle(req);
+            b.buildIssuer(() -> live.current().users());
             List<SideService> sides = new java.util.ArrayList<>();
             if (b.issuer != null) {
                 sides.add(b.issuer);
@@ -130,25 +179,26 @@ public final class ProxyA {
             List<Supplier<Future<Void>>> closeLast = List.of(() -> Future.join(b.udpUpstream.close(), b.upstream.close())
                     .mapEmpty(), b::closeShared);
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, b.tunnels, b.metrics,
-                    Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", b.jwks)), sides, closeLast);
+                    Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", () -> live.current().jwks())),
+                    sides, closeLast);
             return ProxyServer.start(vertx, settings, parts).onFailure(e -> b.closeShared())
-                    .map(server -> new ProxyA(server, b));
+                    .map(server -> new ProxyA(server, b, live));
         } catch (RuntimeException e) {
             b.closeShared();
             return Future.failedFuture(e);
         }
     }
 
-    /** Builds A's parts from its config; one use. */
+    /** Builds A's parts: those that live across reloads once, the live ones from each configuration. */
     private static final class Builder {
         private final Vertx vertx;
         private final ProxyAConfig config;
         private final ProxyMetrics metrics = new ProxyMetrics("a");
-        private String jwks;
-        private UserAuthenticator users;
         private UpstreamPool upstream;
         private UdpUpstream udpUpstream;
         private TunnelRegistry tunnels;
+        private TunnelAdmission admission;
+        private SpentTokenStore spentTokens;
         private IssuerKeys issuerKeys;
         private IssuerSideService issuer;
         private final SharedState shared;
@@ -177,42 +227,63 @@ public final class ProxyA {
             return sharedUserLimits;
         }
 
-        /** Forward mode's flow, oblivious mode's, or both behind a selector ({@code mode}). */
-        Handler<ProxyExchange> buildFlow() {
-            users = buildUsers();
+        /** What lives across reloads: the next-hop pools, the tunnel registry, tunnel and per-user limits. */
+        void durableParts() {
             if (config.upstream().insecure()) {
                 LOG.log(Level.WARNING, "upstream.insecure: Proxy B's certificate is not verified. Development only.");
             }
             upstream = new UpstreamPool(vertx, config.upstream());
             udpUpstream = new UdpUpstream(vertx, config.upstream(), upstream);
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
-            TunnelAdmission admission = new TunnelAdmission(
+            admission = new TunnelAdmission(
                     new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
                     userLimits());
-            FlowStages stages = new FlowStages(new TargetParser(config.udpTemplate()), new UserAuthentication(users),
-                    admission, new LocationSigning(new ClientLocator(locator(), config.geolocation()), signer()),
-                    new TunnelStart(tunnels, admission, metrics),
-                    new RefusalAnswer(config.proxyName(), users.challenges(config.proxyName()), admission, metrics));
-            ForwardFlow forward = new ForwardFlow(stages, new NextHopRequest(upstream, udpUpstream,
-                    config.upstream().presharedKey()), new NextHopAnswers(config.proxyName()));
-            ProxyAConfig.Oblivious o = config.oblivious();
-            if (o.mode() == ProxyAConfig.Mode.FORWARD) {
-                return forward;
-            }
-            ObliviousFlow oblivious = new ObliviousFlow(vertx, stages, o, config.proxyName(),
-                    config.upstream().connectTimeout(), config.limits().idleTimeout());
-            return o.mode() == ProxyAConfig.Mode.OBLIVIOUS ? oblivious
-                    : new FlowSelector(forward, oblivious, o, config.udpTemplate());
         }
 
-        /** A's Ed25519 signing key (or one made for this run, for development) and its JWKS for B's operators. */
-        private GeohashSigner signer() {
+        /**
+         * Everything a request uses under {@code cfg}: forward mode's flow, oblivious mode's, or both behind a
+         * selector ({@code mode}). Reads and checks every file the live keys name; throws a {@link ConfigException}
+         * naming the key.
+         *
+         * @param before what runs now (null at start): a reload keeps its signing key when none is configured
+         */
+        Live build(ProxyAConfig cfg, Live before) {
+            UserAuthenticator users = buildUsers(cfg);
+            String[] jwks = new String[1];
+            GeohashSigner signer = signer(cfg, before, jwks);
+            FlowStages stages = new FlowStages(new TargetParser(cfg.udpTemplate()), new UserAuthentication(users),
+                    admission, new LocationSigning(new ClientLocator(locator(cfg, before == null), cfg.geolocation()), signer),
+                    new TunnelStart(tunnels, admission, metrics),
+                    new RefusalAnswer(cfg.proxyName(), users.challenges(cfg.proxyName()), admission, metrics));
+            ForwardFlow forward = new ForwardFlow(stages, new NextHopRequest(upstream, udpUpstream,
+                    cfg.upstream().presharedKey()), new NextHopAnswers(cfg.proxyName()));
+            ProxyAConfig.Oblivious o = cfg.oblivious();
+            Handler<ProxyExchange> flow;
+            if (o.mode() == ProxyAConfig.Mode.FORWARD) {
+                flow = forward;
+            } else {
+                ObliviousFlow oblivious = new ObliviousFlow(vertx, stages, o, cfg.proxyName(),
+                        cfg.upstream().connectTimeout(), cfg.limits().idleTimeout());
+                flow = o.mode() == ProxyAConfig.Mode.OBLIVIOUS ? oblivious
+                        : new FlowSelector(forward, oblivious, o, cfg.udpTemplate());
+            }
+            return new Live(cfg, flow, users, signer, jwks[0]);
+        }
+
+        /**
+         * A's Ed25519 signing key (or one made for this run, for development: kept across reloads) and its JWKS for
+         * B's operators ({@code jwks[0]}).
+         */
+        private GeohashSigner signer(ProxyAConfig cfg, Live before, String[] jwks) {
             PrivateKey key;
             PublicKey pub;
             try {
-                if (config.signing().privateKey().isPresent()) {
-                    key = Ed25519Keys.readPrivateKey(config.signing().privateKey().get());
+                if (cfg.signing().privateKey().isPresent()) {
+                    key = Ed25519Keys.readPrivateKey(cfg.signing().privateKey().get());
                     pub = Ed25519Keys.publicKeyOf(key);
+                } else if (before != null && before.config().signing().privateKey().isEmpty()) {
+                    jwks[0] = before.jwks();
+                    return before.signer();
                 } else {
                     KeyPair kp = Ed25519Keys.generate();
                     key = kp.getPrivate();
@@ -221,43 +292,55 @@ public final class ProxyA {
                             + "Proxy B must fetch " + JWKS_PATH + " again after every restart. Development only.");
                 }
             } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException("signing.private-key: " + e.getMessage(), e);
+                throw new ConfigException("signing.private-key: " + cfg.signing().privateKey().map(p -> p + ": ")
+                        .orElse("") + e.getMessage(), e);
             }
-            jwks = Jwks.toJson(Map.of(config.signing().keyId(), pub));
-            return new GeohashSigner(key, config.signing().keyId(), config.signing().validity(), Clock.systemUTC(),
+            jwks[0] = Jwks.toJson(Map.of(cfg.signing().keyId(), pub));
+            return new GeohashSigner(key, cfg.signing().keyId(), cfg.signing().validity(), Clock.systemUTC(),
                     new SecureRandom());
         }
 
-        private IpLocator locator() {
+        private static IpLocator locator(ProxyAConfig cfg, boolean atStart) {
             IpLocator locator;
             try {
-                locator = IpLocators.open(config.geolocation().database());
+                locator = IpLocators.open(cfg.geolocation().database());
             } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException("geolocation.database: " + e.getMessage(), e);
+                throw new ConfigException("geolocation.database: " + cfg.geolocation().database().map(p -> p + ": ")
+                        .orElse("") + e.getMessage(), e);
             }
-            if (config.geolocation().database().isEmpty()) {
+            if (atStart && cfg.geolocation().database().isEmpty()) {
                 LOG.log(Level.WARNING, "geolocation.database not set: using the embedded demo table (loopback aliases only)");
             }
             return locator;
         }
 
-        private UserAuthenticator buildUsers() {
+        private UserAuthenticator buildUsers(ProxyAConfig cfg) {
             try {
-                return new UserAuthenticator(vertx, config.users().file().isPresent()
-                        ? UserAuthenticator.readUsersFile(config.users().file().get()) : Map.of(),
-                        config.users().presharedKeys(), config.tls().clientCa().isPresent(),
-                        config.users().privacyPass().map(pp -> new PrivacyPassRedeemer(pp.redemption(),
-                                shared.spentTokens(pp.spentTokenCapacity()))));
-            } catch (IOException | IllegalArgumentException e) {
+                return new UserAuthenticator(vertx, cfg.users().file().isPresent()
+                        ? UserAuthenticator.readUsersFile(cfg.users().file().get()) : Map.of(),
+                        cfg.users().presharedKeys(), cfg.tls().clientCa().isPresent(),
+                        cfg.users().privacyPass().map(pp -> new PrivacyPassRedeemer(pp.redemption(),
+                                spentTokens(pp.spentTokenCapacity()))));
+            } catch (IOException e) {
+                throw new ConfigException("users.file: cannot read " + cfg.users().file().get() + ": " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage(), e);
             }
         }
 
+        /** One spent-token store for A's life: a reload must not forget the tokens already spent. */
+        private SpentTokenStore spentTokens(int capacity) {
+            if (spentTokens == null) {
+                spentTokens = shared.spentTokens(capacity);
+            }
+            return spentTokens;
+        }
+
         /**
          * The Privacy Pass issuer, when configured: its keys (or a generated one, for development) and the
-         * service, whose attester is this proxy's own {@link UserAuthenticator}.
+         * service, whose attester is this proxy's own users as they are at each request ({@code users}).
          */
-        void buildIssuer() {
+        void buildIssuer(Supplier<UserAuthenticator> users) {
             if (config.issuer().isEmpty()) {
                 return;
             }
@@ -290,21 +373,21 @@ public final class ProxyA {
 
     /** The JWKS of the signing key: what Proxy B's {@code geohash.trusted-signers} must hold. */
     public String jwks() {
-        return jwks;
+        return live.current().jwks();
     }
 
     /** The issuer listener's port, or -1 without an issuer. */
     public int issuerPort() {
-        return issuer == null ? -1 : issuer.port();
+        return parts.issuer == null ? -1 : parts.issuer.port();
     }
 
     /** The issuer's public keys in order of preference (empty without an issuer): what redeemers trust. */
     public List<IssuerPublicKey> issuerPublicKeys() {
-        return issuerKeys == null ? List.of() : issuerKeys.publicKeys();
+        return parts.issuerKeys == null ? List.of() : parts.issuerKeys.publicKeys();
     }
 
     public int upstreamConnections() {
-        return upstream.liveConnections();
+        return parts.upstream.liveConnections();
     }
 
     /** Graceful stop: not ready, stop accepting, let tunnels finish within {@code grace}, close what is left. */

@@ -77,7 +77,7 @@ public final class DoubleHopFixture implements AutoCloseable {
         Files.writeString(dir.resolve("users.txt"), USER + ":"
                 + OpenBSDBCrypt.generate(PASSWORD.toCharArray(), new byte[16], 6) + "\n");
         startB(bListenPort);
-        a = ProxyA.start(vertx, ProxyAConfigLoader.parse("""
+        Files.writeString(aConfigFile(), """
                 listen: 127.0.0.1:%d
                 admin: 127.0.0.1:0
                 users: %s
@@ -89,11 +89,12 @@ public final class DoubleHopFixture implements AutoCloseable {
                   client-key: a-client.key
                   trust: ca.crt
                   connect-timeout: 2s
-                %s""".formatted(aPort, usersYaml, bPort, extraAYaml), dir)).await(30, TimeUnit.SECONDS);
+                %s""".formatted(aPort, usersYaml, bPort, extraAYaml));
+        a = ProxyA.start(vertx, ProxyAConfigLoader.load(aConfigFile())).await(30, TimeUnit.SECONDS);
     }
 
     void startB(int port) throws Exception {
-        b = ProxyB.start(vertx, ConfigLoader.parse("""
+        Files.writeString(bConfigFile(), """
                 listen: 127.0.0.1:%d
                 admin: 127.0.0.1:0
                 tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
@@ -106,8 +107,19 @@ public final class DoubleHopFixture implements AutoCloseable {
                 destinations:
                   allow: [127.0.0.1/32]
                 limits: {connect-timeout: 1s}
-                %s""".formatted(port, extraBYaml), dir), 1).await(30, TimeUnit.SECONDS);
+                %s""".formatted(port, extraBYaml));
+        b = ProxyB.start(vertx, ConfigLoader.load(bConfigFile()), 1).await(30, TimeUnit.SECONDS);
         bPort = b.port();
+    }
+
+    /** A's config file (files it names are beside it, in {@link #dir}): what a reload reads again. */
+    public Path aConfigFile() {
+        return dir.resolve("proxy-a.yaml");
+    }
+
+    /** B's config file, likewise. */
+    public Path bConfigFile() {
+        return dir.resolve("proxy-b.yaml");
     }
 
     void stopB() throws Exception {

@@ -31,8 +31,11 @@ public final class Main {
               --help          show this help
 
             Signals: SIGTERM or Ctrl-C stops accepting, lets open tunnels drain for limits.shutdown-grace
-            (default 30s), then exits. SIGHUP, or a change of the config file, validates it again and logs
-            the changed keys: at B they all need a restart for now (an invalid file is named as such).
+            (default 30s), then exits. SIGHUP, or a change of the config file or of a file it names (checked
+            every 2s), reloads: auth (keys, key file, Privacy Pass issuer keys), geohash (trusted signers),
+            egress (pools), destinations and the tls files apply to new requests while open tunnels keep
+            running; an invalid configuration is refused with a log line naming the key and the old one
+            stays; other changed keys are logged as needing a restart (docs/configuration.md, "Reload").
             Exit codes: 0 normal stop, 1 runtime failure, 2 bad usage or configuration.
             """;
 
@@ -82,38 +85,20 @@ public final class Main {
                 + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.transport.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]")
                 + (cfg.tls().enabled() ? " (TLS, h2 + http/1.1)" : " (cleartext, h2c + http/1.1)")
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
-        startReloads(vertx, proxy, configFile);
+        startReloads(vertx, proxy, cfg, configFile);
         return ServiceCommand.runUntilSignal("proxy-b", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
     }
 
     /**
-     * SIGHUP or a change of the config file: B validates the file and names the changed keys, all of which need a
-     * restart for now (nothing at B changes live yet); an invalid file is named as such. Without this, SIGHUP
-     * would stop the JVM.
+     * Hot reload (SIGHUP, or a change of the config file or a file it names): see {@link ProxyB#reloadable()}.
+     * Without this, SIGHUP would stop the JVM.
      */
-    private static void startReloads(Vertx vertx, ProxyB proxy, java.nio.file.Path configFile) {
-        com.fasterxml.jackson.databind.JsonNode started;
+    private static void startReloads(Vertx vertx, ProxyB proxy, ProxyBConfig cfg, java.nio.file.Path configFile) {
         try {
-            started = net.doublehop.runtime.config.YamlNodes.parseRoot(java.nio.file.Files.readString(configFile,
-                    java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException e) {
-            System.getLogger("proxy-b").log(System.Logger.Level.WARNING, "reload: off, the config file cannot be read again");
-            return;
+            new net.doublehop.runtime.service.ConfigReloads<>(vertx, proxy.metrics(), "proxy-b", configFile, cfg,
+                    proxy.reloadable()).start();
+        } catch (ConfigException e) {
+            System.getLogger("proxy-b").log(System.Logger.Level.WARNING, "reload: off: " + e.getMessage());
         }
-        new net.doublehop.runtime.service.ConfigReloads(vertx, proxy.metrics(), "proxy-b",
-                new net.doublehop.runtime.service.ConfigReloads.Reloader() {
-                    @Override
-                    public java.util.List<String> reload() throws java.io.IOException {
-                        String text = java.nio.file.Files.readString(configFile, java.nio.charset.StandardCharsets.UTF_8);
-                        ConfigLoader.load(configFile); // validates every key and file, as at start
-                        return net.doublehop.runtime.service.ConfigReloads.changedKeys(started,
-                                net.doublehop.runtime.config.YamlNodes.parseRoot(text), Set.of());
-                    }
-
-                    @Override
-                    public java.util.List<java.nio.file.Path> watched() {
-                        return java.util.List.of(configFile);
-                    }
-                }).start();
     }
 }

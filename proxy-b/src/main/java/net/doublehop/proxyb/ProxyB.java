@@ -45,24 +45,42 @@ import net.doublehop.runtime.listen.TunnelLimiter;
 import net.doublehop.runtime.service.ProxyServer;
 import net.doublehop.runtime.store.SharedState;
 import net.doublehop.runtime.service.ServiceSettings;
+import net.doublehop.runtime.service.ConfigReloads;
+import net.doublehop.runtime.service.LiveConfig;
+import net.doublehop.runtime.auth.SpentTokenStore;
+import net.doublehop.runtime.config.TlsSettings;
+import net.doublehop.proxyb.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * A running Proxy B: builds its request flows (CONNECT and CONNECT-UDP) from a validated config and runs them on the
- * start-up and shutdown both proxies share ({@link ProxyServer}).
+ * start-up and shutdown both proxies share ({@link ProxyServer}). What a reload may change (authentication, geohash
+ * verification, egress pools, the destination policy, the TLS files) is built into one {@link Live} value that a
+ * reload replaces whole ({@link #reloadable()}); what lives across reloads (open tunnels, limits, the resolver, the
+ * spent-token store, remembered signature nonces) is built once.
  */
 public final class ProxyB {
 
     /** Signature nonces remembered at once (geohash.bind-nonce): ~100 bytes each. */
     static final int NONCE_CAPACITY = 1_000_000;
 
-    private final ProxyBConfig config;
+    /** The top-level keys a reload applies at B (docs/configuration.md, "Reload"); the others need a restart. */
+    public static final Set<String> LIVE_KEYS = Set.of("auth", "geohash", "egress", "destinations", "tls");
+
+    /** What B's new requests use: the configuration they follow, the flow built from it, the geofeed it publishes. */
+    record Live(ProxyBConfig config, Handler<ProxyExchange> flow, String geofeed) { }
+
     private final ProxyServer server;
     private final ProxyMetrics metrics;
+    private final Builder parts;
+    private final LiveConfig<Live> live;
 
-    private ProxyB(ProxyBConfig config, ProxyServer server, ProxyMetrics metrics) {
-        this.config = config;
+    private ProxyB(ProxyServer server, Builder parts, LiveConfig<Live> live) {
         this.server = server;
-        this.metrics = metrics;
+        this.metrics = parts.metrics;
+        this.parts = parts;
+        this.live = live;
     }
 
     /**
@@ -77,7 +95,56 @@ public final class ProxyB {
         }
     }
 
-    /** Builds the flows and what the server closes after them; one use. */
+    /**
+     * Hot reload at B ({@link ConfigReloads}): the keys in {@link #LIVE_KEYS} from the new file, checked as at start
+     * (new egress addresses bind-tested, JWKS and key files read), for requests from the swap on; open tunnels
+     * keep running on what they started with.
+     */
+    public ConfigReloads.Reloadable<ProxyBConfig> reloadable() {
+        return new ConfigReloads.Reloadable<>() {
+            @Override
+            public ProxyBConfig load(Path configFile) {
+                return ConfigLoader.load(configFile);
+            }
+
+            @Override
+            public Set<String> liveKeys() {
+                return LIVE_KEYS;
+            }
+
+            @Override
+            public ConfigReloads.Prepared<ProxyBConfig> prepare(ProxyBConfig running, ProxyBConfig next) {
+                List<String> notes = new ArrayList<>();
+                TlsSettings tls = running.tls();
+                if (next.tls().mode() == tls.mode() && next.tls().clientCa().isPresent() == tls.clientCa().isPresent()) {
+                    tls = next.tls();
+                } else {
+                    notes.add("tls: the kind of TLS (none, self-signed, files; a client CA or not)");
+                }
+                running.auth().privacyPass().ifPresent(old -> next.auth().privacyPass().ifPresent(pp -> {
+                    if (pp.spentTokenCapacity() != old.spentTokenCapacity()) {
+                        notes.add("auth.privacy-pass.spent-token-capacity");
+                    }
+                }));
+                ProxyBConfig applied = new ProxyBConfig(running.listen(), running.proxyName(), tls, next.auth(),
+                        next.geohash(), next.pools(), next.defaultPool(), next.bindCheck(), next.destinationAllow(),
+                        running.dns(), running.admin(), running.limits(), running.logSensitive(), running.http3(),
+                        running.udpTemplate(), running.ohttpRelay(), running.store());
+                ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
+                if (newTls.changed() && (applied.http3() || applied.ohttpRelay().isPresent())) {
+                    notes.add("tls files: the HTTP/3 listener and the OHTTP relay keep the certificate they started "
+                            + "with (the TCP listener uses the new one)");
+                }
+                Live next2 = parts.build(applied);
+                return new ConfigReloads.Prepared<>(applied, notes, () -> {
+                    newTls.swap().run();
+                    live.replace(next2);
+                });
+            }
+        };
+    }
+
+    /** Builds the flows and what the server closes after them. */
     private static final class Builder {
         private final Vertx vertx;
         private final ProxyBConfig config;
@@ -85,6 +152,10 @@ public final class ProxyB {
         private TunnelRegistry tunnels;
         private HostResolver resolver;
         private SharedState shared;
+        private TunnelLimiter limiter;
+        private EgressDialer dialer;
+        private SpentTokenStore spentTokens;
+        private NonceBinding nonces;
 
         Builder(Vertx vertx, ProxyBConfig config) {
             this.vertx = vertx;
@@ -92,13 +163,16 @@ public final class ProxyB {
         }
 
         Future<ProxyB> start(int instances) {
-            Handler<ProxyExchange> flow = buildFlow();
+            Live first = build(config);
+            LiveConfig<Live> live = new LiveConfig<>(first);
+            Handler<ProxyExchange> flow = req -> live.current().flow().handle(req);
             ServiceSettings settings = new ServiceSettings("proxy-b", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), instances, config.admin(), config.logSensitive());
             HostResolver dns = resolver;
             SharedState store = shared;
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, tunnels, metrics,
-                    Map.of("/geofeed.csv", new AdminServer.Document("text/csv; charset=utf-8", Geofeed.csv(config.pools()))),
+                    Map.of("/geofeed.csv", new AdminServer.Document("text/csv; charset=utf-8",
+                            () -> live.current().geofeed())),
                     config.ohttpRelay().<List<net.doublehop.runtime.service.SideService>>map(r ->
                             List.of(new net.doublehop.proxyb.ohttp.RelayService(r, metrics.registry())))
                             .orElse(List.of()),
@@ -108,19 +182,39 @@ public final class ProxyB {
                         dns.close();
                         store.close();
                     })
-                    .map(server -> new ProxyB(config, server, metrics));
+                    .map(server -> new ProxyB(server, this, live));
         }
 
-        /** Both request flows: CONNECT-UDP (an HTTP/1.1 upgrade) and CONNECT, on the same listener. */
-        private Handler<ProxyExchange> buildFlow() {
-            if (config.bindCheck()) {
+        /** What lives across reloads, made once from the configuration B started with. */
+        private void durableParts() {
+            AddressResolverOptions dns = new AddressResolverOptions()
+                    .setQueryTimeout(config.dns().timeout().toMillis())
+                    .setMaxQueries(4);
+            if (!config.dns().servers().isEmpty()) {
+                dns.setServers(config.dns().servers().stream().map(HostPort::toString).toList());
+            }
+            config.dns().hostsFile().ifPresent(dns::setHostsPath);
+            resolver = new HostResolver(vertx, dns);
+            tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
+            shared = SharedState.open(vertx, config.store(), metrics);
+            limiter = new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection());
+            dialer = new EgressDialer(vertx, config.limits().connectTimeout());
+        }
+
+        /**
+         * Everything a request uses under {@code cfg}: both request flows (CONNECT-UDP, an HTTP/1.1 upgrade, and
+         * CONNECT, on the same listener). Reads and checks every file the live keys name; throws a
+         * {@link ConfigException} naming the key.
+         */
+        Live build(ProxyBConfig cfg) {
+            if (cfg.bindCheck()) {
                 try {
-                    EgressBindCheck.check(config.pools());
+                    EgressBindCheck.check(cfg.pools());
                 } catch (IllegalStateException e) {
-                    throw new ConfigException(e.getMessage(), e);
+                    throw new ConfigException("egress.pools: " + e.getMessage(), e);
                 }
             }
-            GeohashSignatureVerifier verifier = config.geohash().trustedSigners().map(path -> {
+            GeohashSignatureVerifier verifier = cfg.geohash().trustedSigners().map(path -> {
                 Map<String, PublicKey> keys;
                 try {
                     keys = Jwks.parse(Files.readString(path, StandardCharsets.UTF_8));
@@ -130,54 +224,55 @@ public final class ProxyB {
                 if (keys.isEmpty()) {
                     throw new ConfigException("geohash.trusted-signers: " + path + " holds no Ed25519 keys");
                 }
-                return new GeohashSignatureVerifier(keys, Clock.systemUTC(), config.geohash().maxClockSkew(),
-                        config.geohash().maxValidity());
+                return new GeohashSignatureVerifier(keys, Clock.systemUTC(), cfg.geohash().maxClockSkew(),
+                        cfg.geohash().maxValidity());
             }).orElse(null);
-
-            AddressResolverOptions dns = new AddressResolverOptions()
-                    .setQueryTimeout(config.dns().timeout().toMillis())
-                    .setMaxQueries(4);
-            if (!config.dns().servers().isEmpty()) {
-                dns.setServers(config.dns().servers().stream().map(HostPort::toString).toList());
+            if (tunnels == null) {
+                durableParts();
             }
-            config.dns().hostsFile().ifPresent(dns::setHostsPath);
-            resolver = new HostResolver(vertx, dns);
-
-            tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
-            boolean mtls = config.tls().clientCa().isPresent();
-            shared = SharedState.open(vertx, config.store(), metrics);
-            Optional<PrivacyPassRedeemer> privacyPass = config.auth().privacyPass().map(pp -> new PrivacyPassRedeemer(
-                    pp.redemption(), shared.spentTokens(pp.spentTokenCapacity())));
+            boolean mtls = cfg.tls().clientCa().isPresent();
+            Optional<PrivacyPassRedeemer> privacyPass = cfg.auth().privacyPass().map(pp -> new PrivacyPassRedeemer(
+                    pp.redemption(), spentTokens(pp.spentTokenCapacity())));
             List<String> challenges = new ArrayList<>();
             privacyPass.ifPresent(pp -> challenges.add(pp.challengeHeader()));
-            if (!config.auth().presharedKeys().isEmpty() || privacyPass.isEmpty()) {
-                challenges.add("Preshared realm=\"" + config.proxyName() + "\"");
+            if (!cfg.auth().presharedKeys().isEmpty() || privacyPass.isEmpty()) {
+                challenges.add("Preshared realm=\"" + cfg.proxyName() + "\"");
             }
-            CallerAuthenticator authenticator = new CallerAuthenticator(config.auth().presharedKeys(), mtls,
-                    config.auth().allowUnauthenticated(), privacyPass);
-            GeohashCheck geohash = new GeohashCheck(verifier, config.geohash().requireSignature(),
-                    config.geohash().maxPrecision(), config.geohash().bindNonce()
-                            ? new NonceBinding(Clock.systemUTC(), config.geohash().maxClockSkew().toSeconds(),
-                                    NONCE_CAPACITY) : null);
-            EgressSelection egress = new EgressSelection(new PoolSelector(config.pools(), config.defaultPool()));
-            TunnelLimiter limiter = new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection());
+            CallerAuthenticator authenticator = new CallerAuthenticator(cfg.auth().presharedKeys(), mtls,
+                    cfg.auth().allowUnauthenticated(), privacyPass);
+            GeohashCheck geohash = new GeohashCheck(verifier, cfg.geohash().requireSignature(),
+                    cfg.geohash().maxPrecision(), cfg.geohash().bindNonce() ? nonces() : null);
+            EgressSelection egress = new EgressSelection(new PoolSelector(cfg.pools(), cfg.defaultPool()));
             DestinationResolver destinations = new DestinationResolver(vertx, resolver,
-                    new DestinationPolicy(config.destinationAllow()), config.dns().timeout());
+                    new DestinationPolicy(cfg.destinationAllow()), cfg.dns().timeout());
             AdmissionStages stages = new AdmissionStages(authenticator, geohash, egress, limiter, destinations,
-                    new FailureResponder(config.proxyName(), challenges, metrics), new TunnelSummary(metrics, config.logSensitive()));
-            ConnectFlow connect = new ConnectFlow(new RequestParser(), stages,
-                    new EgressDialer(vertx, config.limits().connectTimeout()),
-                    tunnels);
-            ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx,
-                    config.udpTemplate(),
-                    stages, config.limits().idleTimeout());
-            return req -> {
+                    new FailureResponder(cfg.proxyName(), challenges, metrics), new TunnelSummary(metrics, cfg.logSensitive()));
+            ConnectFlow connect = new ConnectFlow(new RequestParser(), stages, dialer, tunnels);
+            ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx, cfg.udpTemplate(), stages, cfg.limits().idleTimeout());
+            Handler<ProxyExchange> flow = req -> {
                 if (net.doublehop.runtime.listen.ConnectTargets.isConnectUdp(req)) {
                     connectUdp.handle(req);
                 } else {
                     connect.handle(req);
                 }
             };
+            return new Live(cfg, flow, Geofeed.csv(cfg.pools()));
+        }
+
+        /** One spent-token store for B's life: a reload must not forget the tokens already spent. */
+        private SpentTokenStore spentTokens(int capacity) {
+            if (spentTokens == null) {
+                spentTokens = shared.spentTokens(capacity);
+            }
+            return spentTokens;
+        }
+
+        /** One nonce memory for B's life: a reload must not let a replayed signature through. */
+        private NonceBinding nonces() {
+            if (nonces == null) {
+                nonces = new NonceBinding(Clock.systemUTC(), config.geohash().maxClockSkew().toSeconds(), NONCE_CAPACITY);
+            }
+            return nonces;
         }
     }
 
@@ -195,8 +290,9 @@ public final class ProxyB {
         return metrics;
     }
 
+    /** The configuration new requests follow now (the one B started with until a reload applies another). */
     public ProxyBConfig config() {
-        return config;
+        return live.current().config();
     }
 
     /**

@@ -41,9 +41,9 @@ public final class UserAuthenticator {
     private static final long CACHE_NANOS = 60_000_000_000L;
 
     private final Vertx vertx;
-    /** Replaced whole by {@link #replaceUsers} (hot reload); each request reads one consistent set. */
-    private volatile Map<String, String> bcryptByUser;
-    private volatile List<String> presharedKeys;
+    /** Immutable: a hot reload builds a new authenticator (and so forgets remembered successes). */
+    private final Map<String, String> bcryptByUser;
+    private final List<String> presharedKeys;
     private final boolean mtls;
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
     private final Optional<PrivacyPassRedeemer> privacyPass;
@@ -61,16 +61,6 @@ public final class UserAuthenticator {
         this.mtls = mtls;
     }
 
-    /**
-     * Hot reload: requests from now on are checked against these users and keys; remembered successes are
-     * forgotten, so a removed user or a changed password takes effect at once. Tunnels already open are not touched.
-     */
-    public void replaceUsers(Map<String, String> users, List<String> keys) {
-        bcryptByUser = Map.copyOf(users);
-        presharedKeys = List.copyOf(keys);
-        verified.clear();
-    }
-
     /** Reads {@code name:hash} lines; bcrypt and Argon2id hashes are accepted ({@link PasswordHashes}). */
     public static Map<String, String> readUsersFile(Path file) throws IOException {
         Map<String, String> out = new HashMap<>();
@@ -84,7 +74,8 @@ public final class UserAuthenticator {
             int colon = t.indexOf(':');
             String hash = colon < 0 ? "" : t.substring(colon + 1);
             if (colon <= 0 || !PasswordHashes.isSupported(hash)) {
-                throw new IllegalArgumentException("users.file line " + n + ": expected name:<bcrypt or argon2id hash>");
+                throw new IllegalArgumentException("users.file line " + n
+                        + ": expected name:<bcrypt or argon2id hash> (in " + file + ")");
             }
             out.put(t.substring(0, colon), hash);
         }
@@ -136,8 +127,7 @@ public final class UserAuthenticator {
     }
 
     private Future<String> basic(String user, String password) {
-        Map<String, String> users = bcryptByUser;
-        String hash = users.get(user);
+        String hash = bcryptByUser.get(user);
         String cacheKey = HexFormat.of().formatHex(Secrets.sha256(user + "\u0000" + password));
         Long until = verified.get(cacheKey);
         if (hash != null && until != null && until - System.nanoTime() > 0) {
@@ -148,9 +138,7 @@ public final class UserAuthenticator {
         return vertx.executeBlocking(() -> PasswordHashes.verify(check, password), false)
                 .compose(ok -> {
                     if (ok && hash != null) {
-                        if (users == bcryptByUser) { // not remembered across a reload that happened meanwhile
-                            verified.put(cacheKey, System.nanoTime() + CACHE_NANOS);
-                        }
+                        verified.put(cacheKey, System.nanoTime() + CACHE_NANOS);
                         return Future.succeededFuture("user:" + user);
                     }
                     return Future.failedFuture(WRONG);

@@ -50,7 +50,8 @@ public final class IssuerService implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final String name;
     private final IssuerKeys keys;
-    private final UserAuthenticator users;
+    /** The proxy's users as they are now: a reload replaces them, and the issuer follows. */
+    private final java.util.function.Supplier<UserAuthenticator> users;
     private final IssuanceLimits limiter;
     private final String directory;
     private final Buffer directoryBytes;
@@ -76,14 +77,14 @@ public final class IssuerService implements Handler<HttpServerRequest> {
         }
     }
 
-    public IssuerService(Vertx vertx, String name, IssuerKeys keys, UserAuthenticator users, int tokensPerUserPerHour,
+    public IssuerService(Vertx vertx, String name, IssuerKeys keys, java.util.function.Supplier<UserAuthenticator> users, int tokensPerUserPerHour,
             Duration directoryMaxAge, boolean logSensitive, Clock clock) {
         this(vertx, name, keys, users, new IssuanceLimiter(tokensPerUserPerHour, System::nanoTime), directoryMaxAge,
                 logSensitive, clock);
     }
 
     /** @param limits tokens per user per hour: this process's ({@link IssuanceLimiter}) or shared ones */
-    public IssuerService(Vertx vertx, String name, IssuerKeys keys, UserAuthenticator users, IssuanceLimits limits,
+    public IssuerService(Vertx vertx, String name, IssuerKeys keys, java.util.function.Supplier<UserAuthenticator> users, IssuanceLimits limits,
             Duration directoryMaxAge, boolean logSensitive, Clock clock) {
         this.vertx = vertx;
         this.name = name;
@@ -179,7 +180,7 @@ public final class IssuerService implements Handler<HttpServerRequest> {
         try {
             // The issuer is an origin, so its users send Authorization (RFC 9110 §11.6.2), checked against exactly
             // the accounts, hashes, keys and client certificates the proxy checks Proxy-Authorization against.
-            result = users.authenticate(req.getHeader("authorization"), req.connection().sslSession());
+            result = users.get().authenticate(req.getHeader("authorization"), req.connection().sslSession());
         } catch (ProxyFailure f) {
             result = Future.failedFuture(f);
         }

@@ -24,6 +24,15 @@ public record TlsSettings(Mode mode, Optional<Path> certificate, Optional<Path> 
         return new TlsSettings(Mode.NONE, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    /** The certificate, key and client CA files named (what a hot reload watches and reads again). */
+    public java.util.List<Path> files() {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        certificate.ifPresent(out::add);
+        privateKey.ifPresent(out::add);
+        clientCa.ifPresent(out::add);
+        return out;
+    }
+
     public boolean enabled() {
         return mode != Mode.NONE;
     }

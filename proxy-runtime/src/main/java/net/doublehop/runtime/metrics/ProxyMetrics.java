@@ -97,7 +97,7 @@ public final class ProxyMetrics {
                 .tags("hop", hop, "result", outcome.toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
     }
 
-    /** A configuration reload: {@code applied}, {@code invalid}, {@code restart_required}. */
+    /** A configuration reload: {@code applied}, {@code refused}, {@code unchanged} (ConfigReloads). */
     public void configReload(String result) {
         Counter.builder("privacy_proxy_config_reloads").description("Configuration reloads, by result")
                 .tags("hop", hop, "result", result).register(registry).increment();

@@ -24,8 +24,13 @@ public final class AdminServer {
     private final Map<String, Document> documents;
     private HttpServer server;
 
-    /** A fixed document served at a path. */
-    public record Document(String contentType, String body) { }
+    /** A document served at a path; its body is asked for at each request (a reload may change it). */
+    public record Document(String contentType, Supplier<String> body) {
+        /** A fixed document. */
+        public Document(String contentType, String body) {
+            this(contentType, () -> body);
+        }
+    }
 
     public AdminServer(Vertx vertx, Supplier<String> metrics, BooleanSupplier ready, Map<String, Document> documents) {
         this.vertx = vertx;
@@ -60,7 +65,7 @@ public final class AdminServer {
                 if (d == null) {
                     req.response().setStatusCode(404).putHeader("content-type", "text/plain").end("not found\n");
                 } else {
-                    req.response().putHeader("content-type", d.contentType()).end(d.body());
+                    req.response().putHeader("content-type", d.contentType()).end(d.body().get());
                 }
             }
         }

@@ -4,103 +4,261 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.YamlNodes;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 
 /**
- * Hot reload: on {@code SIGHUP}, or when the configuration file or a file it names for live change is modified
- * (checked every 2 s by modification time and size, which also sees Kubernetes' atomic ConfigMap and Secret
- * swaps), the file is read and validated again and what may change live is swapped in for new requests; open
- * tunnels keep what they started with. An invalid file is refused with a log line naming the key, and the running
- * configuration stays. Changed keys that cannot change live are named in a log line as needing a restart.
- * Counted in {@code privacy_proxy_config_reloads_total{result}}: {@code applied}, {@code invalid},
- * {@code restart_required} (the live part applied; some changed keys wait for a restart).
+ * Hot reload, the same for both proxies. On {@code SIGHUP}, or when the configuration file or a file it names
+ * changes (checked every 2 s by modification time and size, which also sees Kubernetes' atomic ConfigMap and Secret
+ * swaps):
+ * <ol>
+ *   <li>the configuration file is read and validated again, as at start;</li>
+ *   <li>if neither it nor any file it names ({@link ConfigFiles}) differs in content from what runs (SHA-256),
+ *       nothing else happens ({@code unchanged});</li>
+ *   <li>else the proxy builds, off the event loop, everything new requests will use, reading and checking every
+ *       file it names, without touching what runs;</li>
+ *   <li>and swaps it in at once ({@code applied}): new requests use it, open tunnels keep what they started with.
+ *       Changed keys that cannot change live (and files named by such keys whose content changed) are logged as
+ *       needing a restart; their running values stay.</li>
+ * </ol>
+ * Any failure in 1 or 3 refuses the configuration ({@code refused}) with a log line naming the key (and the file),
+ * and the running one stays. Each reload is counted in {@code privacy_proxy_config_reloads_total{result}}.
+ *
+ * @param <C> the proxy's configuration record
  */
-public final class ConfigReloads implements AutoCloseable {
+public final class ConfigReloads<C> implements AutoCloseable {
 
-    /** What a proxy can reload. */
-    public interface Reloader {
+    /** What a proxy reloads. */
+    public interface Reloadable<C> {
+        /** Reads and validates the configuration file again, as at start; throws a {@link ConfigException}. */
+        C load(Path configFile);
+
         /**
-         * Reads and validates the configuration again and applies what may change live; returns the changed keys
-         * that need a restart. Throws {@link IllegalArgumentException} (or a subclass) naming the key when invalid.
+         * The keys a reload applies: top-level keys ({@code users}) or {@code key.subkey}; every other key (and any
+         * file it names) needs a restart.
          */
-        List<String> reload() throws IOException;
+        Set<String> liveKeys();
 
-        /** The files whose change triggers a reload: the configuration and the files it names for live change. */
-        List<Path> watched();
+        /**
+         * Builds, without changing what runs, everything new requests will use: the live keys from {@code next},
+         * the others kept from {@code running}. Reads and checks every file the live keys name; throws a
+         * {@link ConfigException} (or {@link IllegalArgumentException}, {@link IllegalStateException}) naming the
+         * key and the file.
+         */
+        Prepared<C> prepare(C running, C next);
     }
+
+    /**
+     * A built configuration ready to swap in.
+     *
+     * @param applied the configuration that will run: {@code next}'s live keys, the running values of the others
+     * @param notes what the proxy could not apply live beyond the changed keys (e.g. a listener that keeps its
+     *     certificate until a restart)
+     * @param swap makes it live for new requests
+     */
+    public record Prepared<C>(C applied, List<String> notes, Runnable swap) {
+        public Prepared {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** The result labels of {@code privacy_proxy_config_reloads_total}. */
+    public static final String APPLIED = "applied";
+    public static final String REFUSED = "refused";
+    public static final String UNCHANGED = "unchanged";
 
     private final Vertx vertx;
     private final ProxyMetrics metrics;
     private final Logger log;
-    private final Reloader reloader;
-    private String fingerprint;
+    private final Path configFile;
+    private final Reloadable<C> reloadable;
+    private final JsonNode startedTree;
+    /** The content of each file named at start: a restart-only file is compared with these. */
+    private final Map<Path, String> startedFiles;
+    private volatile C running;
+    private volatile String runningDigest;
+    private volatile List<Path> watched;
+    private volatile String watchStamp;
     private long timer = -1;
+    private AutoCloseable hangup;
 
-    public ConfigReloads(Vertx vertx, ProxyMetrics metrics, String name, Reloader reloader) {
+    /**
+     * @param running the configuration the proxy started with, loaded from {@code configFile}
+     * @throws ConfigException when the file cannot be read again
+     */
+    public ConfigReloads(Vertx vertx, ProxyMetrics metrics, String name, Path configFile, C running,
+            Reloadable<C> reloadable) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.log = System.getLogger(name);
-        this.reloader = reloader;
-        this.fingerprint = fingerprint(reloader.watched());
+        this.configFile = configFile.toAbsolutePath();
+        this.reloadable = reloadable;
+        this.running = running;
+        Snapshot s = snapshot();
+        this.startedTree = s.tree;
+        this.startedFiles = s.fileDigests;
+        this.runningDigest = s.digest;
+        this.watched = s.watched();
+        this.watchStamp = stamp(watched);
     }
 
-    /** Starts watching the files and, where the JVM allows it, listening for SIGHUP. */
-    public ConfigReloads start() {
+    /** Starts watching the files every 2 s and, where the JVM allows it, listening for SIGHUP. */
+    public ConfigReloads<C> start() {
         timer = vertx.setPeriodic(2000, id -> {
-            String now = fingerprint(reloader.watched());
-            if (!now.equals(fingerprint)) {
-                fingerprint = now;
+            if (!stamp(watched).equals(watchStamp)) {
                 reloadNow();
             }
         });
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> vertx.runOnContext(v -> reloadNow()));
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.log(Level.WARNING, "reload: SIGHUP cannot be handled here (" + e.getClass().getSimpleName()
-                    + "); file changes still reload the configuration");
-        }
+        hangup = HangupSignal.register(() -> {
+            log.log(Level.INFO, "reload: SIGHUP");
+            reloadNow();
+        }, log);
         return this;
+    }
+
+    /** The configuration new requests use now. */
+    public C running() {
+        return running;
+    }
+
+    /** The files watched now: the configuration file and every file it names. */
+    public List<Path> watched() {
+        return watched;
     }
 
     /** Reloads now (one at a time, off the event loop); completes with the result label. */
     public Future<String> reloadNow() {
-        return vertx.executeBlocking(() -> {
-            String result;
-            try {
-                List<String> restart = reloader.reload();
-                result = restart.isEmpty() ? "applied" : "restart_required";
-                log.log(Level.INFO, "reload: configuration valid; what may change live applies to new requests"
-                        + (restart.isEmpty() ? "" : "; changed keys that need a restart: " + String.join(", ", restart)));
-            } catch (IllegalArgumentException | net.doublehop.runtime.config.ConfigException | IOException e) {
-                result = "invalid";
-                log.log(Level.WARNING, "reload: configuration refused, the running one stays: " + e.getMessage());
-            }
-            fingerprint = fingerprint(reloader.watched());
-            metrics.configReload(result);
-            return result;
-        }, true);
+        return vertx.executeBlocking(this::reload, true);
     }
 
+    private String reload() {
+        String result;
+        try {
+            Snapshot s = snapshot();
+            watched = s.watched();
+            if (s.digest.equals(runningDigest)) {
+                result = UNCHANGED;
+                log.log(Level.INFO, "reload: the configuration and the files it names are unchanged");
+            } else {
+                C next = reloadable.load(configFile);
+                Prepared<C> prepared = reloadable.prepare(running, next);
+                prepared.swap().run();
+                running = prepared.applied();
+                runningDigest = s.digest;
+                result = APPLIED;
+                log.log(Level.INFO, "reload: configuration applied to new requests; open tunnels keep running");
+                List<String> restart = new ArrayList<>(restartKeys(s));
+                restart.addAll(prepared.notes());
+                if (!restart.isEmpty()) {
+                    log.log(Level.WARNING, "reload: changed, but needs a restart (the running value stays): "
+                            + String.join("; ", restart));
+                }
+            }
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+            result = REFUSED;
+            log.log(Level.WARNING, "reload: configuration refused, the running one stays: " + e.getMessage());
+        }
+        watchStamp = stamp(watched);
+        metrics.configReload(result);
+        return result;
+    }
+
+    /** Stops watching the files and SIGHUP. */
     @Override
     public void close() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        if (hangup != null) {
+            try {
+                hangup.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Changed keys outside the live ones, and restart-only files whose content changed since start. */
+    private List<String> restartKeys(Snapshot s) {
+        Set<String> live = reloadable.liveKeys();
+        List<String> out = new ArrayList<>(changedKeys(startedTree, s.tree, live));
+        for (Map.Entry<Path, String> f : s.fileKeys.entrySet()) {
+            String before = startedFiles.get(f.getKey());
+            if (before != null && !before.equals(s.fileDigests.get(f.getKey())) && !isLive(f.getValue(), live)) {
+                out.add(f.getValue() + " (" + f.getKey() + " changed)");
+            }
+        }
+        return out;
+    }
+
+    private static boolean isLive(String key, Set<String> live) {
+        for (String k : live) {
+            if (key.equals(k) || key.startsWith(k + ".") || key.startsWith(k + "[")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The configuration file as it is now: its tree, the files it names and a digest over all of them. */
+    private record Snapshot(Path configFile, JsonNode tree, Map<Path, String> fileKeys, Map<Path, String> fileDigests,
+            String digest) {
+        List<Path> watched() {
+            List<Path> out = new ArrayList<>();
+            out.add(configFile);
+            out.addAll(fileKeys.keySet());
+            return out;
+        }
+    }
+
+    private Snapshot snapshot() {
+        String text;
+        try {
+            text = Files.readString(configFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + configFile + ": " + e.getMessage(), e);
+        }
+        JsonNode tree = YamlNodes.parseRoot(text);
+        Map<Path, String> fileKeys = ConfigFiles.named(tree, configFile.getParent());
+        Map<Path, String> digests = new LinkedHashMap<>();
+        StringBuilder all = new StringBuilder(sha256(new java.io.ByteArrayInputStream(
+                text.getBytes(StandardCharsets.UTF_8))));
+        for (Path p : fileKeys.keySet()) {
+            String d;
+            try (InputStream in = Files.newInputStream(p)) {
+                d = sha256(in);
+            } catch (IOException e) {
+                d = "unreadable"; // the loader names the key
+            }
+            digests.put(p, d);
+            all.append(';').append(p).append('=').append(d);
+        }
+        return new Snapshot(configFile, tree, fileKeys, digests, all.toString());
     }
 
     /**
      * The keys (two levels deep, dotted) whose values differ between two configuration trees, leaving out those in
-     * {@code live}: what a reload cannot apply.
+     * {@code live} (a top-level key, or {@code key.subkey}): what a reload cannot apply.
      */
     public static List<String> changedKeys(JsonNode old, JsonNode next, Set<String> live) {
         Set<String> out = new TreeSet<>();
@@ -135,7 +293,8 @@ public final class ConfigReloads implements AutoCloseable {
         return keys;
     }
 
-    private static String fingerprint(List<Path> files) {
+    /** Modification time and size of each file: cheap enough to check every 2 s. */
+    private static String stamp(List<Path> files) {
         StringBuilder sb = new StringBuilder();
         for (Path p : files) {
             try {
@@ -146,5 +305,18 @@ public final class ConfigReloads implements AutoCloseable {
             }
         }
         return sb.toString();
+    }
+
+    /** SHA-256 of a stream, read in pieces: a geolocation database may be large. */
+    private static String sha256(InputStream in) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream d = new DigestInputStream(in, sha)) {
+                d.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            return "unreadable";
+        }
     }
 }

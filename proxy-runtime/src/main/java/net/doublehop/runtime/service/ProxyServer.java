@@ -70,12 +70,15 @@ public final class ProxyServer {
     private int port;
     private int adminPort = -1;
     private Future<Void> stopping;
+    /** The content of the TLS files the TCP listener uses now (what a reload compares). */
+    private volatile String tlsDigest;
 
     private ProxyServer(Vertx vertx, ServiceSettings settings, Parts parts) {
         this.vertx = vertx;
         this.settings = settings;
         this.parts = parts;
         this.log = System.getLogger(settings.name());
+        this.tlsDigest = TlsFiles.digest(settings.tls());
     }
 
     /** Starts everything; a failure leaves nothing listening that was started (the caller closes Vert.x). */
@@ -128,6 +131,45 @@ public final class ProxyServer {
         }
         return keyCert;
     }
+
+    /**
+     * A reload's new TLS material for the proxy listener: {@code next} names the same kind of TLS as at start (the
+     * proxy checks that), its files are read and checked now (blocking), and {@link TlsReload#swap} makes every TCP
+     * listener instance use them for connections accepted from then on; open connections keep theirs. Throws a
+     * {@link net.doublehop.runtime.config.ConfigException} naming the keys and files when they cannot be used.
+     */
+    public TlsReload prepareTls(TlsSettings next) {
+        if (next.mode() != TlsSettings.Mode.FILES || settings.tls().mode() != TlsSettings.Mode.FILES) {
+            return new TlsReload(() -> { }, false);
+        }
+        String digest = TlsFiles.digest(next);
+        if (digest.equals(tlsDigest)) {
+            return new TlsReload(() -> { }, false);
+        }
+        io.netty.handler.ssl.SslContext context;
+        try {
+            TlsFiles.checkKeyMatchesCertificate(vertx, next);
+            context = TcpListener.tlsContext(vertx, next, null);
+        } catch (Exception e) {
+            throw new net.doublehop.runtime.config.ConfigException("tls.certificate / tls.private-key / tls.client-ca ("
+                    + TlsFiles.names(next) + "): cannot be used: " + e.getMessage(), e);
+        }
+        return new TlsReload(() -> {
+            for (Listener l : listeners) {
+                if (l instanceof TcpListener t) {
+                    t.replaceTls(context);
+                }
+            }
+            tlsDigest = digest;
+        }, true);
+    }
+
+    /**
+     * @param swap makes the new TLS material live for the TCP listener's new connections
+     * @param changed true when the files differ from the running ones: the HTTP/3 listener and the side services
+     *     (issuer, gateway, relay) keep the certificate they started with until a restart
+     */
+    public record TlsReload(Runnable swap, boolean changed) { }
 
     private Future<TcpListener> deployTcp(TcpListenerConfig tcp) {
         TcpListener verticle = new TcpListener(tcp, parts.flow(), parts.metrics());

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Sets up an accepted connection: TLS (handshake bounded by {@code limits.handshake-timeout}) then ALPN picks
@@ -21,9 +22,10 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
     static final String GUARD = "guard";
 
     private final ListenerScope scope;
-    private final SslContext tls; // null: cleartext
+    /** The listener's current TLS context (a reload may replace it for new connections); null: cleartext. */
+    private final Supplier<SslContext> tls;
 
-    ConnectionInitializer(ListenerScope scope, SslContext tls) {
+    ConnectionInitializer(ListenerScope scope, Supplier<SslContext> tls) {
         this.scope = scope;
         this.tls = tls;
     }
@@ -34,7 +36,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
         RequestHeaderDeadline.startOn(ch, scope.limits().requestHeaderTimeout(), tls == null);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            SslHandler ssl = tls.newHandler(ch.alloc());
+            SslHandler ssl = tls.get().newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(scope.limits().handshakeTimeout().toMillis());
             p.addLast("tls", ssl);
         }

@@ -10,6 +10,9 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
+import net.doublehop.runtime.config.TlsSettings;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -38,6 +41,8 @@ public final class TcpListener extends VerticleBase implements Listener {
     private final Handler<ProxyExchange> flow;
     private final TcpConnections connections;
     private Channel server;
+    /** Read by every accept, replaced by a reload ({@link #replaceTls}); null: cleartext. */
+    private volatile SslContext tls;
     private EventLoop loop;
 
     public TcpListener(TcpListenerConfig config, Handler<ProxyExchange> flow, ProxyMetrics metrics) {
@@ -51,13 +56,33 @@ public final class TcpListener extends VerticleBase implements Listener {
         LoopContext ctx = LoopContext.of(context);
         loop = ctx.nettyEventLoop();
         // Loading keys (and BoringSSL, the first time) is slow work: off the event loop.
-        Future<SslContext> tls = config.tls().enabled()
+        Future<SslContext> loaded = config.tls().enabled()
                 ? context.executeBlocking(() -> TcpTls.server(vertx, config.tls(), config.selfSigned()))
                 : ctx.succeededFuture(null);
-        return tls.compose(this::bind);
+        return loaded.compose(this::bind);
     }
 
-    private Future<Void> bind(SslContext tls) {
+    /**
+     * A TLS context for this listener type from {@code tls} (blocking: reads the files); throws
+     * {@link IllegalStateException} when they cannot be used.
+     */
+    public static SslContext tlsContext(Vertx vertx, TlsSettings tls, KeyCertOptions selfSigned) {
+        return TcpTls.server(vertx, tls, selfSigned);
+    }
+
+    /**
+     * Hot reload: connections accepted from now on use {@code next} (a new certificate, key or client CA); open
+     * connections keep the context they started with. Only for a listener started with TLS.
+     */
+    public void replaceTls(SslContext next) {
+        if (tls == null) {
+            throw new IllegalStateException("the listener was started without TLS");
+        }
+        tls = next;
+    }
+
+    private Future<Void> bind(SslContext started) {
+        tls = started;
         LoopContext ctx = LoopContext.of(context);
         ListenerScope scope = new ListenerScope(ctx, flow, config, connections);
         Transport transport = VertxTransport.of(vertx);
@@ -68,7 +93,7 @@ public final class TcpListener extends VerticleBase implements Listener {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // Vert.x's pooled allocator, as its own servers and the destination sockets use: one set of arenas.
                 .childOption(ChannelOption.ALLOCATOR, VertxTransport.pooledAllocator())
-                .childHandler(new ConnectionInitializer(scope, tls));
+                .childHandler(new ConnectionInitializer(scope, started == null ? null : () -> tls));
         if (config.reusePort()) {
             reusePort(b, transport);
         }
