@@ -27,6 +27,7 @@ import net.doublehop.proxyb.flow.CallerAuthenticator;
 import net.doublehop.proxyb.flow.ConnectFlow;
 import net.doublehop.proxyb.flow.ConnectUdpFlow;
 import net.doublehop.proxyb.flow.DestinationResolver;
+import net.doublehop.proxyb.flow.LoopGuard;
 import net.doublehop.proxyb.flow.EgressDialer;
 import net.doublehop.proxyb.flow.EgressSelection;
 import net.doublehop.proxyb.flow.FailureResponder;
@@ -156,10 +157,14 @@ public final class ProxyB {
         private EgressDialer dialer;
         private SpentTokenStore spentTokens;
         private NonceBinding nonces;
+        /** B's own ports, known once bound: a tunnel to one of them is a loop. */
+        private final LoopGuard loops;
 
         Builder(Vertx vertx, ProxyBConfig config) {
             this.vertx = vertx;
             this.config = config;
+            this.loops = new LoopGuard(config.listen().host());
+            config.ohttpRelay().ifPresent(r -> loops.listening(r.listen().port()));
         }
 
         Future<ProxyB> start(int instances) {
@@ -182,7 +187,11 @@ public final class ProxyB {
                         dns.close();
                         store.close();
                     })
-                    .map(server -> new ProxyB(server, this, live));
+                    .map(server -> {
+                        loops.listening(server.port());
+                        loops.listening(server.adminPort());
+                        return new ProxyB(server, this, live);
+                    });
         }
 
         /** What lives across reloads, made once from the configuration B started with. */
@@ -244,7 +253,7 @@ public final class ProxyB {
                     cfg.geohash().maxPrecision(), cfg.geohash().bindNonce() ? nonces() : null);
             EgressSelection egress = new EgressSelection(new PoolSelector(cfg.pools(), cfg.defaultPool()));
             DestinationResolver destinations = new DestinationResolver(vertx, resolver,
-                    new DestinationPolicy(cfg.destinationAllow()), cfg.dns().timeout());
+                    new DestinationPolicy(cfg.destinationAllow()), cfg.dns().timeout(), loops);
             AdmissionStages stages = new AdmissionStages(authenticator, geohash, egress, limiter, destinations,
                     new FailureResponder(cfg.proxyName(), challenges, metrics), new TunnelSummary(metrics, cfg.logSensitive()));
             ConnectFlow connect = new ConnectFlow(new RequestParser(), stages, dialer, tunnels);

@@ -22,7 +22,8 @@ import net.doublehop.proxyb.egress.DestinationPolicy;
  * Stage 5, resolve + guard: B resolves the destination itself (Vert.x's Netty-based resolver: hosts file,
  * then DNS, A and AAAA) and applies the destination policy to every resolved address, so a name that
  * resolves into a refused range is refused exactly like the literal would be. We then dial only the
- * addresses we checked, so there is no re-resolution window for DNS rebinding.
+ * addresses we checked, so there is no re-resolution window for DNS rebinding. An address that is B's own
+ * listener is refused as a loop ({@link LoopGuard}) whatever the policy says.
  */
 public final class DestinationResolver {
 
@@ -35,9 +36,12 @@ public final class DestinationResolver {
     private final HostResolver resolver;
     private final DestinationPolicy policy;
     private final Duration timeout;
+    private final LoopGuard loops;
 
-    public DestinationResolver(Vertx vertx, HostResolver resolver, DestinationPolicy policy, Duration timeout) {
+    public DestinationResolver(Vertx vertx, HostResolver resolver, DestinationPolicy policy, Duration timeout,
+            LoopGuard loops) {
         this.vertx = vertx;
+        this.loops = loops;
         this.resolver = resolver;
         this.policy = policy;
         this.timeout = timeout;
@@ -49,6 +53,7 @@ public final class DestinationResolver {
                 ? Future.succeededFuture(List.of(literal(target.host())))
                 : lookup(target.host());
         return addresses.map(all -> {
+            all.forEach(a -> loops.check(a, target.port()));
             List<InetAddress> permitted = all.stream().filter(policy::permits).toList();
             if (permitted.isEmpty()) {
                 throw PROHIBITED;

@@ -87,6 +87,22 @@ class BadInputTest {
         assertStillServes();
     }
 
+    /**
+     * B's own listener (127.0.0.1 is allowed as a destination here, as an operator's allow list might): a loop, refused
+     * with RFC 9209's proxy_loop_detected rather than dialled, by address and by a name or a wildcard reaching it.
+     */
+    @ParameterizedTest(name = "CONNECT to B's own {0} port -> 502 proxy_loop_detected")
+    @CsvSource({"proxy, 127.0.0.1", "admin, 127.0.0.1", "proxy, dest.test", "proxy, 0.0.0.0"})
+    void connectToItselfIsALoop(String which, String host) throws Exception {
+        int port = which.equals("proxy") ? fx.port() : fx.proxy.adminPort();
+        String target = host + ":" + port;
+        RawProxyClient.Head h = exchange("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n" + AUTH
+                + "\r\n");
+        assertThat(h.status()).isEqualTo(502);
+        assertThat(h.header("proxy-status")).startsWith("proxy-b; error=proxy_loop_detected");
+        assertStillServes();
+    }
+
     @Test
     void spaceInTargetIs400() throws Exception {
         RawProxyClient.Head h = exchange("CONNECT exa mple.com:443 HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n");
