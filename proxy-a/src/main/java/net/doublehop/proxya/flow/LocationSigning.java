@@ -24,6 +24,7 @@ public final class LocationSigning {
         InetAddress client = clientAddress(ctx);
         Optional<GeohashHint> hint = client == null ? Optional.empty() : locator.locate(client, ctx.requestedHint());
         ctx.location(hint.map(signer::sign));
+        ctx.resigner(() -> hint.map(signer::sign));
     }
 
     /** The client's address as an InetAddress; the listeners give a literal, so this never touches DNS. */

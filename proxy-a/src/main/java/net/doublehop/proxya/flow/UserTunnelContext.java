@@ -26,6 +26,7 @@ public final class UserTunnelContext {
     private Optional<GeohashHint> requestedHint = Optional.empty();
     private boolean slotsHeld;
     private Optional<SignedGeohash> location = Optional.empty();
+    private java.util.function.Supplier<Optional<SignedGeohash>> resign = Optional::empty;
 
     private UserTunnelContext(ProxyExchange request, long startNanos) {
         this.request = request;
@@ -74,4 +75,16 @@ public final class UserTunnelContext {
     /** The client's signed location; empty when the client's address has none (or is unknown). */
     public Optional<SignedGeohash> location() { return location; }
     void location(Optional<SignedGeohash> l) { this.location = l; }
+
+    /**
+     * A new signature of the same location (a fresh nonce and validity), which becomes {@link #location}: a request
+     * that A sends to B again must not present the first one, which B may have bound to the connection that died
+     * (docs/request-flow.md, "Replay").
+     */
+    public Optional<SignedGeohash> resignLocation() {
+        location = resign.get();
+        return location;
+    }
+
+    void resigner(java.util.function.Supplier<Optional<SignedGeohash>> r) { this.resign = r; }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import java.util.Locale;
+import java.util.function.Supplier;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
 import net.doublehop.protocol.masque.UdpTarget;
@@ -39,21 +40,22 @@ public final class UdpUpstream {
 
     /**
      * Opens a flow to {@code target} through B, bounded as every request to B is (see {@link UpstreamPool}); when
-     * {@code abandoned} completes first, whatever was opened at B is dropped.
+     * {@code abandoned} completes first, whatever was opened at B is dropped. {@code headers} is asked once per
+     * attempt.
      */
-    public Future<NextHopAnswer> open(ConnectTarget target, MultiMap headers, Future<?> abandoned) {
+    public Future<NextHopAnswer> open(ConnectTarget target, Supplier<MultiMap> headers, Future<?> abandoned) {
         String path = template.expandPathAndQuery(new UdpTarget(target.host(), target.port()));
         return pool.send(new UpstreamPool.Request() {
             @Override
             public Future<? extends NextHopAnswer> send(Http2ClientConnection c, Future<?> cancelled) {
                 return c.extendedConnect()
-                        ? c.request(h2Head(path, headers), cancelled)
-                        : http1.open(target, headers, cancelled);
+                        ? c.request(h2Head(path, headers.get()), cancelled)
+                        : http1.open(target, headers.get(), cancelled);
             }
 
             @Override
             public Future<? extends NextHopAnswer> send(Http3ClientConnection c, Future<?> cancelled) {
-                return c.request(h3Head(path, headers), cancelled);
+                return c.request(h3Head(path, headers.get()), cancelled);
             }
         }, abandoned);
     }

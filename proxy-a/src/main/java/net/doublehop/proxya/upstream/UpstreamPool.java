@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.ProxyErrorType;
 import net.doublehop.protocol.ProxyFailure;
@@ -87,23 +88,24 @@ public final class UpstreamPool {
     /**
      * CONNECT to {@code target} through B (RFC 9113 §8.5, RFC 9114 §4.4: only :method and :authority).
      *
+     * @param headers the request's headers, asked for once per attempt (a retry signs the location anew)
      * @param abandoned completes when the client goes away; a stream not yet answered is then reset
      */
-    public Future<NextHopAnswer> open(ConnectTarget target, MultiMap headers, Future<?> abandoned) {
+    public Future<NextHopAnswer> open(ConnectTarget target, Supplier<MultiMap> headers, Future<?> abandoned) {
         // host and port always, an IPv6 literal in brackets (see ConnectAuthority)
         String authority = ConnectAuthority.of(target).toString();
         return send(new Request() {
             @Override
             public Future<? extends NextHopAnswer> send(Http2ClientConnection c, Future<?> cancelled) {
                 Http2Headers h = new DefaultHttp2Headers().method("CONNECT").authority(authority);
-                headers.forEach(e -> h.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+                headers.get().forEach(e -> h.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
                 return c.request(h, cancelled);
             }
 
             @Override
             public Future<? extends NextHopAnswer> send(Http3ClientConnection c, Future<?> cancelled) {
                 Http3Headers h = new DefaultHttp3Headers().method("CONNECT").authority(authority);
-                headers.forEach(e -> h.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+                headers.get().forEach(e -> h.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
                 return c.request(h, cancelled);
             }
         }, abandoned);
