@@ -21,7 +21,9 @@ import net.doublehop.runtime.config.HostPort;
  * @param socks the SOCKS5 listener, or empty when turned off ({@code --socks none})
  * @param http the HTTP CONNECT listener, or empty
  * @param proxyA Proxy A's {@code https://host:port}
- * @param h3 true to reach A over HTTP/3 (QUIC), else HTTP/2 over TLS
+ * @param version how the client reaches A: HTTP/1.1 (a TLS connection per tunnel), HTTP/2 over TLS, or HTTP/3
+ * @param bTransport in oblivious mode, how the client reaches B inside the tunnel through A: TLS 1.3 + HTTP/2 in a
+ *     CONNECT, or QUIC (HTTP/3) in a CONNECT-UDP
  * @param udpTemplate A's CONNECT-UDP URI template (RFC 9298 §2)
  * @param credential what A is shown
  * @param bCredential what B is shown in oblivious mode: a preshared key (tests), or Privacy Pass tokens from A's
@@ -29,13 +31,31 @@ import net.doublehop.runtime.config.HostPort;
  * @param geohash a coarser location to ask A for ({@code sec-ch-geohash}), if any
  * @param sourceAddress the local address for connections to A (a multi-homed host; A locates the client by it)
  */
-public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPort> http, URI proxyA, boolean h3,
-        MasqueUriTemplate udpTemplate, Optional<URI> proxyB, Credential credential, Optional<Credential> bCredential,
-        Optional<Path> cacert,
+public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPort> http, URI proxyA,
+        HttpVersion version, BTransport bTransport, MasqueUriTemplate udpTemplate, Optional<URI> proxyB,
+        Credential credential, Optional<Credential> bCredential, Optional<Path> cacert,
         boolean insecure, Optional<String> geohash, Optional<InetAddress> sourceAddress, boolean verbose) {
 
     /** Forward: A reads each destination. Oblivious: A carries a TLS connection to B and never sees it. */
     public enum Mode { FORWARD, OBLIVIOUS }
+
+    /** The protocol to Proxy A ({@code --http-version}). */
+    public enum HttpVersion {
+        /** HTTP/1.1 over TLS: one connection per tunnel (CONNECT; CONNECT-UDP as an Upgrade, RFC 9298 §3.2). */
+        H1,
+        /** HTTP/2 over TLS 1.3: one connection per event loop, a stream per tunnel. */
+        H2,
+        /** HTTP/3 over QUIC: one connection per event loop, a stream per tunnel. */
+        H3
+    }
+
+    /** Oblivious mode's connection to B inside the tunnel through A ({@code --b-transport}). */
+    public enum BTransport {
+        /** A CONNECT to B's TCP port through A, TLS 1.3 and HTTP/2 to B inside it. */
+        TLS,
+        /** A CONNECT-UDP to B's QUIC port through A, QUIC and HTTP/3 to B over it. */
+        QUIC
+    }
 
     /** How the client proves itself to A: HTTP Basic, a preshared key, or Privacy Pass tokens from an issuer. */
     public sealed interface Credential permits Basic, Preshared, PrivacyPass { }
@@ -81,6 +101,7 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
         String proxyA = null;
         String proxyB = null;
         String version = "h2";
+        String bTransport = null;
         String template = null;
         String user = null;
         String psk = null;
@@ -99,7 +120,7 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
                 case "--verbose", "-v" -> verbose = true;
                 case "--mode", "--socks", "--http", "--proxy-a", "--proxy-b", "--http-version", "--udp-template",
                         "--user", "--psk", "--b-psk", "--privacy-pass-issuer", "--issuer-name", "--cacert", "--geohash",
-                        "--source-address" -> {
+                        "--source-address", "--b-transport" -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(a + " needs a value");
                     }
@@ -123,6 +144,7 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
                         case "--issuer-name" -> issuerName = v;
                         case "--cacert" -> cacert = v;
                         case "--source-address" -> source = v;
+                        case "--b-transport" -> bTransport = v;
                         default -> geohash = v;
                     }
                 }
@@ -142,11 +164,22 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
         } else if (proxyB != null) {
             throw new UsageException("--proxy-b goes with --mode oblivious");
         }
-        if (!version.equals("h2") && !version.equals("h3")) {
-            throw new UsageException("--http-version is h2 or h3");
-        }
-        if (mode == Mode.OBLIVIOUS && version.equals("h3")) {
-            throw new UsageException("--mode oblivious reaches Proxy A over HTTP/2 only (--http-version h2) for now");
+        HttpVersion httpVersion = switch (version) {
+            case "h1", "http/1.1" -> HttpVersion.H1;
+            case "h2" -> HttpVersion.H2;
+            case "h3" -> HttpVersion.H3;
+            default -> throw new UsageException("--http-version is h1, h2 or h3");
+        };
+        BTransport toB = BTransport.TLS;
+        if (bTransport != null) {
+            if (mode != Mode.OBLIVIOUS) {
+                throw new UsageException("--b-transport goes with --mode oblivious");
+            }
+            toB = switch (bTransport) {
+                case "tls" -> BTransport.TLS;
+                case "quic" -> BTransport.QUIC;
+                default -> throw new UsageException("--b-transport is tls or quic");
+            };
         }
         Optional<HostPort> socksAt = listen("--socks", socks);
         Optional<HostPort> httpAt = listen("--http", http);
@@ -195,16 +228,13 @@ public record ClientOptions(Mode mode, Optional<HostPort> socks, Optional<HostPo
         }
         Optional<InetAddress> sourceAddress = Optional.empty();
         if (source != null) {
-            if (version.equals("h3")) {
-                throw new UsageException("--source-address goes with --http-version h2");
-            }
             try {
                 sourceAddress = Optional.of(InetAddress.getByName(source));
             } catch (UnknownHostException e) {
                 throw new UsageException("--source-address: unknown address " + source);
             }
         }
-        return new ClientOptions(mode, socksAt, httpAt, a, version.equals("h3"), udp, b, credential, bCredential, ca,
+        return new ClientOptions(mode, socksAt, httpAt, a, httpVersion, toB, udp, b, credential, bCredential, ca,
                 insecure, Optional.ofNullable(geohash), sourceAddress, verbose);
     }
 

@@ -53,14 +53,14 @@ public final class LocalClient {
 
     /** Loading TLS material (and BoringSSL) is slow: done off the event loop. */
     private static Upstream upstream(Vertx vertx, LoopContext context, ClientOptions o) {
-        ProxyAConnection proxyA = new ProxyAConnection(vertx, o.proxyA(), o.h3(), o.udpTemplate(),
+        ProxyAConnection proxyA = new ProxyAConnection(vertx, o.proxyA(), o.version(), o.udpTemplate(),
                 o.cacert(), o.insecure(), o.sourceAddress());
         Authorization auth = authorization(vertx, o.credential(), o);
         if (o.mode() == ClientOptions.Mode.FORWARD) {
             return new ForwardUpstream(proxyA, auth, o.geohash());
         }
         return new ObliviousUpstream(vertx, proxyA, auth, authorization(vertx, o.bCredential().orElseThrow(), o),
-                o.geohash(), o.proxyB().orElseThrow(), o.cacert(), o.insecure());
+                o.geohash(), o.proxyB().orElseThrow(), o.bTransport(), o.cacert(), o.insecure());
     }
 
     private static Authorization authorization(Vertx vertx, ClientOptions.Credential c, ClientOptions o) {

@@ -31,14 +31,21 @@ public final class Main {
             Mode:
               --mode forward          (default) each CONNECT names the destination to Proxy A, which opens it
                                       at Proxy B: A learns who you are and where you go, B only where
-              --mode oblivious        a TLS connection to Proxy B through A; the CONNECTs for destinations go
+              --mode oblivious        a connection to Proxy B through A; the CONNECTs for destinations go
                                       to B inside it: A learns who you are, not where (needs --proxy-b
-                                      and A's mode: oblivious or both; HTTP/2 to A)
+                                      and A's mode: oblivious or both)
+              --b-transport T         oblivious mode, how to reach B inside the tunnel through A:
+                                      tls (default): a CONNECT to B's host:port, TLS 1.3 + HTTP/2 to B in it;
+                                      quic: a CONNECT-UDP to B's port (B's http3: true), QUIC + HTTP/3 to B
+                                      over it (A relays the QUIC packets as UDP to B)
 
             Proxies:
               --proxy-a URL           https://host:port of Proxy A (required)
               --proxy-b URL           https://host:port of Proxy B (oblivious mode)
-              --http-version V        h2 (default: HTTP/2 over TLS 1.3) or h3 (HTTP/3 over QUIC) to Proxy A
+              --http-version V        the protocol to Proxy A, in either mode: h2 (default: HTTP/2 over
+                                      TLS 1.3, one connection, a stream per tunnel), h3 (HTTP/3 over QUIC,
+                                      likewise; A needs http3: true), or h1 (HTTP/1.1 over TLS, a connection
+                                      per tunnel; UDP as an Upgrade to connect-udp, RFC 9298)
               --udp-template T        Proxy A's CONNECT-UDP URI template (RFC 9298), default
                                       https://A-HOST:A-PORT/.well-known/masque/udp/{target_host}/{target_port}/
               --source-address IP     the local address for connections to Proxy A (multi-homed hosts;

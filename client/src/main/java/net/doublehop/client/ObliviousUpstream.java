@@ -1,8 +1,7 @@
 package net.doublehop.client;
 
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -20,19 +19,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import net.doublehop.protocol.ConnectTarget;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.masque.MasqueUriTemplate;
-import net.doublehop.protocol.masque.UdpTarget;
 import net.doublehop.protocol.sf.Member;
 import net.doublehop.protocol.sf.StructuredFields;
 import net.doublehop.runtime.nexthop.Http2ClientConnection;
 import net.doublehop.runtime.nexthop.Http2Tls;
 import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.nexthop.NextHopConnection;
+import net.doublehop.runtime.transport.QuicTls;
 
 /**
- * Oblivious mode, the iCloud Private Relay split: the client opens one CONNECT to Proxy B's own address through
- * Proxy A (A authenticates the user, locates them and answers with the signed geohash), speaks TLS 1.3 end to end
- * to B inside that tunnel and HTTP/2 over it, and sends each destination's CONNECT (CONNECT-UDP) to B there, with
- * the signed geohash and a credential for B that does not name the account (a Privacy Pass token, or a preshared
- * key). A sees who and how much, never where; B sees where and A's signed region, never who.
+ * Oblivious mode, the iCloud Private Relay split: the client opens one tunnel to Proxy B's own address through
+ * Proxy A (A authenticates the user, locates them and answers with the signed geohash), speaks to B end to end
+ * inside it, and sends each destination's CONNECT (CONNECT-UDP) to B there, with the signed geohash and a
+ * credential for B that does not name the account (a Privacy Pass token, or a preshared key). Inside the tunnel
+ * ({@code --b-transport}): TLS 1.3 and HTTP/2 in a CONNECT to B's TCP port, or QUIC and HTTP/3 over a CONNECT-UDP
+ * flow to B's QUIC port ({@link QuicOverConnectUdp}). A sees who and how much, never where; B sees where and A's
+ * signed region, never who.
  *
  * <p>A's signature expires soon (A's {@code signing.validity}); B accepts it only on the connection that first
  * presented it. So one inner connection serves tunnels while its signature is good, and a new tunnel through A
@@ -43,6 +45,8 @@ final class ObliviousUpstream implements Upstream {
     private static final Logger LOG = System.getLogger("doublehop-client");
     /** A new inner connection is opened once the current signature has less than this left. */
     static final Duration RENEW_BEFORE = Duration.ofSeconds(10);
+    /** How often a drained inner QUIC connection is checked for its last stream. */
+    private static final long DRAIN_CHECK_MS = 1000;
 
     private final Vertx vertx;
     private final ProxyAConnection proxyA;
@@ -51,17 +55,19 @@ final class ObliviousUpstream implements Upstream {
     private final Optional<String> geohash;
     private final ConnectTarget proxyB;
     private final String bServerName;
+    private final ClientOptions.BTransport transport;
     private final SslContext bTls;
+    private final QuicSslContext bQuicTls;
     private final MasqueUriTemplate bUdpTemplate;
     /** Per event loop; each entry is only touched on its own loop. */
     private final Map<EventLoop, Future<Inner>> inner = new ConcurrentHashMap<>();
 
-    /** An HTTP/2 connection to B inside a tunnel through A, and the signed geohash A answered that tunnel with. */
-    private record Inner(Http2ClientConnection connection, MultiMap signedGeohash, long expiresEpochSecond) { }
+    /** A connection to B inside a tunnel through A, and the signed geohash A answered that tunnel with. */
+    private record Inner(NextHopConnection connection, MultiMap signedGeohash, long expiresEpochSecond) { }
 
     ObliviousUpstream(Vertx vertx, ProxyAConnection proxyA, Authorization aAuthorization,
-            Authorization bAuthorization, Optional<String> geohash, URI proxyB, Optional<Path> cacert,
-            boolean insecure) {
+            Authorization bAuthorization, Optional<String> geohash, URI proxyB, ClientOptions.BTransport transport,
+            Optional<Path> cacert, boolean insecure) {
         this.vertx = vertx;
         this.proxyA = proxyA;
         this.aAuthorization = aAuthorization;
@@ -69,38 +75,27 @@ final class ObliviousUpstream implements Upstream {
         this.geohash = geohash;
         this.proxyB = new ConnectTarget(proxyB.getHost(), ClientOptions.port(proxyB));
         this.bServerName = proxyB.getHost();
-        this.bTls = Http2Tls.client(vertx, cacert, Optional.empty(), Optional.empty(), insecure);
+        this.transport = transport;
+        this.bTls = transport == ClientOptions.BTransport.TLS
+                ? Http2Tls.client(vertx, cacert, Optional.empty(), Optional.empty(), insecure) : null;
+        this.bQuicTls = transport == ClientOptions.BTransport.QUIC
+                ? QuicTls.client(vertx, cacert, Optional.empty(), Optional.empty(), insecure) : null;
         this.bUdpTemplate = MasqueUriTemplate.defaultFor(proxyB.getHost(), ClientOptions.port(proxyB));
     }
 
     @Override
     public Future<NextHopAnswer> openTcp(LoopContext context, ConnectTarget target, Future<?> cancelled) {
-        String authority = target.authority();
-        return send(context, cancelled, (c, headers) -> {
-            Http2Headers h = new DefaultHttp2Headers().method("CONNECT").authority(authority);
-            headers.forEach(e -> h.add(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
-            return c.request(h, cancelled);
-        });
+        return send(context, cancelled, (c, headers) -> TunnelRequests.connect(c, target, headers, cancelled));
     }
 
     @Override
     public Future<NextHopAnswer> openUdp(LoopContext context, ConnectTarget target, Future<?> cancelled) {
-        String path = bUdpTemplate.expandPathAndQuery(new UdpTarget(target.host(), target.port()));
-        return send(context, cancelled, (c, headers) -> {
-            if (!c.extendedConnect()) {
-                return Future.failedFuture("Proxy B does not allow extended CONNECT");
-            }
-            Http2Headers h = new DefaultHttp2Headers().method("CONNECT").scheme("https")
-                    .authority(bUdpTemplate.authority()).path(path);
-            h.set(Http2Headers.PseudoHeaderName.PROTOCOL.value(), "connect-udp");
-            h.add("capsule-protocol", "?1");
-            headers.forEach(e -> h.add(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
-            return c.request(h, cancelled);
-        });
+        return send(context, cancelled,
+                (c, headers) -> TunnelRequests.connectUdp(c, bUdpTemplate, target, headers, cancelled));
     }
 
     private interface Send {
-        Future<? extends NextHopAnswer> on(Http2ClientConnection c, MultiMap headers);
+        Future<NextHopAnswer> on(NextHopConnection c, MultiMap headers);
     }
 
     /**
@@ -119,7 +114,7 @@ final class ObliviousUpstream implements Upstream {
             return bAuthorization.next().compose(auth -> {
                 MultiMap h = MultiMap.caseInsensitiveMultiMap().addAll(in.inner().signedGeohash())
                         .set(HeaderNames.PROXY_AUTHORIZATION, auth);
-                return send.on(in.inner().connection(), h).map(a -> (NextHopAnswer) a);
+                return send.on(in.inner().connection(), h);
             });
         }).onComplete(ar -> {
             vertx.cancelTimer(timer);
@@ -148,14 +143,16 @@ final class ObliviousUpstream implements Upstream {
             return Future.succeededFuture(new Opened(current.result(), null));
         }
         if (current != null && current.succeeded()) {
-            Http2ClientConnection old = current.result().connection();
             // drains: its open tunnels go on; it is closed once they are done, or now if there are none
-            old.closeWhenIdle();
+            closeWhenIdle(current.result().connection());
         }
         Promise<Inner> opening = context.promise();
         inner.put(loop, opening.future());
         Promise<Opened> result = context.promise();
-        aHeaders().compose(h -> proxyA.connect(context, proxyB, h, Promise.<Void>promise().future()))
+        Future<?> never = Promise.promise().future();
+        aHeaders().compose(h -> transport == ClientOptions.BTransport.QUIC
+                        ? proxyA.connectUdp(context, proxyB, h, never)
+                        : proxyA.connect(context, proxyB, h, never))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         opening.fail(ar.cause());
@@ -163,7 +160,7 @@ final class ObliviousUpstream implements Upstream {
                         return;
                     }
                     NextHopAnswer answer = ar.result();
-                    if (answer.status() / 100 != 2) {
+                    if (answer.status() / 100 != 2 && answer.status() != 101) {
                         answer.abandon();
                         opening.fail("refused by Proxy A: " + answer.status());
                         result.complete(new Opened(null, answer));
@@ -178,20 +175,43 @@ final class ObliviousUpstream implements Upstream {
                         }
                     }
                     long expires = expires(signed.get(HeaderNames.SIGNATURE_INPUT));
-                    Http2ClientConnection.over(context, ((Http2ClientConnection.Answer) answer).carrier(), bServerName,
-                            proxyB.port(), bTls, ProxyAConnection.CONNECT_TIMEOUT).onComplete(c -> {
-                                if (c.failed()) {
-                                    LOG.log(Level.DEBUG, "TLS to Proxy B through A failed: {0}", c.cause().toString());
-                                    opening.fail(c.cause());
-                                    result.fail(c.cause());
-                                } else {
-                                    Inner in = new Inner(c.result(), signed, expires);
-                                    opening.complete(in);
-                                    result.complete(new Opened(in, null));
-                                }
-                            });
+                    Future<? extends NextHopConnection> toB = transport == ClientOptions.BTransport.QUIC
+                            ? QuicOverConnectUdp.open(context, answer.datagrams(), bServerName, bQuicTls,
+                                    ProxyAConnection.CONNECT_TIMEOUT, ProxyAConnection.QUIC_IDLE)
+                            : Http2ClientConnection.over(context, ProxyAConnection.carrier(answer), bServerName,
+                                    proxyB.port(), bTls, ProxyAConnection.CONNECT_TIMEOUT);
+                    toB.onComplete(c -> {
+                        if (c.failed()) {
+                            LOG.log(Level.DEBUG, "{0} to Proxy B through A failed: {1}",
+                                    transport == ClientOptions.BTransport.QUIC ? "QUIC" : "TLS", c.cause().toString());
+                            opening.fail(c.cause());
+                            result.fail(c.cause());
+                        } else {
+                            Inner in = new Inner(c.result(), signed, expires);
+                            opening.complete(in);
+                            result.complete(new Opened(in, null));
+                        }
+                    });
                 });
         return result.future();
+    }
+
+    /** Takes no new tunnels; closes once its open ones are done (HTTP/2: at its last stream; QUIC: checked each second). */
+    private void closeWhenIdle(NextHopConnection c) {
+        if (c instanceof Http2ClientConnection h2) {
+            h2.closeWhenIdle();
+            return;
+        }
+        if (c.activeStreams() == 0) {
+            c.close();
+            return;
+        }
+        vertx.setPeriodic(DRAIN_CHECK_MS, id -> {
+            if (!c.isOpen() || c.activeStreams() == 0) {
+                vertx.cancelTimer(id);
+                c.close();
+            }
+        });
     }
 
     /** Our credential for A and the coarser location asked for; A learns that we go to B, nothing more. */

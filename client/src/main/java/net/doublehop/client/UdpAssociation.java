@@ -156,7 +156,9 @@ final class UdpAssociation {
         void open(ConnectTarget target) {
             upstream.openUdp(context, target, closed.future()).onComplete(ar -> context.nettyEventLoop().execute(() -> {
                 NextHopAnswer answer = ar.succeeded() ? ar.result() : null;
-                if (answer == null || answer.status() / 100 != 2 || gone) {
+                // 2xx, or over HTTP/1.1 101 to the upgrade (RFC 9298 §3.2)
+                boolean up = answer != null && (answer.status() / 100 == 2 || answer.status() == 101);
+                if (!up || gone) {
                     if (answer != null) {
                         answer.abandon();
                     }

@@ -27,7 +27,7 @@ class MainTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--proxy-a URL", "--mode oblivious", "--socks HOST:PORT", "--http HOST:PORT",
                 "--user NAME:PASSWORD", "--psk KEY", "--privacy-pass-issuer", "--geohash", "--http-version",
-                "UDP ASSOCIATE", "socks5://127.0.0.1:1080");
+                "h1 (HTTP/1.1", "--b-transport T", "quic: a CONNECT-UDP", "UDP ASSOCIATE", "socks5://127.0.0.1:1080");
     }
 
     @ParameterizedTest
@@ -38,7 +38,8 @@ class MainTest {
         "--proxy-a https://127.0.0.1:7443 --user a:b --psk k                 | give one of --user and --psk",
         "--proxy-a https://127.0.0.1:7443 --user a:b --socks 0.0.0.0:1080   | must be a loopback address",
         "--proxy-a https://127.0.0.1:7443 --user a:b --geohash nowhere       | --geohash is not",
-        "--proxy-a https://127.0.0.1:7443 --user a:b --http-version h1       | --http-version is h2 or h3",
+        "--proxy-a https://127.0.0.1:7443 --user a:b --http-version h4       | --http-version is h1, h2 or h3",
+        "--proxy-a https://127.0.0.1:7443 --user a:b --b-transport quic     | --b-transport goes with --mode oblivious",
         "--proxy-a https://127.0.0.1:7443 --user a:b --mode sideways         | --mode is forward or oblivious",
         "--proxy-a https://127.0.0.1:7443 --user a:b --frobnicate            | unknown argument '--frobnicate'",
     })

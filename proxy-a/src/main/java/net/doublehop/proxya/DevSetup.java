@@ -59,6 +59,8 @@ public final class DevSetup {
                 # Development Proxy B behind Proxy A: mTLS from A, signed geohashes required.
                 listen: 127.0.0.1:8443
                 admin: 127.0.0.1:9090
+                # HTTP/3 (QUIC) on UDP 8443 too: client.jar --mode oblivious --b-transport quic reaches B over it
+                http3: true
                 tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
                 geohash: {trusted-signers: a-keys.jwks, require-signature: true}
                 # Privacy Pass tokens of A's issuer open tunnels too (single hop, straight to B).

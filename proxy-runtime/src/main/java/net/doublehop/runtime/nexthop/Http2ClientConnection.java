@@ -119,17 +119,18 @@ public final class Http2ClientConnection implements NextHopConnection {
                         .pushEnabled(false))
                 .build());
         ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-        ch.pipeline().addLast(self.connectionFrames(ready));
+        ch.pipeline().addLast(self.connectionFrames(ready, ssl));
         return self;
     }
 
     /** SETTINGS (ready; may we send :protocol?), GOAWAY (no new streams), the end of the connection. */
-    private ChannelInboundHandlerAdapter connectionFrames(Promise<Http2ClientConnection> ready) {
+    private ChannelInboundHandlerAdapter connectionFrames(Promise<Http2ClientConnection> ready, SslHandler ssl) {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
                 if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent hs && hs.isSuccess()) {
-                    String alpn = ctx.pipeline().get(SslHandler.class).applicationProtocol();
+                    // ours, not the pipeline's first: over() may run inside another TLS connection's channel
+                    String alpn = ssl.applicationProtocol();
                     if (!ApplicationProtocolNames.HTTP_2.equals(alpn)) {
                         ready.tryFail(new IOException("next hop did not agree to HTTP/2 (ALPN: " + alpn + ")"));
                         ctx.close();

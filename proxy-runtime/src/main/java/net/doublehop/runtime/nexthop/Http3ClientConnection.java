@@ -61,6 +61,16 @@ public final class Http3ClientConnection implements NextHopConnection {
      */
     public static Future<Http3ClientConnection> connect(LoopContext context, InetSocketAddress server,
             String serverName, QuicSslContext tls, Duration connectTimeout, Duration idleTimeout) {
+        return connect(context, server, null, serverName, tls, connectTimeout, idleTimeout);
+    }
+
+    /**
+     * As above, from {@code local} (null: any address of the server's family; the local client's
+     * {@code --source-address}, by which Proxy A locates it).
+     */
+    public static Future<Http3ClientConnection> connect(LoopContext context, InetSocketAddress server,
+            InetSocketAddress local, String serverName, QuicSslContext tls, Duration connectTimeout,
+            Duration idleTimeout) {
         Promise<Http3ClientConnection> result = context.promise();
         Http3Datagrams[] holder = new Http3Datagrams[1];
         new Bootstrap()
@@ -78,7 +88,8 @@ public final class Http3ClientConnection implements NextHopConnection {
                         .maxRecvUdpPayloadSize(Http3Datagrams.MAX_UDP_PAYLOAD)
                         .datagram(512, 512)
                         .build())
-                .bind(new InetSocketAddress(server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0))
+                .bind(local != null ? local
+                        : new InetSocketAddress(server.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0))
                 .addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.fail(bound.cause());
@@ -181,13 +192,35 @@ public final class Http3ClientConnection implements NextHopConnection {
         quic.close();
     }
 
+    /** Completes once the QUIC connection is closed (by either side, or its idle timeout). */
+    public Future<Void> closeFuture() {
+        Promise<Void> p = context.promise();
+        quic.closeFuture().addListener(f -> p.tryComplete());
+        return p.future();
+    }
+
     /** A response head and its stream. */
     public final class Answer extends StreamAnswer {
         private final Http3StreamEnd end;
+        private final QuicStreamChannel stream;
 
-        Answer(int status, MultiMap headers, Http3StreamEnd end) {
+        Answer(int status, MultiMap headers, Http3StreamEnd end, QuicStreamChannel stream) {
             super(status, headers, end);
             this.end = end;
+            this.stream = stream;
+        }
+
+        /**
+         * The stream of a 2xx to CONNECT as a channel of plain bytes (DATA frames unwrapped, {@link Http3StreamBytes}),
+         * for a protocol of our own inside the tunnel (the local client's TLS to Proxy B through A, with
+         * {@link Http2ClientConnection#over}). Instead of {@link #tunnel}, never both. Called on the stream's event
+         * loop.
+         */
+        public Channel carrier() {
+            stream.pipeline().remove(ResponseHandler.class);
+            stream.pipeline().addLast(new Http3StreamBytes());
+            stream.config().setAutoRead(true);
+            return stream;
         }
 
         /** The stream as a CONNECT-UDP flow: capsules on it, and this stream's HTTP/3 datagrams. */
@@ -221,7 +254,7 @@ public final class Http3ClientConnection implements NextHopConnection {
                 ctx.close();
                 return;
             }
-            Answer a = new Answer(code, HeaderFields.regular(frame.headers()), end);
+            Answer a = new Answer(code, HeaderFields.regular(frame.headers()), end, (QuicStreamChannel) ctx.channel());
             end.completeOnContext(answered, a);
         }
 
