@@ -199,7 +199,7 @@ drop_section "$DEV/proxy-b.yaml" ohttp-relay
 # The HTTP/3 pair: the same configs on their own ports, HTTP/3 on both listeners and between A and B.
 sed -e "s/^listen: 127.0.0.1:$P_B\$/listen: 127.0.0.1:$P_B3/" -e "s/^admin: 127.0.0.1:$P_B_ADMIN\$/admin: 127.0.0.1:$P_B3_ADMIN/" \
     "$DEV/proxy-b.yaml" >"$DEV/proxy-b3.yaml"
-echo "http3: true" >>"$DEV/proxy-b3.yaml"
+grep -q "^http3: true" "$DEV/proxy-b3.yaml" || echo "http3: true" >>"$DEV/proxy-b3.yaml"  # DevSetup's B may serve it already
 sed -e "s/^listen: 127.0.0.1:$P_A\$/listen: 127.0.0.1:$P_A3/" -e "s/^admin: 127.0.0.1:$P_A_ADMIN\$/admin: 127.0.0.1:$P_A3_ADMIN/" \
     -e "s#url: https://127.0.0.1:$P_B\$#url: https://127.0.0.1:$P_B3\n  protocol: h3#" \
     -e "s/listen: 127.0.0.1:$P_A_ISSUER\$/listen: 127.0.0.1:$P_A3_ISSUER/" "$DEV/proxy-a.yaml" >"$DEV/proxy-a3.yaml"
