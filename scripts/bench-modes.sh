@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Forward vs oblivious mode, one tunnel at a time, in the same run: the topology of scripts/topology.sh (client,
 # A, B and a destination in their own network namespaces), curl in dh-client through the local client's SOCKS5
-# side (forward: 127.0.0.1:1080, oblivious: 1081).
+# side (forward: 127.0.0.1:1080, oblivious with TLS to B: 1081, oblivious with QUIC to B: 1082).
 #   setup  time to the first byte of a tiny answer, one new tunnel per request (curl -w time_starttransfer), p50
 #          and p90 of N requests per mode, interleaved
 #   bulk   MB/s of one download of SIZE MiB per mode (curl -w speed_download), median of R rounds, interleaved
@@ -18,23 +18,25 @@ head -c "$((SIZE * 1024 * 1024))" /dev/zero >"$DIR/bulk.bin"
 sleep 2
 c() { ip netns exec dh-client curl -sS -o /dev/null --max-time 120 --socks5-hostname "127.0.0.1:$1" "${@:2}"; }
 # warm-up: connections to A (and, oblivious, the inner connection to B) and the JIT
-for _ in $(seq 1 30); do c 1080 http://10.77.3.2:8080/; c 1081 http://10.77.3.2:8080/; done
-: >"$DIR/setup-forward.txt"; : >"$DIR/setup-oblivious.txt"
+MODES=(forward:1080 oblivious:1081 obl-quic:1082)
+for _ in $(seq 1 30); do for m in "${MODES[@]}"; do c "${m#*:}" http://10.77.3.2:8080/; done; done
+for m in "${MODES[@]}"; do : >"$DIR/setup-${m%:*}.txt"; : >"$DIR/bulk-${m%:*}.txt"; done
 for _ in $(seq 1 "$N"); do
-  c 1080 -w '%{time_starttransfer}\n' http://10.77.3.2:8080/ >>"$DIR/setup-forward.txt"
-  c 1081 -w '%{time_starttransfer}\n' http://10.77.3.2:8080/ >>"$DIR/setup-oblivious.txt"
+  for m in "${MODES[@]}"; do
+    c "${m#*:}" -w '%{time_starttransfer}\n' http://10.77.3.2:8080/ >>"$DIR/setup-${m%:*}.txt"
+  done
 done
-: >"$DIR/bulk-forward.txt"; : >"$DIR/bulk-oblivious.txt"
 for _ in $(seq 1 "$R"); do
-  c 1080 -w '%{speed_download}\n' http://10.77.3.2:8081/bulk.bin >>"$DIR/bulk-forward.txt"
-  c 1081 -w '%{speed_download}\n' http://10.77.3.2:8081/bulk.bin >>"$DIR/bulk-oblivious.txt"
+  for m in "${MODES[@]}"; do
+    c "${m#*:}" -w '%{speed_download}\n' http://10.77.3.2:8081/bulk.bin >>"$DIR/bulk-${m%:*}.txt"
+  done
 done
 pct() { sort -g "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int((NR-1)*p+1); printf "%.1f", a[i]*1000}'; }
 med() { sort -g "$1" | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1e6}'; }
 echo
 printf '| mode      | setup p50 (ms) | setup p90 (ms) | bulk (MB/s, %d MiB, median of %d) |\n' "$SIZE" "$R"
 printf '|-----------|----------------|----------------|-----------------------------------|\n'
-for m in forward oblivious; do
+for m in forward oblivious obl-quic; do
   printf '| %-9s | %14s | %14s | %33s |\n' "$m" "$(pct "$DIR/setup-$m.txt" 0.5)" "$(pct "$DIR/setup-$m.txt" 0.9)" \
     "$(med "$DIR/bulk-$m.txt")"
 done

@@ -6,16 +6,26 @@ cd "$(dirname "$0")/.."
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   cat <<'USAGE'
-usage: scripts/run.sh [--no-build]
+usage: scripts/run.sh [--no-build] [--verbose]
 Builds (mvn -B -q -DskipTests package) unless --no-build, writes run/dev (fresh dev CA, certificates,
 signing key, user alice/wonderland, configs), then starts on loopback:
   Proxy A  127.0.0.1:7443 (admin 9091, Privacy Pass issuer 7444, Oblivious HTTP gateway 7445)
   Proxy B  127.0.0.1:8443 (admin 9090, Oblivious HTTP relay 8444)
   demo destination 127.0.0.1:8080 (answers with, and logs, the address it was reached from)
+--verbose runs both proxies with debug logging (a line per tunnel; no user, client address or destination).
 USAGE
   exit 0
 fi
-if [[ "${1:-}" != "--no-build" ]]; then
+BUILD=1
+VERBOSE=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --verbose) VERBOSE=(--verbose) ;;
+    *) echo "scripts/run.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [[ $BUILD -eq 1 ]]; then
   echo "building (mvn -B -q -DskipTests package)..."
   mvn -B -q -DskipTests package
 fi
@@ -35,9 +45,9 @@ trap cleanup EXIT INT TERM
 
 java -cp "$B_JAR" net.doublehop.proxyb.demo.DemoDestination 127.0.0.1:8080 &
 pids+=($!)
-java -jar "$B_JAR" --config "$DEV/proxy-b.yaml" &
+java -jar "$B_JAR" --config "$DEV/proxy-b.yaml" "${VERBOSE[@]}" &
 pids+=($!)
-java -jar "$A_JAR" --config "$DEV/proxy-a.yaml" &
+java -jar "$A_JAR" --config "$DEV/proxy-a.yaml" "${VERBOSE[@]}" &
 pids+=($!)
 
 for port in 9090 9091; do

@@ -2,9 +2,10 @@
 # The iCloud Private Relay topology in network namespaces, with packet captures of every link.
 #
 #   scripts/topology.sh up      build if needed; four namespaces joined by veth links; start a destination,
-#                               Proxy B, Proxy A (mode: both, its issuer) and two local clients (forward on
-#                               SOCKS5 127.0.0.1:1080, oblivious on 1081, both inside dh-client); tshark on each link
-#   scripts/topology.sh test    up (unless up), one request per mode from dh-client with curl, then read the
+#                               Proxy B (HTTP/3 on too), Proxy A (mode: both, its issuer) and three local clients
+#                               in dh-client (SOCKS5 127.0.0.1:1080 forward, 1081 oblivious with TLS to B, 1082
+#                               oblivious with QUIC to B inside CONNECT-UDP); tshark on each link
+#   scripts/topology.sh test    up (unless up), one request per client from dh-client with curl, then read the
 #                               captures, the logs and the metrics, print who saw what, exit 1 if any row is wrong
 #   scripts/topology.sh down    stop everything and delete the namespaces (captures and logs stay in run/topology)
 #
@@ -22,7 +23,7 @@ B_JAR=proxy-b/target/proxy-b.jar
 C_JAR=client/target/client.jar
 DEST=10.77.3.2:8080
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 can_run() {
   if [[ $(id -u) -ne 0 ]]; then
@@ -90,6 +91,7 @@ EOF
   cat >"$DIR/b.yaml" <<'EOF'
 listen: 10.77.2.2:8443
 admin: 127.0.0.1:9090
+http3: true
 tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
 geohash: {trusted-signers: a-keys.jwks, require-signature: true}
 auth:
@@ -140,7 +142,10 @@ EOF
   start client-oblivious dh-client java "$jul" -jar "$C_JAR" "${common[@]}" --mode oblivious \
     --proxy-b https://10.77.2.2:8443 --user alice:wonderland --socks 127.0.0.1:1081 \
     --privacy-pass-issuer https://10.77.1.1:7444 --issuer-name issuer.example
-  wait_port dh-client 1080; wait_port dh-client 1081
+  start client-oblivious-quic dh-client java "$jul" -jar "$C_JAR" "${common[@]}" --mode oblivious \
+    --b-transport quic --proxy-b https://10.77.2.2:8443 --user alice:wonderland --socks 127.0.0.1:1082 \
+    --privacy-pass-issuer https://10.77.1.1:7444 --issuer-name issuer.example
+  wait_port dh-client 1080; wait_port dh-client 1081; wait_port dh-client 1082
   echo "topology: up (logs and captures in $DIR)"
 }
 
@@ -170,6 +175,7 @@ test_() {
   fwd=$(in_ns dh-client curl -sS --max-time 20 --socks5-hostname 127.0.0.1:1080 "http://$DEST/" || true)
   local a_mark; a_mark=$(wc -l <"$DIR/proxy-a.log")
   obl=$(in_ns dh-client curl -sS --max-time 20 --socks5-hostname 127.0.0.1:1081 "http://$DEST/" || true)
+  local oblq; oblq=$(in_ns dh-client curl -sS --max-time 20 --socks5-hostname 127.0.0.1:1082 "http://$DEST/" || true)
   sleep 2 # let the tunnels end and the logs and captures catch up
   # stop the captures so every packet is on disk
   while read -r pid name; do [[ $name == tshark-* ]] && kill -INT -- "-$pid" 2>/dev/null || true; done <"$DIR/pids"
@@ -190,6 +196,10 @@ test_() {
     $([[ $n1 -gt 10 && $n2 -gt 10 && $n3 -gt 10 ]] && echo 0 || echo 1)
   row "destination answered, from B's egress" "${fwd##* }" "${obl##* }" \
     $([[ $fwd == *"from 10.77.3.1"* && $obl == *"from 10.77.3.1"* ]] && echo 0 || echo 1)
+  row "oblivious, QUIC to B: answered from B's egress" "-" "${oblq##* }" \
+    $([[ $oblq == *"from 10.77.3.1"* ]] && echo 0 || echo 1)
+  local nq; nq=$(count "$DIR/a-b.pcap" "udp && ip.src==10.77.2.1 && ip.dst==10.77.2.2 && udp.dstport==8443")
+  row "oblivious, QUIC to B: A->B UDP to B's port" "-" "yes ($nq packets)" $([[ $nq -gt 5 ]] && echo 0 || echo 1)
   row "client<->A wire: destination in clear" "no" "no" \
     $(( $(count "$DIR/client-a.pcap" "ip.addr==$dest_ip || frame contains \"$dest_ip\"") ))
   row "client<->A wire: only client and A" "yes" "yes" \

@@ -85,11 +85,9 @@ final class Http1ProxyTunnel {
                         return;
                     }
                     Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-                    cancelled.onComplete(c -> {
-                        if (answered.tryFail("cancelled")) {
-                            ch.close();
-                        }
-                    });
+                    // no answer for anyone (cancelled, even before we got here; failed): the connection goes
+                    answered.future().onFailure(e -> ch.close());
+                    cancelled.onComplete(c -> answered.tryFail("cancelled"));
                 });
         return answered.future();
     }

@@ -16,7 +16,7 @@ import net.doublehop.runtime.config.ConfigException;
 public final class Main {
 
     static final String USAGE = """
-            Usage: java -jar proxy-a.jar --config FILE [--print-jwks]
+            Usage: java -jar proxy-a.jar --config FILE [--print-jwks] [--verbose]
                    java -jar proxy-a.jar tokens --help
                    java -jar proxy-a.jar gateway --help
 
@@ -30,6 +30,8 @@ public final class Main {
             Options:
               --config FILE   YAML configuration (every key: docs/configuration.md)
               --print-jwks    print the JWKS Proxy B must trust (geohash.trusted-signers) and exit
+              --verbose, -v   debug logging: one line per tunnel (no user, client address or destination
+                              unless logging.log-sensitive-data is on in the config)
               --help          show this help
 
             Commands:
@@ -62,7 +64,8 @@ public final class Main {
         if (args.length > 0 && args[0].equals("tokens")) {
             return TokensCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
-        ServiceCommand.Parsed parsed = ServiceCommand.parse("proxy-a", USAGE, Set.of("--print-jwks"), args, out, err);
+        ServiceCommand.Parsed parsed = ServiceCommand.parse("proxy-a", USAGE, Set.of("--print-jwks", "-v", "--verbose"), args,
+                out, err);
         if (!(parsed instanceof ServiceCommand.Run cmd)) {
             return ((ServiceCommand.Exit) parsed).code();
         }
@@ -74,7 +77,7 @@ public final class Main {
             err.println("proxy-a: configuration error: " + e.getMessage());
             return 2;
         }
-        ServiceCommand.configureLogging("proxy-a", false);
+        ServiceCommand.configureLogging("proxy-a", cmd.flags().contains("-v") || cmd.flags().contains("--verbose"));
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         ProxyA proxy;
         try {
