@@ -43,6 +43,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // First: a SIGHUP (a reload) sent while the proxy starts must not end the JVM (its default for SIGHUP).
+        net.doublehop.runtime.service.ConfigReloads.catchHangupEarly();
         System.exit(run(args, System.out, System.err));
     }
 

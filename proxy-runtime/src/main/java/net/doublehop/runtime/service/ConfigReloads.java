@@ -122,6 +122,14 @@ public final class ConfigReloads<C> implements AutoCloseable {
         this.watchStamp = stamp(watched);
     }
 
+    /**
+     * Takes SIGHUP over before the proxy starts (call it first in {@code main}): a SIGHUP while the proxy starts is
+     * then logged and ignored, where the JVM's default would end the process.
+     */
+    public static void catchHangupEarly() {
+        HangupSignal.install();
+    }
+
     /** Starts watching the files every 2 s and, where the JVM allows it, listening for SIGHUP. */
     public ConfigReloads<C> start() {
         timer = vertx.setPeriodic(2000, id -> {

@@ -25,16 +25,34 @@ final class HangupSignal {
      * closed. Where the JVM does not let us handle it (e.g. started with {@code -Xrs}) a warning says so.
      */
     static synchronized AutoCloseable register(Runnable onHangup, Logger log) {
-        if (!installed) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> LISTENERS.forEach(Runnable::run));
-                installed = true;
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                log.log(Level.WARNING, "reload: SIGHUP cannot be handled here (" + e.getClass().getSimpleName()
-                        + "); a change of a watched file still reloads the configuration");
-            }
+        if (!install()) {
+            log.log(Level.WARNING, "reload: SIGHUP cannot be handled here; a change of a watched file still "
+                    + "reloads the configuration");
         }
         LISTENERS.add(onHangup);
         return () -> LISTENERS.remove(onHangup);
+    }
+
+    /**
+     * Installs the handler with no listener yet: from then on a SIGHUP is logged and ignored until a listener
+     * registers, instead of ending the JVM (a proxy takes seconds to start, and a reload may be sent meanwhile).
+     * Touches no logger (logging is configured later, and its format is fixed by the first use): the early case
+     * prints one line to stderr. Returns false where the JVM does not let us handle SIGHUP.
+     */
+    static synchronized boolean install() {
+        if (!installed) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                    if (LISTENERS.isEmpty()) {
+                        System.err.println("SIGHUP before the proxy has started: ignored");
+                    }
+                    LISTENERS.forEach(Runnable::run);
+                });
+                installed = true;
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }
