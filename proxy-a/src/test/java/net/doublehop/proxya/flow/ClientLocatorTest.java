@@ -7,6 +7,7 @@ import java.util.Optional;
 import net.doublehop.geo.IpLocators;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.proxya.config.ProxyAConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,5 +29,22 @@ class ClientLocatorTest {
         ClientLocator l = new ClientLocator(IpLocators.open(Optional.empty()),
                 new ProxyAConfig.Geolocation(Optional.empty(), 5, Optional.of("GB"), Optional.of("gcpv")));
         assertThat(l.locate(InetAddress.getByName(client), Optional.ofNullable(asked).map(GeohashHint::parse)).map(GeohashHint::headerValue)).contains(expected);
+    }
+
+    /** A corrupt database found at lookup (what MmdbIpLocator throws): no location, so the fallback; never a failure. */
+    @Test
+    void aFailedLookupIsNoLocation() throws Exception {
+        net.doublehop.geo.IpLocator corrupt = address -> {
+            throw new IllegalArgumentException("MaxMind DB lookup failed: corrupt search tree");
+        };
+        ClientLocator withFallback = new ClientLocator(corrupt,
+                new ProxyAConfig.Geolocation(Optional.empty(), 5, Optional.of("GB"), Optional.of("gcpv")));
+        InetAddress client = InetAddress.getByName("127.0.0.10");
+        assertThat(withFallback.locate(client, Optional.of(GeohashHint.parse("xn7-JP"))).map(GeohashHint::headerValue))
+                .contains("gcpv-GB");
+        assertThat(withFallback.lookupFailures()).isEqualTo(1);
+        ClientLocator without = new ClientLocator(corrupt,
+                new ProxyAConfig.Geolocation(Optional.empty(), 5, Optional.empty(), Optional.empty()));
+        assertThat(without.locate(client)).isEmpty();
     }
 }
