@@ -16,6 +16,8 @@ public final class HeaderNames {
     public static final String PROXY_AUTHORIZATION = "proxy-authorization";
     /** RFC 9110 §11.7.1. */
     public static final String PROXY_AUTHENTICATE = "proxy-authenticate";
+    /** RFC 9110 §10.2.3: how long a refused client should wait (sent with every 503). */
+    public static final String RETRY_AFTER = "retry-after";
     /** RFC 7838. */
     public static final String ALT_SVC = "alt-svc";
 

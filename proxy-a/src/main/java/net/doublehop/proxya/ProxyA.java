@@ -232,11 +232,11 @@ public final class ProxyA {
             if (config.upstream().insecure()) {
                 LOG.log(Level.WARNING, "upstream.insecure: Proxy B's certificate is not verified. Development only.");
             }
-            upstream = new UpstreamPool(vertx, config.upstream());
+            upstream = new UpstreamPool(vertx, config.upstream(), metrics);
             udpUpstream = new UdpUpstream(vertx, config.upstream(), upstream);
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
             admission = new TunnelAdmission(
-                    new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection()),
+                    TunnelLimiter.of(config.limits(), metrics),
                     userLimits());
         }
 

@@ -43,6 +43,7 @@ class TunnelLimitsAtATest {
                 assertThat(refused.status()).isEqualTo(503);
                 assertThat(refused.header("proxy-status"))
                         .startsWith("proxy-a; error=connection_limit_reached");
+                assertThat(refused.header("retry-after")).isEqualTo("1");
             }
             first.close(); // its tunnel ends, and its slot comes back
             long deadline = System.nanoTime() + 5_000_000_000L;

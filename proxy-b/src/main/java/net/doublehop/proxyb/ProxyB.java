@@ -206,7 +206,7 @@ public final class ProxyB {
             resolver = new HostResolver(vertx, dns);
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
             shared = SharedState.open(vertx, config.store(), metrics);
-            limiter = new TunnelLimiter(config.limits().maxTunnels(), config.limits().maxTunnelsPerConnection());
+            limiter = TunnelLimiter.of(config.limits(), metrics);
             dialer = new EgressDialer(vertx, config.limits().connectTimeout());
         }
 

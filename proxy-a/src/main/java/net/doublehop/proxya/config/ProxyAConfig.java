@@ -78,10 +78,31 @@ public record ProxyAConfig(
     /** Geohash signing: {@code privateKey} empty = a key generated at start (development only). */
     public record Signing(Optional<Path> privateKey, String keyId, Duration validity) { }
 
+    /**
+     * {@code upstream.circuit-breaker}: after {@code failures} requests in a row failed to reach B (no connection,
+     * no answer in time), new tunnels get a fast 503 for {@code coolDown}; then one request probes B (half-open) while
+     * the others still get the fast 503, and its success closes the breaker. {@code failures} 0 turns it off.
+     */
+    public record CircuitBreaker(int failures, Duration coolDown) {
+        public CircuitBreaker {
+            if (failures < 0) {
+                throw new IllegalArgumentException("upstream.circuit-breaker.failures must not be negative");
+            }
+            if (coolDown.isNegative() || coolDown.isZero()) {
+                throw new IllegalArgumentException("upstream.circuit-breaker.cool-down must be positive");
+            }
+        }
+
+        public static CircuitBreaker defaults() {
+            return new CircuitBreaker(5, Duration.ofSeconds(1));
+        }
+    }
+
     /** Proxy B: address, credential, trust, pool size; {@code http3}: CONNECT to B over HTTP/3 instead of HTTP/2. */
     public record Upstream(String host, int port, Optional<String> presharedKey, Optional<Path> clientCertificate,
             Optional<Path> clientKey, Optional<Path> trust, boolean insecure, int maxConnections,
-            Duration connectTimeout, boolean http3, net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate) {
+            Duration connectTimeout, boolean http3, net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
+            CircuitBreaker circuitBreaker) {
 
         @Override
         public String toString() {

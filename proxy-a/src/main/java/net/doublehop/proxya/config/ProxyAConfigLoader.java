@@ -3,6 +3,7 @@ package net.doublehop.proxya.config;
 import static net.doublehop.runtime.config.YamlNodes.allowOnly;
 import static net.doublehop.runtime.config.YamlNodes.bool;
 import static net.doublehop.runtime.config.YamlNodes.duration;
+import static net.doublehop.runtime.config.YamlNodes.fraction;
 import static net.doublehop.runtime.config.YamlNodes.integer;
 import static net.doublehop.runtime.config.YamlNodes.object;
 import static net.doublehop.runtime.config.YamlNodes.readable;
@@ -116,7 +117,7 @@ public final class ProxyAConfigLoader {
             throw new IllegalArgumentException("missing required key 'upstream' (Proxy B's url and credential)");
         }
         allowOnly(up, "upstream.", Set.of("url", "preshared-key", "client-certificate", "client-key", "trust",
-                "insecure", "max-connections", "connect-timeout", "protocol", "connect-udp-template"));
+                "insecure", "max-connections", "connect-timeout", "protocol", "connect-udp-template", "circuit-breaker"));
         URI url = URI.create(requiredText(up, "url"));
         if (!"https".equals(url.getScheme()) || url.getHost() == null || url.getPort() < 1) {
             throw new IllegalArgumentException("upstream.url must be https://host:port");
@@ -140,13 +141,14 @@ public final class ProxyAConfigLoader {
                 duration(up, "connect-timeout", Duration.ofSeconds(10)), upstreamProtocol(up),
                 // B's CONNECT-UDP URI template (RFC 9298 §2): its default on B's address unless B publishes another
                 text(up, "connect-udp-template").map(YamlNodes::parseUdpTemplate)
-                        .orElseGet(() -> net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(host, url.getPort())));
+                        .orElseGet(() -> net.doublehop.protocol.masque.MasqueUriTemplate.defaultFor(host, url.getPort())),
+                circuitBreaker(object(up, "circuit-breaker")));
 
         Optional<HostPort> admin = text(root, "admin").map(HostPort::parse);
         JsonNode l = object(root, "limits");
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
                 "max-tunnels", "max-tunnels-per-user", "tunnels-per-second-per-user", "idle-timeout", "handshake-timeout", "shutdown-grace",
-                "max-stream-resets-per-30s", "request-header-timeout"));
+                "max-stream-resets-per-30s", "request-header-timeout", "memory-watermark"));
         Limits d = Limits.defaults();
         Limits limits = new Limits(integer(l, "max-header-size", d.maxHeaderSize()),
                 integer(l, "max-concurrent-streams", d.maxConcurrentStreams()),
@@ -155,7 +157,8 @@ public final class ProxyAConfigLoader {
                 duration(l, "idle-timeout", d.idleTimeout()), duration(l, "handshake-timeout", d.handshakeTimeout()),
                 duration(l, "shutdown-grace", d.shutdownGrace()),
                 integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()),
-                duration(l, "request-header-timeout", d.requestHeaderTimeout()));
+                duration(l, "request-header-timeout", d.requestHeaderTimeout()),
+                fraction(l, "memory-watermark", d.memoryWatermark()));
         int perUser = integer(l, "max-tunnels-per-user", 256);
         JsonNode logging = object(root, "logging");
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
@@ -199,6 +202,13 @@ public final class ProxyAConfigLoader {
             targets.add(new ConnectTarget(upstream.host(), upstream.port()));
         }
         return new ProxyAConfig.Oblivious(mode, targets);
+    }
+
+    private static ProxyAConfig.CircuitBreaker circuitBreaker(JsonNode cb) {
+        allowOnly(cb, "upstream.circuit-breaker.", Set.of("failures", "cool-down"));
+        ProxyAConfig.CircuitBreaker d = ProxyAConfig.CircuitBreaker.defaults();
+        return new ProxyAConfig.CircuitBreaker(integer(cb, "failures", d.failures()),
+                duration(cb, "cool-down", d.coolDown()));
     }
 
     private static boolean upstreamProtocol(JsonNode up) {

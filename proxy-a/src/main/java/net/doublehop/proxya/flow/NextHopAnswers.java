@@ -43,6 +43,7 @@ public final class NextHopAnswers {
                     .onFailure(e -> b.abandon());
         }
         b.abandon();
+        passRetryAfter(ctx, b);
         return passBack(ctx, b.status(), b.header(HeaderNames.PROXY_STATUS), bTiming);
     }
 
@@ -61,12 +62,21 @@ public final class NextHopAnswers {
                     .onFailure(e -> toB.close());
         }
         b.abandon();
+        passRetryAfter(ctx, b);
         return passBack(ctx, b.status(), b.header(HeaderNames.PROXY_STATUS), bTiming);
     }
 
     private String timing(String bTiming, long start) {
         String ours = ServerTiming.entry(proxyName, System.nanoTime() - start);
         return bTiming == null ? ours : bTiming + ", " + ours;
+    }
+
+    /** B shedding load (503) says when to try again; the user should hear it, as from A itself. */
+    private static void passRetryAfter(UserTunnelContext ctx, NextHopAnswer b) {
+        String retryAfter = b.header(HeaderNames.RETRY_AFTER);
+        if (retryAfter != null && b.status() == 503 && retryAfter.matches("[0-9]{1,9}")) {
+            ctx.request().responseHeaders().set(HeaderNames.RETRY_AFTER, retryAfter);
+        }
     }
 
     /** B's refusal, passed back with our Proxy-Status entry after B's; B refusing us (407) is a 502. */

@@ -34,6 +34,9 @@ import net.doublehop.runtime.nexthop.NextHopConnection;
  * <p>Each request is bounded twice by {@code upstream.connect-timeout}: a connection (504 connection_timeout), then
  * B's answer (504 http_response_timeout, the stream reset). One that fails before B answered (GOAWAY, REFUSED_STREAM,
  * the connection died) is retried once on another connection.
+ *
+ * <p>In front of both, a circuit breaker ({@link NextHopCircuitBreaker}, {@code upstream.circuit-breaker}): when B
+ * keeps failing, new tunnels get a fast 503 for a cool-down rather than each waiting for a connect timeout.
  */
 public final class UpstreamPool {
 
@@ -57,10 +60,17 @@ public final class UpstreamPool {
     private final ProxyAConfig.Upstream settings;
     private final NextHopConnections<Http2ClientConnection> h2;
     private final NextHopConnections<Http3ClientConnection> h3;
+    private final NextHopCircuitBreaker breaker;
+    private final net.doublehop.runtime.metrics.ProxyMetrics metrics;
 
-    public UpstreamPool(Vertx vertx, ProxyAConfig.Upstream settings) {
+    /** @param metrics where the shed requests and the circuit breaker's state are counted */
+    public UpstreamPool(Vertx vertx, ProxyAConfig.Upstream settings, net.doublehop.runtime.metrics.ProxyMetrics metrics) {
         this.vertx = vertx;
         this.settings = settings;
+        this.metrics = metrics;
+        this.breaker = new NextHopCircuitBreaker(settings.circuitBreaker(), System::nanoTime,
+                metrics::nextHopCircuitOpened);
+        metrics.nextHopCircuit(() -> breaker.state().ordinal());
         InetSocketAddress b = new InetSocketAddress(settings.host(), settings.port());
         if (settings.http3()) {
             var tls = QuicTls.client(vertx, settings.trust(), settings.clientCertificate(), settings.clientKey(),
@@ -111,12 +121,33 @@ public final class UpstreamPool {
         }, abandoned);
     }
 
-    /** Sends {@code request} on a pooled connection of the configured protocol, from the caller's context. */
+    /**
+     * Sends {@code request} on a pooled connection of the configured protocol, from the caller's context; refused
+     * at once while the circuit breaker is open, and its outcome told to the breaker: B answered (whatever the
+     * status), B did not (no connection, no answer in time, the stream failed before the answer), or nothing is
+     * known (the user left first).
+     */
     Future<NextHopAnswer> send(Request request, Future<?> abandoned) {
+        Object identity = new Object();
+        try {
+            breaker.admit(identity);
+        } catch (ProxyFailure open) {
+            metrics.shed("circuit_open");
+            return Future.failedFuture(open);
+        }
         LoopContext ctx = LoopContext.current(vertx);
-        return h3 != null
+        Future<NextHopAnswer> answer = h3 != null
                 ? attempt(h3, ctx, request::send, abandoned, null, true)
                 : attempt(h2, ctx, request::send, abandoned, null, true);
+        return answer.onComplete(ar -> {
+            if (ar.succeeded()) {
+                breaker.succeeded(identity);
+            } else if (ar.cause() == ABANDONED) {
+                breaker.abandoned(identity);
+            } else {
+                breaker.failed(identity);
+            }
+        });
     }
 
     private <C extends NextHopConnection> Future<NextHopAnswer> attempt(NextHopConnections<C> pool,

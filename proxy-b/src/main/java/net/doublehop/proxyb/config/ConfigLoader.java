@@ -23,6 +23,7 @@ import static net.doublehop.runtime.config.YamlNodes.EMPTY;
 import static net.doublehop.runtime.config.YamlNodes.allowOnly;
 import static net.doublehop.runtime.config.YamlNodes.bool;
 import static net.doublehop.runtime.config.YamlNodes.duration;
+import static net.doublehop.runtime.config.YamlNodes.fraction;
 import static net.doublehop.runtime.config.YamlNodes.integer;
 import static net.doublehop.runtime.config.YamlNodes.object;
 import static net.doublehop.runtime.config.YamlNodes.readable;
@@ -208,7 +209,7 @@ public final class ConfigLoader {
         JsonNode l = node == null ? EMPTY : node;
         allowOnly(l, "limits.", Set.of("max-header-size", "max-concurrent-streams", "max-tunnels-per-connection",
                 "max-tunnels", "connect-timeout", "idle-timeout", "handshake-timeout", "shutdown-grace",
-                "max-stream-resets-per-30s", "request-header-timeout"));
+                "max-stream-resets-per-30s", "request-header-timeout", "memory-watermark"));
         Limits d = Limits.defaults();
         return new Limits(
                 integer(l, "max-header-size", d.maxHeaderSize()),
@@ -220,7 +221,8 @@ public final class ConfigLoader {
                 duration(l, "handshake-timeout", d.handshakeTimeout()),
                 duration(l, "shutdown-grace", d.shutdownGrace()),
                 integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()),
-                duration(l, "request-header-timeout", d.requestHeaderTimeout()));
+                duration(l, "request-header-timeout", d.requestHeaderTimeout()),
+                fraction(l, "memory-watermark", d.memoryWatermark()));
     }
 
     // --- small typed accessors; each names the key in its error ---

@@ -72,6 +72,7 @@ class AdminAndLimitsTest {
                 RawProxyClient.Head h = c.readHead();
                 assertThat(h.status()).isEqualTo(503);
                 assertThat(h.header("proxy-status")).contains("error=connection_limit_reached");
+                assertThat(h.header("retry-after")).as("RFC 9110 §10.2.3: when to try again").isEqualTo("1");
             }
             a.close();
             Thread.sleep(500);

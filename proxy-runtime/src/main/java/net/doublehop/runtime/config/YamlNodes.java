@@ -156,6 +156,18 @@ public final class YamlNodes {
         return n.intValue();
     }
 
+    /** A number such as {@code 0.9} (a fraction, a ratio); range checks are the config record's. */
+    public static double fraction(JsonNode node, String key, double dflt) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isNumber()) {
+            throw new IllegalArgumentException("'" + key + "' must be a number");
+        }
+        return n.doubleValue();
+    }
+
     /** Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
     /**
      * The listener's CONNECT-UDP URI template (RFC 9298 §2): {@code connect-udp.uri-template}, or the default

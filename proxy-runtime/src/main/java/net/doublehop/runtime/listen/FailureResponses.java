@@ -8,10 +8,14 @@ import net.doublehop.protocol.ServerTiming;
 
 /**
  * The one way either proxy answers a refused tunnel: the failure's status, an RFC 9209 {@code Proxy-Status}
- * (after the next hop's entries, when it sent some), {@code Server-Timing} (likewise), a challenge on 407
- * and {@code Allow} on 405.
+ * (after the next hop's entries, when it sent some), {@code Server-Timing} (likewise), a challenge on 407,
+ * {@code Allow} on 405, and {@code Retry-After} on 503 (RFC 9110 §10.2.3: the failure's own, else
+ * {@link #DEFAULT_RETRY_AFTER_SECONDS}), so that a client of a proxy shedding load backs off instead of retrying at once.
  */
 public final class FailureResponses {
+
+    /** {@code Retry-After} of a 503 whose failure does not know better (a limit, the next hop down). */
+    public static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
 
     private final String proxyName;
     private final String timingName;
@@ -60,6 +64,10 @@ public final class FailureResponses {
         }
         if (failure.status() == 405) {
             resp.set("allow", "CONNECT");
+        }
+        if (failure.status() == 503) {
+            resp.set(HeaderNames.RETRY_AFTER,
+                    Long.toString(failure.retryAfterSeconds().orElse(DEFAULT_RETRY_AFTER_SECONDS)));
         }
         exchange.respond(failure.status());
         onRefusal.accept(failure);

@@ -97,6 +97,40 @@ public final class ProxyMetrics {
                 .tags("hop", hop, "result", outcome.toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
     }
 
+    /**
+     * A new tunnel shed before any work because a bound was reached: {@code tunnels} ({@code limits.max-tunnels}),
+     * {@code connection} ({@code limits.max-tunnels-per-connection}), {@code memory} ({@code limits.memory-watermark}),
+     * {@code circuit_open} (A: the next hop's circuit breaker).
+     */
+    public void shed(String reason) {
+        Counter.builder("privacy_proxy_overload_shed").description("New tunnels refused early by an overload bound")
+                .tags("hop", hop, "reason", reason).register(registry).increment();
+    }
+
+    /** The memory watermark's state: the fraction in use at the last reading, and 1 while above the watermark. */
+    public void memoryWatermark(net.doublehop.runtime.listen.MemoryWatermark watermark) {
+        Gauge.builder("privacy_proxy_memory_in_use_ratio", watermark,
+                        net.doublehop.runtime.listen.MemoryWatermark::lastFraction)
+                .description("Heap or direct memory in use, the larger fraction of its maximum, at the last reading")
+                .tag("hop", hop).strongReference(true).register(registry);
+        Gauge.builder("privacy_proxy_memory_over_watermark", watermark, w -> w.isOver() ? 1 : 0)
+                .description("1 while new tunnels are refused for limits.memory-watermark").tag("hop", hop)
+                .strongReference(true).register(registry);
+    }
+
+    /** A's circuit breaker for the next hop: its state (0 closed, 1 open, 2 half-open: one probe under way). */
+    public void nextHopCircuit(java.util.function.IntSupplier state) {
+        Gauge.builder("privacy_proxy_next_hop_circuit_state", state, s -> s.getAsInt())
+                .description("Next hop circuit breaker: 0 closed, 1 open, 2 half-open").tag("hop", hop)
+                .strongReference(true).register(registry);
+    }
+
+    /** The breaker opened: the next hop failed too often, new tunnels get a fast 503 for a cool-down. */
+    public void nextHopCircuitOpened() {
+        Counter.builder("privacy_proxy_next_hop_circuit_opened").description("Next hop circuit breaker openings")
+                .tag("hop", hop).register(registry).increment();
+    }
+
     /** A configuration reload: {@code applied}, {@code refused}, {@code unchanged} (ConfigReloads). */
     public void configReload(String result) {
         Counter.builder("privacy_proxy_config_reloads").description("Configuration reloads, by result")
