@@ -58,6 +58,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *     connection is closed too (no tunnel left behind)</td></tr>
  * <tr><td>B killed mid-transfer, then restarted</td><td>the client's tunnel ends; new tunnels get 503 with
  *     Proxy-Status while B is down; the first tunnel asked for after B is back succeeds</td></tr>
+ * <tr><td>HTTP/2 Rapid Reset: CONNECT streams reset before their answer, beyond limits.max-stream-resets-per-30s
+ *     </td><td>the connection gets GOAWAY ENHANCE_YOUR_CALM (or is closed); a tunnel open before on the shared
+ *     A→B connection keeps running</td></tr>
+ * <tr><td>1 GiB from a destination to a client reading slowly</td><td>every byte arrives intact; the direct
+ *     memory in use (both proxies run in this JVM) grows by less than 64 MiB: backpressure, not buffering</td></tr>
  * </table>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -67,6 +72,11 @@ class FaultSuiteTest {
     private static final String CREDENTIAL = Base64.getEncoder().encodeToString(
             (DoubleHopFixture.USER + ":" + DoubleHopFixture.PASSWORD).getBytes(StandardCharsets.UTF_8));
     private static final String AUTH = "Proxy-Authorization: Basic " + CREDENTIAL + "\r\n";
+
+    /** A's limits.max-stream-resets-per-30s here: below B's (2000), so that A's defence is what the case meets. */
+    private static final int RESET_LIMIT = 300;
+    private static final int RST_STREAM = 0x3;
+    private static final int ENHANCE_YOUR_CALM = 0xb;
 
     private static final LogCapture LOGS = new LogCapture();
     private static final List<String> DESTINATIONS = new ArrayList<>();
@@ -78,7 +88,8 @@ class FaultSuiteTest {
         try (ServerSocket s = new ServerSocket(0)) {
             aPort = s.getLocalPort();
         }
-        fx = new DoubleHopFixture("http3: true\nlimits: {handshake-timeout: 3s, tunnels-per-second-per-user: 1000}\n",
+        fx = new DoubleHopFixture("http3: true\nlimits: {handshake-timeout: 3s, tunnels-per-second-per-user: 1000, "
+                + "max-stream-resets-per-30s: " + RESET_LIMIT + "}\n",
                 "{file: users.txt}", "", aPort, 0);
         DESTINATIONS.add(fx.destination());
     }
@@ -409,6 +420,101 @@ class FaultSuiteTest {
             System.out.printf("fault suite: first tunnel after B's return answered in %.0f ms%n",
                     (System.nanoTime() - back) / 1e6);
         }
+        assertServes();
+    }
+
+    // ---------------------------------------------------------------------------------------------- more floods
+
+    @Test
+    @Order(12)
+    void rapidResetGetsGoAwayAndOtherTunnelsSurvive() throws Exception {
+        try (ServerSocket echo = destination(s -> s.getInputStream().transferTo(s.getOutputStream()));
+                RawProxyClient held = tunnelTo(echo); RawProxyClient attacker = h2client()) {
+            held.send("before ");
+            assertThat(new String(held.readBytes(7), StandardCharsets.US_ASCII)).isEqualTo("before ");
+            attacker.sendBytes(RawHttp2.preface());
+            byte[] block = RawHttp2.concat(RawHttp2.literal(":method", "CONNECT"),
+                    RawHttp2.literal(":authority", fx.destination()),
+                    RawHttp2.literal("proxy-authorization", "Basic " + CREDENTIAL));
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = attacker.socket().getOutputStream();
+                    for (int i = 0; i < 3 * RESET_LIMIT; i++) {
+                        int stream = 2 * i + 1;
+                        out.write(RawHttp2.concat(RawHttp2.frame(RawHttp2.HEADERS, RawHttp2.END_HEADERS, stream, block),
+                                RawHttp2.frame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8}))); // CANCEL
+                    }
+                    out.flush();
+                } catch (IOException closed) {
+                    // A ended the connection: what the case expects
+                }
+            });
+            sent.get(60, TimeUnit.SECONDS);
+            // ENHANCE_YOUR_CALM, or -1: closed with our frames still arriving, the GOAWAY lost to the reset
+            assertThat(RawHttp2.goAwayErrorThenClose(attacker)).isIn(ENHANCE_YOUR_CALM, -1);
+            held.send("after");
+            assertThat(new String(held.readBytes(5), StandardCharsets.US_ASCII))
+                    .as("a tunnel on the shared A-to-B connection survives").isEqualTo("after");
+        }
+        assertServes();
+    }
+
+    @Test
+    @Order(13)
+    void oneGibibyteToASlowReaderKeepsMemoryBounded() throws Exception {
+        long total = 1L << 30;
+        byte[] block = new byte[64 * 1024];
+        new Random(1).nextBytes(block);
+        java.util.zip.CRC32 sentCrc = new java.util.zip.CRC32();
+        for (long n = 0; n < total; n += block.length) {
+            sentCrc.update(block);
+        }
+        long baseline = net.doublehop.runtime.listen.MemoryWatermark.readThisJvm().directUsed();
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(baseline);
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                peak.accumulateAndGet(net.doublehop.runtime.listen.MemoryWatermark.readThisJvm().directUsed(), Math::max);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "direct-memory-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try (ServerSocket dest = destination(s -> {
+            OutputStream out = s.getOutputStream();
+            for (long n = 0; n < total; n += block.length) {
+                out.write(block);
+            }
+            out.flush();
+        }); RawProxyClient c = tunnelTo(dest)) {
+            c.socket().setReceiveBufferSize(64 * 1024);
+            InputStream in = c.input();
+            java.util.zip.CRC32 gotCrc = new java.util.zip.CRC32();
+            byte[] buf = new byte[16 * 1024];
+            long got = 0;
+            long reads = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                gotCrc.update(buf, 0, n);
+                got += n;
+                if (++reads % 16 == 0) {
+                    // a slow reader: at most 256 MiB/s, where the destination on loopback pushes GB/s
+                    Thread.sleep(1);
+                }
+            }
+            assertThat(got).isEqualTo(total);
+            assertThat(gotCrc.getValue()).isEqualTo(sentCrc.getValue());
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        long growth = peak.get() - baseline;
+        System.out.printf("fault suite: 1 GiB to a slow reader, direct memory peak growth %d KiB%n", growth / 1024);
+        assertThat(growth).as("direct memory growth during the transfer").isLessThan(64L << 20);
         assertServes();
     }
 
