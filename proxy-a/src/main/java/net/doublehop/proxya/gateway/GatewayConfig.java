@@ -16,6 +16,7 @@ import net.doublehop.runtime.config.TlsSettings;
  * @param targetTrust PEM CA for https targets; empty: the JVM's trust store
  * @param egressAddress the local address connections to targets leave from; empty: the system's choice
  * @param replay the replay defence (RFC 9458 §6.5)
+ * @param eventLoops instances of the gateway's listener, each on an event loop of its own, sharing the port
  */
 public record GatewayConfig(
         HostPort listen,
@@ -32,7 +33,8 @@ public record GatewayConfig(
         int maxResponseSize,
         int maxConnectionsPerTarget,
         Optional<String> egressAddress,
-        Replay replay) {
+        Replay replay,
+        int eventLoops) {
 
     /**
      * The replay defence (RFC 9458 §6.5): a strike register of the {@code enc} of every request answered in

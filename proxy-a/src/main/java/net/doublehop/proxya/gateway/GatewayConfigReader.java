@@ -25,7 +25,7 @@ public final class GatewayConfigReader {
 
     static final Set<String> KEYS = Set.of("listen", "tls", "keys-path", "gateway-path", "keys", "keys-max-age",
             "allowed-targets", "target-trust", "target-connect-timeout", "target-timeout", "max-request-size",
-            "max-response-size", "max-connections-per-target", "egress-address", "replay");
+            "max-response-size", "max-connections-per-target", "egress-address", "replay", "event-loops");
 
     private GatewayConfigReader() {
     }
@@ -92,7 +92,8 @@ public final class GatewayConfigReader {
                 keys, duration(node, "keys-max-age", Duration.ofHours(1)), targets, trust,
                 duration(node, "target-connect-timeout", Duration.ofSeconds(10)),
                 duration(node, "target-timeout", Duration.ofSeconds(30)), maxRequest, maxResponse, maxConnections,
-                egress, replay(node.get("replay"))));
+                egress, replay(node.get("replay")),
+                positive(node, "event-loops", Math.max(1, Runtime.getRuntime().availableProcessors()))));
     }
 
     /** {@code gateway.replay}: RFC 9458 §6.5's register and, optionally, its {@code Date} check. */

@@ -3,7 +3,7 @@ package net.doublehop.proxya.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,15 +15,15 @@ import net.doublehop.protocol.ohttp.GatewayKey;
 import net.doublehop.protocol.ohttp.ObliviousGateway;
 import net.doublehop.protocol.ohttp.ReplayRegister;
 import net.doublehop.runtime.config.Limits;
-import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.ohttp.OhttpMetrics;
 import net.doublehop.runtime.ohttp.ProblemResponses;
 import net.doublehop.runtime.listen.ListenerOptions;
 
 /**
  * The Oblivious HTTP gateway as a verticle of its own: deployed beside Proxy A (config section
- * {@code gateway}) or alone ({@code proxy-a.jar gateway --config FILE}). Its listener is an HTTP/1.1 +
- * HTTP/2 (ALPN, or h2c with {@code tls: none}) Vert.x server whose two routes are a vertx-web Router's.
+ * {@code gateway}) or alone ({@code proxy-a.jar gateway --config FILE}), in {@code event-loops} instances
+ * that share one port (Vert.x spreads the connections). Each listener is an HTTP/1.1 + HTTP/2 (ALPN, or h2c
+ * with {@code tls: none}) Vert.x server whose two routes are a vertx-web Router's.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -34,25 +34,35 @@ public final class GatewayVerticle extends VerticleBase {
     private final OhttpMetrics metrics;
     private final boolean logSensitive;
     private final ReplayRegister replays;
+    private final KeyCertOptions selfSigned;
+    private final int connectionsPerTarget;
+    private final int port;
     private HttpServer server;
     private TargetForwarder forwarder;
-    private SelfSignedCertificate selfSigned;
 
-    public GatewayVerticle(GatewayConfig config, List<GatewayKey> keys, OhttpMetrics metrics, boolean logSensitive) {
+    /**
+     * One of the gateway's instances (one per event loop; GatewayService deploys them). What must be one for
+     * the whole gateway is made there and shared: the replay register (a replay may reach any instance) and
+     * the self-signed certificate (null unless {@code tls} is omitted).
+     *
+     * @param connectionsPerTarget this instance's share of {@code max-connections-per-target}
+     * @param port the port to listen on: the configured one, or the one the first instance was given for 0
+     */
+    GatewayVerticle(GatewayConfig config, List<GatewayKey> keys, OhttpMetrics metrics, boolean logSensitive,
+            ReplayRegister replays, KeyCertOptions selfSigned, int connectionsPerTarget, int port) {
         this.config = config;
         this.keys = List.copyOf(keys);
         this.metrics = metrics;
         this.logSensitive = logSensitive;
-        GatewayConfig.Replay replay = config.replay();
-        this.replays = replay.enabled() ? new ReplayRegister(replay.window(), replay.maxEntries()) : null;
-        if (replays != null) {
-            metrics.replayRegister(replays::size, replay.maxEntries());
-        }
+        this.replays = replays;
+        this.selfSigned = selfSigned;
+        this.connectionsPerTarget = connectionsPerTarget;
+        this.port = port;
     }
 
     @Override
     public Future<?> start() {
-        forwarder = new TargetForwarder(vertx, config);
+        forwarder = new TargetForwarder(vertx, config, connectionsPerTarget);
         GatewayHandler handler = new GatewayHandler(config, new ObliviousGateway(keys, new SecureRandom()), forwarder,
                 metrics, logSensitive, replays);
         Router router = Router.router(vertx);
@@ -69,19 +79,9 @@ public final class GatewayVerticle extends VerticleBase {
             ProblemResponses.send(ctx.response(), GatewayHandler.PROXY_NAME,
                     ProxyFailure.of(ProxyErrorType.PROXY_INTERNAL_ERROR, "internal error"), null);
         });
-        if (replays == null) {
-            LOG.log(Level.WARNING, "gateway.replay.enabled is false: a replayed request (RFC 9458 section 6.5) "
-                    + "is answered again");
-        }
-        if (config.tls().mode() == TlsSettings.Mode.SELF_SIGNED) {
-            selfSigned = SelfSignedCertificate.create("localhost");
-            LOG.log(Level.WARNING, "gateway.tls not set: serving a self-signed certificate. Development only.");
-        }
-        server = vertx.createHttpServer(ListenerOptions.build(config.listen().host(), config.listen().port(),
-                config.tls(), selfSigned == null ? null : selfSigned.keyCertOptions(), Limits.defaults()));
-        return server.requestHandler(router).listen().onSuccess(s -> LOG.log(Level.INFO,
-                "gateway listening on {0}:{1,number,#} ({2} key(s), {3} allowed target origin(s))",
-                config.listen().host(), s.actualPort(), keys.size(), config.allowedTargets().size()));
+        server = vertx.createHttpServer(ListenerOptions.build(config.listen().host(), port,
+                config.tls(), selfSigned, Limits.defaults()));
+        return server.requestHandler(router).listen();
     }
 
     /** The bound port (after start). */
@@ -92,11 +92,6 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-        return closed.eventually(() -> forwarder == null ? Future.succeededFuture() : forwarder.close())
-                .andThen(ar -> {
-                    if (selfSigned != null) {
-                        selfSigned.delete();
-                    }
-                });
+        return closed.eventually(() -> forwarder == null ? Future.succeededFuture() : forwarder.close());
     }
 }

@@ -47,11 +47,12 @@ final class TargetForwarder {
     private final HttpClientAgent alpn;
     private final GatewayConfig config;
 
-    TargetForwarder(Vertx vertx, GatewayConfig config) {
+    /** @param connectionsPerTarget this forwarder's share of {@code max-connections-per-target} */
+    TargetForwarder(Vertx vertx, GatewayConfig config, int connectionsPerTarget) {
         this.vertx = vertx;
         this.config = config;
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerTarget())
-                .setHttp2MaxSize(Math.max(1, config.maxConnectionsPerTarget() / 8)).setMaxWaitQueueSize(1024);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(connectionsPerTarget)
+                .setHttp2MaxSize(Math.max(1, connectionsPerTarget / 8)).setMaxWaitQueueSize(1024);
         HttpClientOptions base = new HttpClientOptions()
                 .setConnectTimeout((int) config.targetConnectTimeout().toMillis())
                 .setKeepAlive(true).setTcpNoDelay(true).setMaxHeaderSize(16 * 1024);

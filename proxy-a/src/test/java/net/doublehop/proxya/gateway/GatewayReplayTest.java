@@ -74,12 +74,16 @@ class GatewayReplayTest {
     }
 
     private static Gateway gateway(String replaySection) throws Exception {
+        return gateway(replaySection, 0);
+    }
+
+    private static Gateway gateway(String replaySection, int port) throws Exception {
         String yaml = """
                 gateway:
-                  listen: 127.0.0.1:0
+                  listen: 127.0.0.1:%d
                   tls: none
                   allowed-targets: [http://127.0.0.1:%d]
-                %s""".formatted(targetPort, replaySection);
+                %s""".formatted(port, targetPort, replaySection);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GatewayService service = new GatewayService(GatewayCommand.parse(yaml, Path.of(".")).gateway(), registry,
                 false);
@@ -185,6 +189,38 @@ class GatewayReplayTest {
             assertThat(metrics).contains("privacy_proxy_gateway_replay_register_max_entries{role=\"gateway\"} 3.0");
             assertThat(metrics).contains("privacy_proxy_gateway_replay_refusals_total{endpoint=\"gateway\","
                     + "reason=\"register_full\",role=\"gateway\"} 5.0");
+        } finally {
+            g.service().stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void severalEventLoopsShareOnePortAndOneRegister() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // a given port: on port 0 the gateway runs one instance
+        }
+        Gateway g = gateway("""
+                  event-loops: 3
+                """, port);
+        try {
+            assertThat(g.service().instancePorts()).hasSize(3).containsOnly(g.service().port());
+            ClientExchange exchange = ObliviousClient.encapsulate(g.keyConfig(),
+                    BinaryHttp.encode(get("/loops", List.of())));
+            byte[] captured = exchange.encapsulatedRequest();
+            assertThat(open(exchange, g.post(captured)).status()).isEqualTo(200);
+            // a new connection each time: Vert.x hands accepted connections to the instances in turn, so the
+            // replays reach every event loop, and each is refused by the one register they share
+            for (int i = 0; i < 6; i++) {
+                HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpResponse<byte[]> outer = fresh.send(HttpRequest.newBuilder(URI.create(g.base() + "/gateway"))
+                        .header("content-type", OhttpMediaTypes.REQUEST)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(captured)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(open(exchange, outer).status()).as("replay %d", i).isEqualTo(400);
+            }
+            assertThat(seen.stream().filter(s -> s.equals("GET /loops")).count()).isEqualTo(1);
         } finally {
             g.service().stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
         }
