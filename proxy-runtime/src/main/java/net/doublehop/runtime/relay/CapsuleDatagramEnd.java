@@ -1,5 +1,8 @@
 package net.doublehop.runtime.relay;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
@@ -48,7 +51,7 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
             return;
         }
         // capsule header + context ID 0, then the payload's own buffer: no re-encoding of the payload
-        stream.write(Buffer.buffer(UdpPayload.datagramCapsulePrefix(payload.length())).appendBuffer(payload));
+        stream.write(Unpooled.wrappedBuffer(UdpPayload.datagramCapsulePrefix(payload.length()), payload.getBytes()));
     }
 
     @Override
@@ -60,9 +63,14 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
         }
     }
 
-    /** Parses what arrived; also used by an HTTP/3 flow for the capsules on its stream. */
-    void fromClient(Buffer data) {
-        ByteBuffer in = ByteBuffer.wrap(data.getBytes());
+    /** Parses what arrived (and releases it: the parser keeps what it needs of a partial capsule). */
+    void fromClient(ByteBuf data) {
+        ByteBuffer in;
+        try {
+            in = ByteBuffer.wrap(ByteBufUtil.getBytes(data));
+        } finally {
+            data.release();
+        }
         while (!closed) {
             CapsuleEvent event = parser.next(in);
             if (event == CapsuleEvent.NEED_MORE) {

@@ -1,6 +1,5 @@
 package net.doublehop.runtime.relay;
 
-import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -99,13 +98,11 @@ public final class Tunnel implements Relay {
         }
     }
 
+    /** Each chunk is handed on as it is (its ownership with it): never copied between two Netty channels. */
     private void relay(TunnelEnd from, TunnelEnd to, Consumer<Integer> count) {
-        if (to.takesBuffers()) {
-            from.passBuffers(); // Netty channel to Netty channel: each chunk is written on, never copied
-        }
         from.handler(buf -> {
             lastActivityNanos = System.nanoTime();
-            count.accept(buf.length());
+            count.accept(buf.readableBytes());
             to.write(buf);
             if (to.writeQueueFull()) {
                 from.stopReading();

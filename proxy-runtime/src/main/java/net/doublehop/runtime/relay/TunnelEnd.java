@@ -1,8 +1,8 @@
 package net.doublehop.runtime.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import net.doublehop.runtime.vertx.NettyBuffers;
 import net.doublehop.runtime.vertx.VertxTransport;
@@ -12,10 +12,15 @@ import net.doublehop.runtime.vertx.VertxTransport;
  * finish — its peer ends its data (half-close), it closes, or it fails. What "end my output" and "abort" mean
  * depends on what carries the end: a TCP connection half-closes, an HTTP/2 or HTTP/3 stream sends END_STREAM
  * and aborts with a reset, an HTTP/1.1 client's connection simply closes.
+ *
+ * <p>Data is Netty's {@link ByteBuf} with its ownership: the handler given a chunk owns it (writes it on, which
+ * hands it over, or releases it), and {@link #write} takes the chunk it is given. Between two Netty channels a chunk
+ * thus stays in the pooled buffer Netty read it into, with no copy and no wrapper.
  */
 public interface TunnelEnd {
 
-    void handler(Handler<Buffer> handler);
+    /** Where read data goes; the handler owns each chunk it is given. */
+    void handler(Handler<ByteBuf> handler);
 
     /** The peer ended its data (TCP FIN, END_STREAM); what it sends us may still flow the other way. */
     void endHandler(Handler<Void> handler);
@@ -25,22 +30,8 @@ public interface TunnelEnd {
 
     void exceptionHandler(Handler<Throwable> handler);
 
-    void write(Buffer data);
-
-    /**
-     * Whether {@link #write} hands the data's own Netty buffer to Netty, which releases it once written (a Netty
-     * channel end). The relay then asks the other end to {@link #passBuffers pass} its frames' buffers uncopied.
-     */
-    default boolean takesBuffers() {
-        return false;
-    }
-
-    /**
-     * From now on, hand read data over as the frames' own buffers (see {@link NettyBuffers}) rather than heap
-     * copies: only for a relay that writes every chunk to an end that {@link #takesBuffers takes them}.
-     */
-    default void passBuffers() {
-    }
+    /** Writes {@code data} and takes ownership of it (released once written, or at once if the end is gone). */
+    void write(ByteBuf data);
 
     boolean writeQueueFull();
 
@@ -80,9 +71,10 @@ public interface TunnelEnd {
             this.connection = VertxTransport.duplexChannel(socket);
         }
 
+        /** What Vert.x read, as a ByteBuf the handler may release (see {@link NettyBuffers#view}). */
         @Override
-        public void handler(Handler<Buffer> handler) {
-            socket.handler(handler);
+        public void handler(Handler<ByteBuf> handler) {
+            socket.handler(handler == null ? null : b -> handler.handle(NettyBuffers.view(b)));
         }
 
         @Override
@@ -101,8 +93,8 @@ public interface TunnelEnd {
         }
 
         @Override
-        public void write(Buffer data) {
-            socket.write(NettyBuffers.toHeap(data)); // Vert.x cannot release a pooled buffer it is handed
+        public void write(ByteBuf data) {
+            socket.write(NettyBuffers.heapCopy(data)); // Vert.x cannot release a pooled buffer it is handed
         }
 
         @Override

@@ -5,11 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.vertx.LoopContext;
-import net.doublehop.runtime.vertx.NettyBuffers;
 
 /**
  * One end of a tunnel carried by a Netty channel, on the listener's side and the next hop's alike: a whole TCP
@@ -40,9 +38,9 @@ public abstract class ChannelEnd implements TunnelEnd {
 
     protected final Channel channel;
     private final LoopContext context;
-    private final ArrayDeque<Buffer> held = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private int heldBytes;
-    private Handler<Buffer> handler;
+    private Handler<ByteBuf> handler;
     private Handler<Void> endHandler;
     private Handler<Void> closeHandler;
     private Handler<Throwable> exceptionHandler;
@@ -58,8 +56,6 @@ public abstract class ChannelEnd implements TunnelEnd {
     private boolean resetByPeer;
     private boolean flushScheduled;
     private ChannelFuture lastWrite;
-    /** Set by the relay, read on the channel's loop. */
-    private volatile boolean passBuffers;
 
     protected ChannelEnd(Channel channel, LoopContext context) {
         this.channel = channel;
@@ -88,17 +84,16 @@ public abstract class ChannelEnd implements TunnelEnd {
             data.release();
             return;
         }
-        Buffer buf = NettyBuffers.inbound(data, passBuffers);
-        Handler<Buffer> h = handler;
+        Handler<ByteBuf> h = handler;
         if (h == null) {
-            held.add(buf);
-            heldBytes += buf.length();
+            held.add(data);
+            heldBytes += data.readableBytes();
             if (heldBytes >= HOLD_LIMIT) {
                 channel.config().setAutoRead(false);
             }
             return;
         }
-        deliver(buf, h);
+        deliver(data, h);
     }
 
     /** The peer ended its data (FIN, END_STREAM, the connection's end). */
@@ -149,7 +144,7 @@ public abstract class ChannelEnd implements TunnelEnd {
     public final void discard() {
         discarding = true;
         while (!held.isEmpty()) {
-            NettyBuffers.drop(held.poll());
+            held.poll().release();
         }
         heldBytes = 0;
         channel.config().setAutoRead(true);
@@ -207,14 +202,14 @@ public abstract class ChannelEnd implements TunnelEnd {
     // --- TunnelEnd, for the relay ---
 
     @Override
-    public final void handler(Handler<Buffer> handler) {
+    public final void handler(Handler<ByteBuf> handler) {
         if (!onLoop(() -> handler(handler))) {
             return;
         }
         this.handler = handler;
         while (!held.isEmpty()) {
-            Buffer b = held.poll();
-            heldBytes -= b.length();
+            ByteBuf b = held.poll();
+            heldBytes -= b.readableBytes();
             deliver(b, handler);
         }
         deliverEnd();
@@ -247,25 +242,15 @@ public abstract class ChannelEnd implements TunnelEnd {
     }
 
     @Override
-    public final boolean takesBuffers() {
-        return true;
-    }
-
-    @Override
-    public final void passBuffers() {
-        passBuffers = true;
-    }
-
-    @Override
-    public final void write(Buffer data) {
+    public final void write(ByteBuf data) {
         if (!onLoop(() -> write(data))) {
             return;
         }
         if (outputEnded || !channel.isActive()) {
-            NettyBuffers.drop(data);
+            data.release();
             return;
         }
-        lastWrite = channel.write(frame(NettyBuffers.outbound(data)));
+        lastWrite = channel.write(frame(data));
         if (!flushScheduled) {
             flushScheduled = true;
             channel.eventLoop().execute(() -> {

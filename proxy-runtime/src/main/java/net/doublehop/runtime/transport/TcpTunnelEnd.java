@@ -18,7 +18,6 @@ import io.vertx.core.Promise;
 import net.doublehop.runtime.vertx.LoopContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import net.doublehop.runtime.vertx.NettyBuffers;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.listen.tcp.ConnectionGuard;
 
@@ -26,7 +25,7 @@ import net.doublehop.runtime.listen.tcp.ConnectionGuard;
  * A TCP connection we dialled (Proxy B's connection to the destination) as a tunnel end, on plain Netty: connected
  * on the event loop of the caller's Vert.x context with Vert.x's transport (epoll when native, as the listener),
  * so the relay between it and the client end stays on one thread. What it reads goes to a relay whose other end
- * is a Netty channel too in the pooled buffer Netty read it into ({@link NettyBuffers}), not Vert.x's heap copy;
+ * is a Netty channel too in the pooled buffer Netty read it into, not a heap copy;
  * what the relay writes is written with the client ends' coalesced flushing.
  *
  * <p>Its output ends with a TCP half-close after everything written (the client ended its data; the destination's
