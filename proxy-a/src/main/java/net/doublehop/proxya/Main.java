@@ -30,7 +30,7 @@ public final class Main {
             Options:
               --config FILE   YAML configuration (every key: docs/configuration.md)
               --print-jwks    print the JWKS Proxy B must trust (geohash.trusted-signers) and exit
-              --verbose, -v   debug logging: one line per tunnel (no user, client address or destination
+              --verbose, -v   debug logging: one line per tunnel (no user, client address or target
                               unless logging.log-sensitive-data is on in the config)
               --help          show this help
 

@@ -253,7 +253,7 @@ public final class ProxyA {
             GeohashSigner signer = signer(cfg, before, jwks);
             FlowStages stages = new FlowStages(new TargetParser(cfg.udpTemplate()), new UserAuthentication(users),
                     admission, new LocationSigning(new ClientLocator(locator(cfg, before == null), cfg.geolocation()), signer),
-                    new TunnelStart(tunnels, admission, metrics),
+                    new TunnelStart(tunnels, admission, metrics, cfg.logSensitive()),
                     new RefusalAnswer(cfg.proxyName(), users.challenges(cfg.proxyName()), admission, metrics));
             ForwardFlow forward = new ForwardFlow(stages, new NextHopRequest(upstream, udpUpstream,
                     cfg.upstream().presharedKey()), new NextHopAnswers(cfg.proxyName()));

@@ -2,6 +2,8 @@ package net.doublehop.proxya.flow;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramSocket;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 import net.doublehop.runtime.relay.DatagramBridge;
@@ -13,18 +15,39 @@ import net.doublehop.runtime.relay.UdpRelay;
 /**
  * Stage 7, relay, and stage 8, summarize when it ends: the tunnel (bytes) or the datagram bridge (UDP payloads)
  * between the client's end and the next hop's, registered for the idle timeout and shutdown; when it ends its slots
- * are given back and it is counted.
+ * are given back, it is counted and, at DEBUG, logged in one line: protocol, method, whether the location was
+ * signed, duration and bytes; the client's address, the user and the target (forward mode: the destination;
+ * oblivious mode: Proxy B) only with {@code logging.log-sensitive-data}.
  */
 public final class TunnelStart {
+
+    private static final Logger LOG = System.getLogger("proxy-a.tunnels");
 
     private final TunnelRegistry tunnels;
     private final TunnelAdmission admission;
     private final ProxyMetrics metrics;
+    private final boolean logSensitive;
 
-    public TunnelStart(TunnelRegistry tunnels, TunnelAdmission admission, ProxyMetrics metrics) {
+    public TunnelStart(TunnelRegistry tunnels, TunnelAdmission admission, ProxyMetrics metrics, boolean logSensitive) {
         this.tunnels = tunnels;
         this.admission = admission;
         this.metrics = metrics;
+        this.logSensitive = logSensitive;
+    }
+
+    /** The slots back, the counters, and the DEBUG line. */
+    private void finished(UserTunnelContext ctx, Tunnel.Summary s) {
+        admission.release(ctx);
+        metrics.tunnelClosed(ctx.protocol(), ctx.method(), s.bytesFromClient(), s.bytesToClient());
+        // DEBUG, not INFO: one synchronous console line per tunnel costs more than the tunnel at high rates.
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "tunnel closed protocol={0} method={1} signed={2} duration_ms={3} "
+                    + "bytes_from_client={4} bytes_to_client={5}{6}{7}", ctx.protocol(), ctx.method(),
+                    ctx.location().isPresent(), s.durationNanos() / 1_000_000, s.bytesFromClient(),
+                    s.bytesToClient(), s.idleTimedOut() ? " idle_timeout=true" : "",
+                    logSensitive ? " client=" + ctx.request().remoteHost() + " user=" + ctx.user() + " target="
+                            + (ctx.target() == null ? "-" : ctx.target().authority()) : "");
+        }
     }
 
     public void relay(UserTunnelContext ctx, Tunnel.Legs legs) {
@@ -37,8 +60,7 @@ public final class TunnelStart {
                 firstByte -> metrics.firstByteLatency("none", firstByte),
                 summary -> {
                     tunnels.remove(self[0]);
-                    admission.release(ctx);
-                    metrics.tunnelClosed(ctx.protocol(), ctx.method(), summary.bytesFromClient(), summary.bytesToClient());
+                    finished(ctx, summary);
                 });
         tunnels.add(self[0]);
         self[0].start();
@@ -54,8 +76,7 @@ public final class TunnelStart {
         DatagramBridge[] self = new DatagramBridge[1];
         self[0] = new DatagramBridge(legs.client(), legs.upstream(), summary -> {
             tunnels.remove(self[0]);
-            admission.release(ctx);
-            metrics.tunnelClosed(ctx.protocol(), ctx.method(), summary.bytesFromClient(), summary.bytesToClient());
+            finished(ctx, summary);
         });
         tunnels.add(self[0]);
         self[0].start();
@@ -69,9 +90,6 @@ public final class TunnelStart {
             int port, Duration idleTimeout) {
         metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), "none");
         metrics.tunnelOpened();
-        new UdpRelay(vertx, client, socket, host, port, idleTimeout, summary -> {
-            admission.release(ctx);
-            metrics.tunnelClosed(ctx.protocol(), ctx.method(), summary.bytesFromClient(), summary.bytesToClient());
-        }).start();
+        new UdpRelay(vertx, client, socket, host, port, idleTimeout, summary -> finished(ctx, summary)).start();
     }
 }

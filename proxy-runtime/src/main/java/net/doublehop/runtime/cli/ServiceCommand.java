@@ -64,14 +64,19 @@ public final class ServiceCommand {
         return new Exit(2);
     }
 
+    /** The loggers --verbose turned to FINE, strongly held for the process's life. */
+    private static final java.util.List<Logger> VERBOSE_LOGGERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** One line per record; the proxy's own loggers at DEBUG (JUL FINE) when {@code verbose}. */
     public static void configureLogging(String loggerPrefix, boolean verbose) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         }
         if (verbose) {
-            Logger.getLogger(loggerPrefix).setLevel(Level.FINE);
-            Logger.getLogger(loggerPrefix + ".tunnels").setLevel(Level.FINE);
+            // held: java.util.logging keeps loggers weakly, and one collected before its first use loses the level
+            VERBOSE_LOGGERS.add(Logger.getLogger(loggerPrefix));
+            VERBOSE_LOGGERS.add(Logger.getLogger(loggerPrefix + ".tunnels"));
+            VERBOSE_LOGGERS.forEach(l -> l.setLevel(Level.FINE));
             for (Handler h : Logger.getLogger("").getHandlers()) {
                 h.setLevel(Level.FINE);
             }
