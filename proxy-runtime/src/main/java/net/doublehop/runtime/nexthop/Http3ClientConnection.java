@@ -1,5 +1,6 @@
 package net.doublehop.runtime.nexthop;
 
+import net.doublehop.runtime.transport.QuicSockets;
 import net.doublehop.runtime.vertx.VertxTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -73,7 +74,7 @@ public final class Http3ClientConnection implements NextHopConnection {
             Duration idleTimeout) {
         Promise<Http3ClientConnection> result = context.promise();
         Http3Datagrams[] holder = new Http3Datagrams[1];
-        new Bootstrap()
+        QuicSockets.buffers(new Bootstrap())
                 .group(context.nettyEventLoop())
                 .channelFactory(VertxTransport.of(context.owner()).datagramChannelFactory())
                 .handler(Http3.newQuicClientCodecBuilder()

@@ -1,5 +1,6 @@
 package net.doublehop.runtime.listen.h3;
 
+import net.doublehop.runtime.transport.QuicSockets;
 import net.doublehop.runtime.vertx.VertxTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -106,7 +107,7 @@ public final class Http3Listener extends VerticleBase implements Listener {
                 })
                 .build();
         Promise<Void> bound = ctx.promise();
-        new Bootstrap()
+        QuicSockets.buffers(new Bootstrap())
                 .group(ctx.nettyEventLoop())
                 // The channel type of Vert.x's own transport (epoll or NIO), which its event loops require.
                 .channelFactory(VertxTransport.of(vertx).datagramChannelFactory())
