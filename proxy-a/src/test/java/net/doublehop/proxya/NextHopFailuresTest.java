@@ -48,6 +48,34 @@ class NextHopFailuresTest {
         }
     }
 
+    /**
+     * A B that accepts connections but answers late is not down (its answer waits for the destination's dial): late
+     * answers never open the circuit breaker, whose threshold is 2 here; each user gets the 504, none a fast 503.
+     */
+    @Test
+    void lateAnswersDoNotOpenTheCircuitBreaker() throws Exception {
+        try (DoubleHopFixture fx = new DoubleHopFixture();
+                FakeNextHop b = new FakeNextHop(fx.dir.resolve("b.crt"), fx.dir.resolve("b.key"), Behaviour.SILENT)) {
+            ProxyA a = startA(fx, b, "  circuit-breaker: {failures: 2, cool-down: 30s}\n");
+            try {
+                for (int i = 0; i < 3; i++) {
+                    try (RawProxyClient c = new RawProxyClient(a.port(), true)) {
+                        c.socket().setSoTimeout(8_000);
+                        c.send("CONNECT example.test:443 HTTP/1.1\r\nHost: x\r\n" + AUTH + "\r\n\r\n");
+                        RawProxyClient.Head h = c.readHead();
+                        assertThat(h.status()).as(h.headers().toString()).isEqualTo(504);
+                        assertThat(h.header("proxy-status")).startsWith("proxy-a; error=http_response_timeout");
+                    }
+                }
+                assertThat(a.metrics().scrape()).contains("privacy_proxy_next_hop_circuit_state{hop=\"a\"} 0.0")
+                        .doesNotContain("privacy_proxy_next_hop_circuit_opened_total");
+            } finally {
+                a.stop(Duration.ZERO).await(10, TimeUnit.SECONDS);
+            }
+            assertThat(b.requests.get()).isEqualTo(3);
+        }
+    }
+
     /** A user leaving while B works on its CONNECT: the stream to B is reset at once, not when the timeout strikes. */
     @Test
     void aUserLeavingBeforeTheAnswerResetsTheStreamAtOnce() throws Exception {
@@ -132,6 +160,11 @@ class NextHopFailuresTest {
 
     /** A in front of the fake B, with the fixture's users, signing key and trust. */
     private static ProxyA startA(DoubleHopFixture fx, FakeNextHop b) throws Exception {
+        return startA(fx, b, "");
+    }
+
+    /** @param upstreamExtra more lines of the upstream section, indented by two spaces */
+    private static ProxyA startA(DoubleHopFixture fx, FakeNextHop b, String upstreamExtra) throws Exception {
         return ProxyA.start(fx.vertx, ProxyAConfigLoader.parse("""
                 listen: 127.0.0.1:0
                 users: {file: users.txt}
@@ -142,7 +175,7 @@ class NextHopFailuresTest {
                   client-key: a-client.key
                   trust: ca.crt
                   connect-timeout: 2s
-                """.formatted(b.port()), fx.dir)).await(30, TimeUnit.SECONDS);
+                %s""".formatted(b.port(), upstreamExtra), fx.dir)).await(30, TimeUnit.SECONDS);
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

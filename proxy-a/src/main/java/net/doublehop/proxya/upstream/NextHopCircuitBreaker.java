@@ -6,12 +6,14 @@ import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxya.config.ProxyAConfig;
 
 /**
- * A's circuit breaker for Proxy B ({@code upstream.circuit-breaker}): when B fails (no connection, no answer in
- * time) for {@code failures} requests in a row, the breaker opens and new tunnels get a fast 503
+ * A's circuit breaker for Proxy B ({@code upstream.circuit-breaker}): when no connection to B can be made (refused,
+ * failed, or not within the connect timeout) for {@code failures} requests in a row, the breaker opens and new tunnels get a fast 503
  * {@code destination_unavailable} with {@code Retry-After} for the cool-down, instead of every user waiting for a
  * connect timeout against a dead or black-holed B while their requests pile up. After the cool-down one request
  * goes through as the probe (half-open) while the others still get the fast 503: its success closes the breaker,
- * its failure opens it for another cool-down. One probe per cool-down is all a dead B sees from A.
+ * its failure opens it for another cool-down. One probe per cool-down is all a dead B sees from A. A B that
+ * accepts connections but answers late is not "down": its answer waits for the destination's dial, so one slow
+ * destination must not shed every user (a soak under heavy load showed that).
  *
  * <p>A short cool-down (1 s by default) keeps the time from B's return to the first good tunnel about as short
  * as without a breaker. Called from every event loop, hence synchronized; it guards a few fields, no I/O.
@@ -70,7 +72,7 @@ final class NextHopCircuitBreaker {
         probe = null;
     }
 
-    /** The request did not reach B: no connection, or no answer, in time. */
+    /** No connection to B for the request: refused, failed, or not within the connect timeout. */
     synchronized void failed(Object request) {
         if (threshold == 0) {
             return;
@@ -86,7 +88,7 @@ final class NextHopCircuitBreaker {
         }
     }
 
-    /** The request ended without telling anything about B (the user left first). */
+    /** The request ended without telling anything about B (the user left first, a stream failed, a late answer). */
     synchronized void abandoned(Object request) {
         if (state == State.HALF_OPEN && request == probe) {
             // Let the next request probe at once.

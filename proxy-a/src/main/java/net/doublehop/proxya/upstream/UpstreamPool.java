@@ -42,6 +42,13 @@ public final class UpstreamPool {
 
     static final ProxyFailure UNAVAILABLE = new ProxyFailure(ProxyErrorType.DESTINATION_UNAVAILABLE, 503,
             "next hop unavailable");
+    /**
+     * The same answer as {@link #UNAVAILABLE} when no connection to B could be made at all: the one failure (with
+     * {@link #CONNECT_TIMEOUT}) that tells the circuit breaker B is down, where a stream failing or B answering
+     * slowly (its answer waits for the destination's dial) says nothing about B itself.
+     */
+    static final ProxyFailure NO_CONNECTION = new ProxyFailure(ProxyErrorType.DESTINATION_UNAVAILABLE, 503,
+            "next hop unavailable");
     static final ProxyFailure CONNECT_TIMEOUT = new ProxyFailure(ProxyErrorType.CONNECTION_TIMEOUT, 504,
             "no connection to the next hop in time");
     static final ProxyFailure ANSWER_TIMEOUT = new ProxyFailure(ProxyErrorType.HTTP_RESPONSE_TIMEOUT, 504,
@@ -124,8 +131,8 @@ public final class UpstreamPool {
     /**
      * Sends {@code request} on a pooled connection of the configured protocol, from the caller's context; refused
      * at once while the circuit breaker is open, and its outcome told to the breaker: B answered (whatever the
-     * status), B did not (no connection, no answer in time, the stream failed before the answer), or nothing is
-     * known (the user left first).
+     * status), no connection to B (refused, failed, or not within the connect timeout), or nothing is known about
+     * B (the user left first; a stream failed; B's answer came too late, which a slow destination causes too).
      */
     Future<NextHopAnswer> send(Request request, Future<?> abandoned) {
         Object identity = new Object();
@@ -142,10 +149,10 @@ public final class UpstreamPool {
         return answer.onComplete(ar -> {
             if (ar.succeeded()) {
                 breaker.succeeded(identity);
-            } else if (ar.cause() == ABANDONED) {
-                breaker.abandoned(identity);
-            } else {
+            } else if (ar.cause() == NO_CONNECTION || ar.cause() == CONNECT_TIMEOUT) {
                 breaker.failed(identity);
+            } else {
+                breaker.abandoned(identity); // the user left, or a stream-level failure: nothing known about B
             }
         });
     }
@@ -163,7 +170,7 @@ public final class UpstreamPool {
                 return; // timed out or abandoned; a connection that came late stays for the next requests
             }
             if (acquired.failed()) {
-                result.tryFail(UNAVAILABLE);
+                result.tryFail(NO_CONNECTION);
                 return;
             }
             C conn = acquired.result();
