@@ -63,6 +63,7 @@ import net.doublehop.proxya.config.ProxyAConfigLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Set;
+import net.doublehop.runtime.trace.TunnelTracing;
 
 /**
  * A running Proxy A: builds its request flow (forward mode) and its Privacy Pass issuer from a validated config and
@@ -145,7 +146,8 @@ public final class ProxyA {
                         next.geolocation(), next.signing(), running.upstream(), running.admin(), running.limits(),
                         running.maxTunnelsPerUser(), running.tunnelRatePerUser(), running.logSensitive(),
                         running.http3(), running.issuer(), running.udpTemplate(), running.gateway(), running.store(),
-                        new ProxyAConfig.Oblivious(next.oblivious().mode(), next.oblivious().targets()));
+                        new ProxyAConfig.Oblivious(next.oblivious().mode(), next.oblivious().targets()),
+                        running.tracing());
                 ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
                 if (newTls.changed() && (applied.http3() || applied.issuer().isPresent() || applied.gateway().isPresent())) {
                     notes.add("tls files: the HTTP/3 listener, the issuer and the gateway keep the certificate they "
@@ -177,14 +179,18 @@ public final class ProxyA {
             ServiceSettings settings = new ServiceSettings("proxy-a", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), 1, config.admin(), config.logSensitive());
             List<Supplier<Future<Void>>> closeLast = List.of(() -> Future.join(b.udpUpstream.close(), b.upstream.close())
-                    .mapEmpty(), b::closeShared);
+                    .mapEmpty(), b::closeShared, b.tracing::close);
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, b.tunnels, b.metrics,
                     Map.of(JWKS_PATH, new AdminServer.Document("application/jwk-set+json", () -> live.current().jwks())),
                     sides, closeLast);
-            return ProxyServer.start(vertx, settings, parts).onFailure(e -> b.closeShared())
+            return ProxyServer.start(vertx, settings, parts).onFailure(e -> {
+                        b.closeShared();
+                        b.tracing.close();
+                    })
                     .map(server -> new ProxyA(server, b, live));
         } catch (RuntimeException e) {
             b.closeShared();
+            b.tracing.close();
             return Future.failedFuture(e);
         }
     }
@@ -203,11 +209,17 @@ public final class ProxyA {
         private IssuerSideService issuer;
         private final SharedState shared;
         private SharedUserLimiter sharedUserLimits;
+        private final TunnelTracing tracing;
 
         Builder(Vertx vertx, ProxyAConfig config) {
             this.vertx = vertx;
             this.config = config;
             this.shared = SharedState.open(vertx, config.store(), metrics);
+            this.tracing = TunnelTracing.start(config.tracing(), "proxy-a", config.logSensitive());
+            if (tracing.enabled()) {
+                LOG.log(Level.INFO, "tracing: OTLP to {0}, {1} of tunnels", config.tracing().otlpEndpoint().get(),
+                        config.tracing().sampleRatio());
+            }
         }
 
         Future<Void> closeShared() {
@@ -254,7 +266,8 @@ public final class ProxyA {
             FlowStages stages = new FlowStages(new TargetParser(cfg.udpTemplate()), new UserAuthentication(users),
                     admission, new LocationSigning(new ClientLocator(locator(cfg, before == null), cfg.geolocation()), signer),
                     new TunnelStart(tunnels, admission, metrics, cfg.logSensitive()),
-                    new RefusalAnswer(cfg.proxyName(), users.challenges(cfg.proxyName()), admission, metrics));
+                    new RefusalAnswer(cfg.proxyName(), users.challenges(cfg.proxyName()), admission, metrics),
+                    tracing);
             ForwardFlow forward = new ForwardFlow(stages, new NextHopRequest(upstream, udpUpstream,
                     cfg.upstream().presharedKey()), new NextHopAnswers(cfg.proxyName()));
             ProxyAConfig.Oblivious o = cfg.oblivious();

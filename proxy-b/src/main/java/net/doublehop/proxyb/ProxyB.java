@@ -53,6 +53,7 @@ import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.proxyb.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.Set;
+import net.doublehop.runtime.trace.TunnelTracing;
 
 /**
  * A running Proxy B: builds its request flows (CONNECT and CONNECT-UDP) from a validated config and runs them on the
@@ -130,7 +131,7 @@ public final class ProxyB {
                 ProxyBConfig applied = new ProxyBConfig(running.listen(), running.proxyName(), tls, next.auth(),
                         next.geohash(), next.pools(), next.defaultPool(), next.bindCheck(), next.destinationAllow(),
                         running.dns(), running.admin(), running.limits(), running.logSensitive(), running.http3(),
-                        running.udpTemplate(), running.ohttpRelay(), running.store());
+                        running.udpTemplate(), running.ohttpRelay(), running.store(), running.tracing());
                 ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
                 if (newTls.changed() && (applied.http3() || applied.ohttpRelay().isPresent())) {
                     notes.add("tls files: the HTTP/3 listener and the OHTTP relay keep the certificate they started "
@@ -159,6 +160,7 @@ public final class ProxyB {
         private NonceBinding nonces;
         /** B's own ports, known once bound: a tunnel to one of them is a loop. */
         private final LoopGuard loops;
+        private TunnelTracing tracing = TunnelTracing.off();
 
         Builder(Vertx vertx, ProxyBConfig config) {
             this.vertx = vertx;
@@ -175,17 +177,19 @@ public final class ProxyB {
                     config.limits(), config.http3(), instances, config.admin(), config.logSensitive());
             HostResolver dns = resolver;
             SharedState store = shared;
+            TunnelTracing traces = tracing;
             ProxyServer.Parts parts = new ProxyServer.Parts(flow, tunnels, metrics,
                     Map.of("/geofeed.csv", new AdminServer.Document("text/csv; charset=utf-8",
                             () -> live.current().geofeed())),
                     config.ohttpRelay().<List<net.doublehop.runtime.service.SideService>>map(r ->
                             List.of(new net.doublehop.proxyb.ohttp.RelayService(r, metrics.registry())))
                             .orElse(List.of()),
-                    List.of(dns::close, store::close));
+                    List.of(dns::close, store::close, traces::close));
             return ProxyServer.start(vertx, settings, parts)
                     .onFailure(e -> {
                         dns.close();
                         store.close();
+                        traces.close();
                     })
                     .map(server -> {
                         loops.listening(server.port());
@@ -208,6 +212,11 @@ public final class ProxyB {
             shared = SharedState.open(vertx, config.store(), metrics);
             limiter = TunnelLimiter.of(config.limits(), metrics);
             dialer = new EgressDialer(vertx, config.limits().connectTimeout());
+            tracing = TunnelTracing.start(config.tracing(), "proxy-b", config.logSensitive());
+            if (tracing.enabled()) {
+                System.getLogger("proxy-b").log(System.Logger.Level.INFO, "tracing: OTLP to {0}, {1} of tunnels",
+                        config.tracing().otlpEndpoint().get(), config.tracing().sampleRatio());
+            }
         }
 
         /**
@@ -255,7 +264,8 @@ public final class ProxyB {
             DestinationResolver destinations = new DestinationResolver(vertx, resolver,
                     new DestinationPolicy(cfg.destinationAllow()), cfg.dns().timeout(), loops);
             AdmissionStages stages = new AdmissionStages(authenticator, geohash, egress, limiter, destinations,
-                    new FailureResponder(cfg.proxyName(), challenges, metrics), new TunnelSummary(metrics, cfg.logSensitive()));
+                    new FailureResponder(cfg.proxyName(), challenges, metrics), new TunnelSummary(metrics, cfg.logSensitive()),
+                    tracing);
             ConnectFlow connect = new ConnectFlow(new RequestParser(), stages, dialer, tunnels);
             ConnectUdpFlow connectUdp = new ConnectUdpFlow(vertx, cfg.udpTemplate(), stages, cfg.limits().idleTimeout());
             Handler<ProxyExchange> flow = req -> {

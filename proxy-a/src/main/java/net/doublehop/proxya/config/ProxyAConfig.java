@@ -30,7 +30,8 @@ public record ProxyAConfig(
         net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
         Optional<net.doublehop.proxya.gateway.GatewayConfig> gateway,
         net.doublehop.runtime.store.StoreSettings store,
-        Oblivious oblivious) {
+        Oblivious oblivious,
+        net.doublehop.runtime.trace.TracingSettings tracing) {
 
     /** Which tunnels A serves: forward (A reads each destination), oblivious (only tunnels to B), or both. */
     public enum Mode { FORWARD, OBLIVIOUS, BOTH }

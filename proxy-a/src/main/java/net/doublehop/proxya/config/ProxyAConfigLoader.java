@@ -62,7 +62,7 @@ public final class ProxyAConfigLoader {
     private ProxyAConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "users", "geolocation", "signing", "upstream",
                 "admin", "limits", "logging", "http3", "issuer", "connect-udp", "gateway", "store", "mode",
-                "oblivious"));
+                "oblivious", "tracing"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String name = text(root, "proxy-name").orElse("proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
@@ -172,7 +172,7 @@ public final class ProxyAConfigLoader {
                 http3, issuer(root.get("issuer"), listen), YamlNodes.udpTemplate(root, listen),
                 net.doublehop.proxya.gateway.GatewayConfigReader.read(root.get("gateway"), this::path),
                 net.doublehop.runtime.store.StoreSettings.read(root, this::path),
-                oblivious(root, upstream));
+                oblivious(root, upstream), net.doublehop.runtime.trace.TracingSettings.read(root));
     }
 
     /**

@@ -5,12 +5,13 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.signature.GeohashSigner;
+import net.doublehop.runtime.trace.Stage;
 
 /**
  * Stage 4, locate and sign: the client's address becomes a reduced-precision geohash (coarser if the user asked),
  * signed with A's Ed25519 key (RFC 9421). Only the signed cell leaves A; the address never does.
  */
-public final class LocationSigning {
+public final class LocationSigning implements Stage<UserTunnelContext> {
 
     private final ClientLocator locator;
     private final GeohashSigner signer;
@@ -20,6 +21,7 @@ public final class LocationSigning {
         this.signer = signer;
     }
 
+    @Override
     public void apply(UserTunnelContext ctx) {
         InetAddress client = clientAddress(ctx);
         Optional<GeohashHint> hint = client == null ? Optional.empty() : locator.locate(client, ctx.requestedHint());

@@ -9,13 +9,14 @@ import net.doublehop.protocol.signature.SignedGeohash;
 import net.doublehop.proxya.upstream.UdpUpstream;
 import net.doublehop.proxya.upstream.UpstreamPool;
 import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.trace.AsyncStage;
 
 /**
  * Stage 5 of forward mode, connect to B: the CONNECT (or CONNECT-UDP) for the user's target on the pooled
  * connection to B. The request is built from scratch: only the target, A's own credential and the signed geohash
  * go out, so nothing the client sent (its address, its name, its own sec-ch-geohash, forwarding headers) reaches B.
  */
-public final class NextHopRequest {
+public final class NextHopRequest implements AsyncStage<UserTunnelContext, NextHopAnswer> {
 
     private final UpstreamPool upstream;
     private final UdpUpstream udpUpstream;
@@ -32,6 +33,7 @@ public final class NextHopRequest {
      * its headers anew: a retry (see {@link UpstreamPool}) carries a fresh signature, since B may have bound the
      * first one's nonce to the connection the first attempt died on and would refuse it as replayed.
      */
+    @Override
     public Future<NextHopAnswer> apply(UserTunnelContext ctx) {
         boolean[] first = {true};
         Supplier<MultiMap> headers = () -> {

@@ -23,6 +23,9 @@ import net.doublehop.runtime.relay.Tunnel;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.listen.ProxyExchange;
 import net.doublehop.runtime.transport.TcpTunnelEnd;
+import net.doublehop.runtime.trace.AsyncStage;
+import net.doublehop.runtime.trace.Stage;
+import net.doublehop.runtime.trace.StageRunner;
 
 /**
  * Proxy A's oblivious-mode flow (docs/request-flow.md, "Oblivious mode"), the iCloud Private Relay split: the user's
@@ -30,7 +33,9 @@ import net.doublehop.runtime.transport.TcpTunnelEnd;
  * authenticate, admit, locate and sign — then dials B's address itself and answers 200 with the signed geohash
  * ({@code sec-ch-geohash}, {@code Signature-Input}, {@code Signature}), which the client presents to B inside the
  * tunnel. From then on A relays bytes (datagrams) blindly: the client's TLS (QUIC) session with B, whose contents —
- * the destination above all — A never parses, logs or counts. Any other target is refused with 403.
+ * the destination above all — A never parses, logs or counts. Any other target is refused with 403. The stages run
+ * through {@link StageRunner}, which traces them; a trace never names B's address unless
+ * {@code logging.log-sensitive-data} is on.
  */
 public final class ObliviousFlow implements Handler<ProxyExchange> {
 
@@ -51,6 +56,12 @@ public final class ObliviousFlow implements Handler<ProxyExchange> {
     private final String proxyName;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
+    /** Stage 1 here: the target parsed, and it must be a configured Proxy B. */
+    private final Stage<UserTunnelContext> parse;
+    private final AsyncStage<UserTunnelContext, InetAddress> resolveB = this::resolve;
+
+    static final String RESOLVE_B = "resolve-b";
+    static final String DIAL_B = "dial-b";
 
     public ObliviousFlow(Vertx vertx, FlowStages stages, ProxyAConfig.Oblivious settings, String proxyName,
             Duration connectTimeout, Duration idleTimeout) {
@@ -60,27 +71,28 @@ public final class ObliviousFlow implements Handler<ProxyExchange> {
         this.proxyName = proxyName;
         this.connectTimeout = connectTimeout;
         this.idleTimeout = idleTimeout;
+        this.parse = ctx -> {
+            stages.parser().apply(ctx);
+            if (!settings.isTarget(ctx.target())) {
+                throw NOT_A_PROXY_B;
+            }
+        };
     }
 
     @Override
     public void handle(ProxyExchange req) {
         LoopContext context = LoopContext.of(Vertx.currentContext());
-        UserTunnelContext ctx = UserTunnelContext.of(req);
+        UserTunnelContext ctx = UserTunnelContext.of(req, stages.tracing(), "oblivious");
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
-                    stages.parser().apply(ctx);
-                    if (!settings.isTarget(ctx.target())) {
-                        throw NOT_A_PROXY_B;
-                    }
+                    StageRunner.run(ctx, FlowStages.PARSE, parse);
                     return null;
                 })
-                .compose(v -> stages.authentication().apply(ctx))
-                .<Void>map(v -> {
-                    stages.admitAndLocate(ctx);
-                    return null;
-                })
-                .compose(v -> resolve(ctx))
-                .compose(b -> ctx.udp() ? udp(ctx, b) : tcp(context, ctx, b))
+                .compose(v -> StageRunner.runAsync(ctx, FlowStages.AUTHENTICATE, stages.authentication()))
+                // composed, not mapped: the user's limits (429) and a shared store's answer are waited for
+                .compose(v -> stages.admitAndLocate(ctx))
+                .compose(v -> StageRunner.runAsync(ctx, RESOLVE_B, resolveB))
+                .compose(b -> StageRunner.runAsync(ctx, DIAL_B, c -> c.udp() ? udp(c, b) : tcp(context, c, b)))
                 .onSuccess(Runnable::run)
                 .onFailure(t -> stages.refusal().refuse(ctx, t));
     }

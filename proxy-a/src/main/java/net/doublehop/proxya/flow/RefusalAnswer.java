@@ -42,7 +42,9 @@ public final class RefusalAnswer {
         if (!passedBack) {
             failures.respond(ctx.request(), ctx.startNanos(), f);
         }
-        metrics.requestAnswered(ctx.protocol(), ctx.method(), answeredStatus(ctx, t), "none");
+        int status = answeredStatus(ctx, t);
+        metrics.requestAnswered(ctx.protocol(), ctx.method(), status, "none");
+        FlowTracing.refused(ctx, status, passedBack ? "next_hop_refused" : f.type().token());
     }
 
     /**

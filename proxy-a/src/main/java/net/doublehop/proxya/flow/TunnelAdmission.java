@@ -7,13 +7,14 @@ import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.HeaderNames;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.runtime.listen.TunnelLimiter;
+import net.doublehop.runtime.trace.AsyncStage;
 
 /**
  * Stage 3, admit: the user's own {@code sec-ch-geohash} (a request for a coarser location) must parse, then the
  * request takes a tunnel slot: {@code limits.max-tunnels} and {@code -per-connection} (503), then the user's own
  * (429). All are released together ({@link #release}), so a refused user never holds a proxy slot.
  */
-public final class TunnelAdmission {
+public final class TunnelAdmission implements AsyncStage<UserTunnelContext, Void> {
 
     private final TunnelLimiter tunnelLimits;
     private final UserLimits userLimits;
@@ -25,6 +26,7 @@ public final class TunnelAdmission {
     }
 
     /** Asynchronous because shared per-user limits ask the store; in-memory ones answer at once. */
+    @Override
     public Future<Void> apply(UserTunnelContext ctx) {
         ctx.requestedHint(requestedHint(ctx));
         Object connection = ctx.request().connection();

@@ -39,6 +39,7 @@ public final class TunnelStart {
     private void finished(UserTunnelContext ctx, Tunnel.Summary s) {
         admission.release(ctx);
         metrics.tunnelClosed(ctx.protocol(), ctx.method(), s.bytesFromClient(), s.bytesToClient());
+        FlowTracing.closed(ctx, s);
         // DEBUG, not INFO: one synchronous console line per tunnel costs more than the tunnel at high rates.
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "tunnel closed protocol={0} method={1} signed={2} duration_ms={3} "
@@ -54,6 +55,7 @@ public final class TunnelStart {
         // What accept() sent: 101 for an HTTP/1.1 upgrade (CONNECT-UDP), 200 for CONNECT and extended CONNECT.
         metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), "none");
         metrics.tunnelOpened();
+        FlowTracing.opened(ctx, ctx.request().status());
         boolean stream = ctx.request().isStream();
         Tunnel[] self = new Tunnel[1];
         self[0] = new Tunnel(legs, stream, System.nanoTime(),
@@ -73,6 +75,7 @@ public final class TunnelStart {
     public void bridge(UserTunnelContext ctx, NextHopAnswers.DatagramLegs legs) {
         metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), "none");
         metrics.tunnelOpened();
+        FlowTracing.opened(ctx, ctx.request().status());
         DatagramBridge[] self = new DatagramBridge[1];
         self[0] = new DatagramBridge(legs.client(), legs.upstream(), summary -> {
             tunnels.remove(self[0]);
@@ -90,6 +93,7 @@ public final class TunnelStart {
             int port, Duration idleTimeout) {
         metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), "none");
         metrics.tunnelOpened();
+        FlowTracing.opened(ctx, ctx.request().status());
         new UdpRelay(vertx, client, socket, host, port, idleTimeout, summary -> finished(ctx, summary)).start();
     }
 }

@@ -8,18 +8,22 @@ import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.signature.SignedGeohash;
 import net.doublehop.runtime.listen.ConnectTargets;
 import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.trace.Traced;
+import net.doublehop.runtime.trace.TunnelTrace;
+import net.doublehop.runtime.trace.TunnelTracing;
 
 /**
  * The typed per-tunnel state Proxy A's stages read and fill in, in flow order (docs/request-flow.md), as
  * {@code TunnelContext} is at Proxy B. One instance per request, confined to the request's event loop.
  */
-public final class UserTunnelContext {
+public final class UserTunnelContext implements Traced {
 
     private final ProxyExchange request;
     private final String protocol;
     private final boolean udp;
     private final long startNanos;
     private final Promise<Void> clientGone = Promise.promise();
+    private final TunnelTrace trace;
 
     private ConnectTarget target;
     private String user;
@@ -28,21 +32,29 @@ public final class UserTunnelContext {
     private Optional<SignedGeohash> location = Optional.empty();
     private java.util.function.Supplier<Optional<SignedGeohash>> resign = Optional::empty;
 
-    private UserTunnelContext(ProxyExchange request, long startNanos) {
+    private UserTunnelContext(ProxyExchange request, long startNanos, TunnelTrace trace) {
         this.request = request;
         this.protocol = request.version();
         this.udp = ConnectTargets.isConnectUdp(request);
         this.startNanos = startNanos;
+        this.trace = trace;
     }
 
     /**
      * The context of a request just received. Until the tunnel runs, the client giving up (its connection or
      * stream closed) completes {@link #clientGone}, so whatever is under way for it (the request to the next hop)
      * is dropped at once; the tunnel installs its own handler when it starts.
+     *
+     * @param tracing this proxy's tracing, which decides whether this tunnel is traced
+     * @param flow    the flow's name in its trace: {@code forward} or {@code oblivious}
      */
-    public static UserTunnelContext of(ProxyExchange request) {
-        UserTunnelContext ctx = new UserTunnelContext(request, System.nanoTime());
+    public static UserTunnelContext of(ProxyExchange request, TunnelTracing tracing, String flow) {
+        UserTunnelContext ctx = new UserTunnelContext(request, System.nanoTime(), tracing.begin());
         request.resetHandler(ctx.clientGone::tryComplete);
+        if (ctx.trace != null) {
+            ctx.trace.tag(TunnelTrace.FLOW, flow).tag(TunnelTrace.PROTOCOL, ctx.protocol)
+                    .tag(TunnelTrace.METHOD, ctx.method());
+        }
         return ctx;
     }
 
@@ -55,6 +67,9 @@ public final class UserTunnelContext {
     public String method() { return udp ? "connect-udp" : "connect"; }
     public long startNanos() { return startNanos; }
     public Future<Void> clientGone() { return clientGone.future(); }
+    /** This tunnel's trace; null when it is not traced. */
+    @Override
+    public TunnelTrace trace() { return trace; }
 
     /** Where the client asked to go (forward mode: the destination; the request-target as parsed). */
     public ConnectTarget target() { return target; }

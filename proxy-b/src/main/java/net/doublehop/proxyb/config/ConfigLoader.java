@@ -72,7 +72,7 @@ public final class ConfigLoader {
 
     private ProxyBConfig read(JsonNode root) {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations", "http3",
-                "dns", "admin", "limits", "logging", "connect-udp", "ohttp-relay", "store"));
+                "dns", "admin", "limits", "logging", "connect-udp", "ohttp-relay", "store", "tracing"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
         String proxyName = text(root, "proxy-name").orElse("proxy-b");
         if (!proxyName.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
@@ -119,7 +119,7 @@ public final class ConfigLoader {
         return new ProxyBConfig(listen, proxyName, tls, auth, geohash, pools, defaultPool, bindCheck, allow, dns,
                 admin, limits, logSensitive, http3, YamlNodes.udpTemplate(root, listen),
                 net.doublehop.proxyb.ohttp.RelayConfigReader.read(root.get("ohttp-relay"), this::path),
-                StoreSettings.read(root, this::path));
+                StoreSettings.read(root, this::path), net.doublehop.runtime.trace.TracingSettings.read(root));
     }
 
     private AuthSettings readAuth(JsonNode node) {

@@ -30,7 +30,8 @@ public record ProxyBConfig(
         boolean http3,
         net.doublehop.protocol.masque.MasqueUriTemplate udpTemplate,
         Optional<net.doublehop.proxyb.ohttp.RelayConfig> ohttpRelay,
-        net.doublehop.runtime.store.StoreSettings store) {
+        net.doublehop.runtime.store.StoreSettings store,
+        net.doublehop.runtime.trace.TracingSettings tracing) {
 
     public ProxyBConfig {
         pools = List.copyOf(pools);

@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.flow;
 
+import net.doublehop.runtime.trace.Stage;
 import io.vertx.core.Future;
 import net.doublehop.runtime.listen.ProxyExchange;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import net.doublehop.runtime.auth.PrivacyPassRedeemer;
  * request refused for a bad geohash does not cost the user a token). Nothing at all gets 407 with
  * a challenge per configured scheme; wrong credentials get 403.
  */
-public final class CallerAuthenticator {
+public final class CallerAuthenticator implements Stage<TunnelContext> {
 
     /** RFC 9110 §15.5.8: 407 tells the client which scheme to use. */
     static final ProxyFailure CREDENTIALS_MISSING =
@@ -47,6 +48,7 @@ public final class CallerAuthenticator {
         this.allowUnauthenticated = allowUnauthenticated;
     }
 
+    @Override
     public void apply(TunnelContext ctx) {
         ProxyExchange req = ctx.request();
         if (mtlsEnabled && hasVerifiedClientCertificate(req)) {

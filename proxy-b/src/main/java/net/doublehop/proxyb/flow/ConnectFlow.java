@@ -9,14 +9,16 @@ import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.relay.TunnelRegistry;
 import net.doublehop.runtime.listen.ProxyExchange;
 import net.doublehop.runtime.listen.TunnelLimiter;
+import net.doublehop.runtime.trace.StageRunner;
 
 /**
  * Proxy B's request flow: parse → authenticate → locate/verify → policy → resolve/guard → dial →
  * confirm → relay → summarize (docs/request-flow.md). Each stage is its own class; this one only
- * sequences them and turns any failure into one answer.
+ * sequences them (through {@link StageRunner}, which traces them) and turns any failure into one answer.
  */
 public final class ConnectFlow implements Handler<ProxyExchange> {
 
+    static final String DIAL = "dial";
 
     private final RequestParser parser;
     private final AdmissionStages stages;
@@ -36,19 +38,19 @@ public final class ConnectFlow implements Handler<ProxyExchange> {
 
     @Override
     public void handle(ProxyExchange req) {
-        TunnelContext ctx = new TunnelContext(req, System.nanoTime());
+        TunnelContext ctx = stages.begin(req, "connect");
         Object connection = req.connection();
         boolean[] slot = new boolean[1];
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
-                    parser.apply(ctx);
+                    StageRunner.run(ctx, AdmissionStages.PARSE, parser);
                     stages.admit(ctx, connection);
                     slot[0] = true;
                     return null;
                 })
                 .compose(v -> stages.spendAndResolve(ctx))
-                .compose(v -> dialer.apply(ctx))
-                .compose(v -> confirm(ctx))
+                .compose(v -> StageRunner.runAsync(ctx, DIAL, dialer))
+                .compose(v -> StageRunner.runAsync(ctx, AdmissionStages.CONFIRM, ConnectFlow::confirm))
                 .onSuccess(client -> relay(ctx, client, connection))
                 .onFailure(t -> {
                     if (slot[0]) {

@@ -17,6 +17,7 @@ import net.doublehop.runtime.listen.ConnectTargets;
 import net.doublehop.runtime.listen.ProxyExchange;
 import net.doublehop.runtime.listen.TunnelLimiter;
 import net.doublehop.runtime.relay.UdpRelay;
+import net.doublehop.runtime.trace.StageRunner;
 
 /**
  * CONNECT-UDP (RFC 9298) over HTTP/1.1: {@code GET <template path>} with {@code Upgrade: connect-udp}. The same
@@ -25,6 +26,8 @@ import net.doublehop.runtime.relay.UdpRelay;
  * {@code Capsule-Protocol: ?1}, and a {@link UdpRelay} between the capsule stream and the socket.
  */
 public final class ConnectUdpFlow implements Handler<ProxyExchange> {
+
+    static final String BIND_UDP = "bind-udp";
 
     static final ProxyFailure NO_ROUTE = ProxyFailure.of(ProxyErrorType.DESTINATION_IP_UNROUTABLE,
             "egress pool has no address of the destination's family");
@@ -49,20 +52,20 @@ public final class ConnectUdpFlow implements Handler<ProxyExchange> {
 
     @Override
     public void handle(ProxyExchange req) {
-        TunnelContext ctx = new TunnelContext(req, "connect-udp", System.nanoTime());
+        TunnelContext ctx = stages.begin(req, "connect-udp");
         Object connection = req.connection();
         boolean[] slot = new boolean[1];
         DatagramSocket[] socket = new DatagramSocket[1];
         String[] destination = new String[1];
         Future.<Void>succeededFuture()
                 .<Void>map(v -> {
-                    ctx.target(ConnectTargets.parseUdp(req, template));
+                    StageRunner.run(ctx, AdmissionStages.PARSE, c -> c.target(ConnectTargets.parseUdp(req, template)));
                     stages.admit(ctx, connection);
                     slot[0] = true;
                     return null;
                 })
                 .compose(v -> stages.spendAndResolve(ctx))
-                .compose(v -> {
+                .compose(v -> StageRunner.runAsync(ctx, BIND_UDP, c -> {
                     List<EgressDialer.Attempt> plan = EgressDialer.plan(
                             net.doublehop.proxyb.egress.RendezvousPicker.rank(ctx.pool(),
                                     ctx.hint() == null ? "" : ctx.hint().geohash(), ctx.target().host()),
@@ -81,8 +84,8 @@ public final class ConnectUdpFlow implements Handler<ProxyExchange> {
                                 ctx.udpBound(first.egress(), System.nanoTime());
                                 return s;
                             });
-                })
-                .compose(s -> {
+                }))
+                .compose(s -> StageRunner.runAsync(ctx, AdmissionStages.CONFIRM, c -> {
                     io.vertx.core.MultiMap headers = req.responseHeaders();
                     if (!req.isStream()) {
                         headers.set("upgrade", "connect-udp").set("connection", "Upgrade");
@@ -91,7 +94,7 @@ public final class ConnectUdpFlow implements Handler<ProxyExchange> {
                             .set(HeaderNames.SERVER_TIMING,
                                     ServerTiming.entry("proxy", System.nanoTime() - ctx.startNanos()));
                     return req.acceptDatagrams();
-                })
+                }))
                 .onSuccess(client -> {
                     summary.opened(ctx);
                     new UdpRelay(vertx, client, socket[0], destination[0], ctx.target().port(), idleTimeout,

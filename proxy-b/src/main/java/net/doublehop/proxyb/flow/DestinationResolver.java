@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.flow;
 
+import net.doublehop.runtime.trace.AsyncStage;
 import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,7 +26,7 @@ import net.doublehop.proxyb.egress.DestinationPolicy;
  * addresses we checked, so there is no re-resolution window for DNS rebinding. An address that is B's own
  * listener is refused as a loop ({@link LoopGuard}) whatever the policy says.
  */
-public final class DestinationResolver {
+public final class DestinationResolver implements AsyncStage<TunnelContext, Void> {
 
     static final ProxyFailure PROHIBITED =
             ProxyFailure.of(ProxyErrorType.DESTINATION_IP_PROHIBITED, "destination address is in a refused range");
@@ -47,6 +48,7 @@ public final class DestinationResolver {
         this.timeout = timeout;
     }
 
+    @Override
     public Future<Void> apply(TunnelContext ctx) {
         ConnectTarget target = ctx.target();
         Future<List<InetAddress>> addresses = target.isIpLiteral()

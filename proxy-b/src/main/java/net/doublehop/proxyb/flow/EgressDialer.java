@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.flow;
 
+import net.doublehop.runtime.trace.AsyncStage;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,7 +32,7 @@ import net.doublehop.runtime.transport.TcpTunnelEnd;
  * <p>Each attempt is a Netty connection on the request's event loop, bound to the egress address (the destination
  * sees that address as the source), with TCP_NODELAY and the configured connect timeout ({@link TcpTunnelEnd}).
  */
-public final class EgressDialer {
+public final class EgressDialer implements AsyncStage<TunnelContext, Void> {
 
     /** RFC 8305 §8 recommends 250 ms as the Connection Attempt Delay. */
     static final long ATTEMPT_DELAY_MS = 250;
@@ -60,6 +61,7 @@ public final class EgressDialer {
     /** A dial plan entry: which destination address, from which egress address. */
     record Attempt(InetAddress destination, InetAddress egress) { }
 
+    @Override
     public Future<Void> apply(TunnelContext ctx) {
         List<Attempt> plan = plan(ctx);
         if (plan.isEmpty()) {

@@ -1,11 +1,12 @@
 package net.doublehop.proxyb.flow;
 
+import net.doublehop.runtime.trace.Stage;
 import net.doublehop.protocol.GeohashHint;
 import net.doublehop.protocol.ProxyFailure;
 import net.doublehop.proxyb.egress.PoolSelector;
 
 /** Stage 4, policy: picks the egress pool for the hint (docs/architecture.md §3), or refuses when none fits. */
-public final class EgressSelection {
+public final class EgressSelection implements Stage<TunnelContext> {
 
     static final ProxyFailure NO_POOL = ProxyFailure.denied("no egress pool serves this region");
 
@@ -15,6 +16,7 @@ public final class EgressSelection {
         this.selector = selector;
     }
 
+    @Override
     public void apply(TunnelContext ctx) {
         GeohashHint hint = ctx.hint();
         ctx.pool(selector.select(hint == null ? null : hint.geohash(), hint == null ? null : hint.country())

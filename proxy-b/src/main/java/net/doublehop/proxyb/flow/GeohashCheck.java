@@ -1,5 +1,6 @@
 package net.doublehop.proxyb.flow;
 
+import net.doublehop.runtime.trace.Stage;
 import io.vertx.core.MultiMap;
 import java.util.List;
 import net.doublehop.protocol.GeohashHint;
@@ -12,7 +13,7 @@ import net.doublehop.protocol.signature.GeohashSignatureVerifier;
  * sent (or required), and caps its precision. A request with no geohash gets no hint: egress then
  * falls back to the default pool.
  */
-public final class GeohashCheck {
+public final class GeohashCheck implements Stage<TunnelContext> {
 
     static final ProxyFailure SIGNATURE_MISSING = ProxyFailure.denied("geohash signature missing");
     static final ProxyFailure REPEATED = ProxyFailure.badRequest("sec-ch-geohash repeated");
@@ -34,6 +35,7 @@ public final class GeohashCheck {
         this.nonces = nonces;
     }
 
+    @Override
     public void apply(TunnelContext ctx) {
         MultiMap headers = ctx.request().headers();
         List<String> values = headers.getAll(HeaderNames.SEC_CH_GEOHASH);

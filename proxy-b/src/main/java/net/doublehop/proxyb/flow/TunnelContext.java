@@ -7,12 +7,14 @@ import net.doublehop.protocol.GeohashHint;
 import net.doublehop.proxyb.egress.EgressPool;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.listen.ProxyExchange;
+import net.doublehop.runtime.trace.Traced;
+import net.doublehop.runtime.trace.TunnelTrace;
 
 /**
  * The typed per-tunnel state every stage reads and fills in, in flow order (docs/request-flow.md).
  * One instance per request, confined to the request's event loop, so no synchronisation.
  */
-public final class TunnelContext {
+public final class TunnelContext implements Traced {
 
     /** How the caller proved who it is. */
     public enum Caller { MTLS, PRESHARED_KEY, PRIVACY_PASS, ANONYMOUS }
@@ -20,6 +22,7 @@ public final class TunnelContext {
     private final ProxyExchange request;
     private final String protocol;
     private final long startNanos;
+    private final TunnelTrace trace;
 
     private ConnectTarget target;
     private Caller caller;
@@ -35,16 +38,27 @@ public final class TunnelContext {
     private final String method;
 
     public TunnelContext(ProxyExchange request, long startNanos) {
-        this(request, "connect", startNanos);
+        this(request, "connect", startNanos, null);
     }
 
-    /** @param method the metrics label: {@code connect} or {@code connect-udp} */
-    public TunnelContext(ProxyExchange request, String method, long startNanos) {
+    /**
+     * @param method the metrics label: {@code connect} or {@code connect-udp}
+     * @param trace  the tunnel's trace, or null when it is not traced
+     */
+    public TunnelContext(ProxyExchange request, String method, long startNanos, TunnelTrace trace) {
         this.request = request;
         this.protocol = request.version();
         this.method = method;
         this.startNanos = startNanos;
+        this.trace = trace;
+        if (trace != null) {
+            trace.tag(TunnelTrace.PROTOCOL, protocol).tag(TunnelTrace.METHOD, method);
+        }
     }
+
+    /** This tunnel's trace; null when it is not traced. */
+    @Override
+    public TunnelTrace trace() { return trace; }
 
     public String method() { return method; }
 

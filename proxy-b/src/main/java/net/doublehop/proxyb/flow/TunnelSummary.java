@@ -28,6 +28,7 @@ public final class TunnelSummary {
         metrics.tunnelOpened();
         metrics.requestAnswered(ctx.protocol(), ctx.method(), ctx.request().status(), ctx.poolLabel());
         metrics.connectLatency(ctx.poolLabel(), ctx.connectedNanos() - ctx.startNanos());
+        FlowTracing.opened(ctx, ctx.request().status());
     }
 
     void firstByte(TunnelContext ctx, long nanos) {
@@ -36,6 +37,7 @@ public final class TunnelSummary {
 
     void closed(TunnelContext ctx, Tunnel.Summary s) {
         metrics.tunnelClosed(ctx.protocol(), ctx.method(), s.bytesFromClient(), s.bytesToClient());
+        FlowTracing.closed(ctx, s);
         // DEBUG, not INFO: one synchronous console line per tunnel costs more than the tunnel at high rates.
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "tunnel closed protocol={0} pool={1} signed={2} duration_ms={3} "
@@ -48,6 +50,7 @@ public final class TunnelSummary {
 
     void refused(TunnelContext ctx, ProxyFailure f) {
         metrics.requestAnswered(ctx.protocol(), ctx.method(), f.status(), ctx.poolLabel());
+        FlowTracing.refused(ctx, f);
         if (LOG.isLoggable(Level.DEBUG)) {
             LOG.log(Level.DEBUG, "tunnel refused protocol={0} status={1} error={2}{3}", ctx.protocol(),
                     f.status(), f.type().token(), sensitiveSuffix(ctx));
