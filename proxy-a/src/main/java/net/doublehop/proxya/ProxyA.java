@@ -217,7 +217,7 @@ public final class ProxyA {
             this.shared = SharedState.open(vertx, config.store(), metrics);
             this.tracing = TunnelTracing.start(config.tracing(), "proxy-a", config.logSensitive());
             if (tracing.enabled()) {
-                LOG.log(Level.INFO, "tracing: OTLP to {0}, {1} of tunnels", config.tracing().otlpEndpoint().get(),
+                LOG.log(Level.INFO, "tracing: OTLP to {0}, sample ratio {1}", config.tracing().otlpEndpoint().get(),
                         config.tracing().sampleRatio());
             }
         }

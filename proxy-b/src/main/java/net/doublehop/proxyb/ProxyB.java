@@ -214,7 +214,7 @@ public final class ProxyB {
             dialer = new EgressDialer(vertx, config.limits().connectTimeout());
             tracing = TunnelTracing.start(config.tracing(), "proxy-b", config.logSensitive());
             if (tracing.enabled()) {
-                System.getLogger("proxy-b").log(System.Logger.Level.INFO, "tracing: OTLP to {0}, {1} of tunnels",
+                System.getLogger("proxy-b").log(System.Logger.Level.INFO, "tracing: OTLP to {0}, sample ratio {1}",
                         config.tracing().otlpEndpoint().get(), config.tracing().sampleRatio());
             }
         }
