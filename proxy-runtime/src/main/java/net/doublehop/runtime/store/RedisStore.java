@@ -35,6 +35,7 @@ public final class RedisStore implements AutoCloseable {
     private final String prefix;
     private final long timeoutMillis;
     private final String instanceId;
+    private final StoreCircuit circuit = new StoreCircuit(System::nanoTime);
 
     private RedisStore(Vertx vertx, Redis redis, String prefix, long timeoutMillis) {
         this.vertx = vertx;
@@ -49,13 +50,14 @@ public final class RedisStore implements AutoCloseable {
     /** A client for {@code settings.redis()}; connects lazily, so a Redis that is down at start does not stop the proxy. */
     public static RedisStore create(Vertx vertx, StoreSettings settings) {
         String uri = settings.redis().orElseThrow(() -> new IllegalArgumentException("store.redis is not set"));
-        int timeout = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+        // A short connect timeout: a Redis host that drops packets shows at once, not after store.timeout.
+        int connectTimeout = (int) Math.min(settings.connectTimeout().toMillis(), settings.timeout().toMillis());
         RedisOptions options = new RedisOptions()
                 .setConnectionString(uri)
                 .setMaxPoolSize(8)
                 .setMaxPoolWaiting(1024)
                 .setMaxWaitingHandlers(4096)
-                .setNetClientOptions(new NetClientOptions().setConnectTimeout(timeout).setTcpNoDelay(true));
+                .setNetClientOptions(new NetClientOptions().setConnectTimeout(connectTimeout).setTcpNoDelay(true));
         settings.password().ifPresent(options::setPassword);
         return new RedisStore(vertx, Redis.createClient(vertx, options), settings.keyPrefix(), settings.timeout().toMillis());
     }
@@ -84,20 +86,48 @@ public final class RedisStore implements AutoCloseable {
         }
     }
 
-    /** Runs a Lua script (EVALSHA, loading it with EVAL the first time a server has not seen it). */
+    /**
+     * Runs a Lua script (EVALSHA, loading it with EVAL the first time a server has not seen it). Fails at once with
+     * {@link Unavailable} while Redis is known to be unreachable ({@link StoreCircuit}).
+     */
     public Future<Response> eval(LuaScript script, List<String> keys, List<Object> args) {
-        Future<Response> run = redis.send(script.request(Command.EVALSHA, keys, args)).recover(e -> {
+        return guarded(() -> redis.send(script.request(Command.EVALSHA, keys, args)).recover(e -> {
             if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
                 return redis.send(script.request(Command.EVAL, keys, args));
             }
             return Future.failedFuture(e);
-        });
-        return run.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        }));
     }
 
-    /** PING, bounded by the timeout: for start-up checks and tests. */
+    /** PING, bounded by the timeout (and the circuit): for start-up checks and tests. */
     public Future<Void> ping() {
-        return redis.send(Request.cmd(Command.PING)).timeout(timeoutMillis, TimeUnit.MILLISECONDS).mapEmpty();
+        return guarded(() -> redis.send(Request.cmd(Command.PING))).mapEmpty();
+    }
+
+    /** True while store calls fail at once because Redis did not answer the last ones. */
+    public boolean circuitOpen() {
+        return circuit.isOpen();
+    }
+
+    /** A store call failed at once: Redis did not answer the last calls (the circuit is open). */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable() {
+            super("store unavailable: Redis did not answer the last calls (circuit open)", null, false, false);
+        }
+    }
+
+    private Future<Response> guarded(java.util.function.Supplier<Future<Response>> call) {
+        if (!circuit.allow()) {
+            return Future.failedFuture(new Unavailable());
+        }
+        return call.get().timeout(timeoutMillis, TimeUnit.MILLISECONDS).andThen(r -> {
+            // An error reply (ErrorType: OOM, WRONGTYPE…) is Redis answering; anything else is no answer.
+            if (r.succeeded() || r.cause() instanceof io.vertx.redis.client.impl.types.ErrorType) {
+                circuit.reachable();
+            } else {
+                circuit.unreachable();
+            }
+        });
     }
 
     Vertx vertx() {

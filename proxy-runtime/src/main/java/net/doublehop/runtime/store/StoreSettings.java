@@ -27,11 +27,20 @@ import java.util.regex.Pattern;
  *   password-file: redis.pass      # optional: Redis AUTH password, one line
  *   key-prefix: doublehop          # optional: prefix of every key this proxy writes
  *   timeout: 1s                    # optional: bound on one store operation
+ *   connect-timeout: 250ms         # optional: bound on opening a connection to Redis (at most timeout)
  * </pre>
  *
  * @param redis the Redis URI ({@code redis://host:port[/db]} or {@code rediss://} for TLS), empty for in-memory
  */
-public record StoreSettings(Optional<String> redis, Optional<String> password, String keyPrefix, Duration timeout) {
+public record StoreSettings(Optional<String> redis, Optional<String> password, String keyPrefix, Duration timeout,
+        Duration connectTimeout) {
+
+    /** The default {@code connect-timeout}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(250);
+
+    public StoreSettings(Optional<String> redis, Optional<String> password, String keyPrefix, Duration timeout) {
+        this(redis, password, keyPrefix, timeout, DEFAULT_CONNECT_TIMEOUT);
+    }
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -55,7 +64,7 @@ public record StoreSettings(Optional<String> redis, Optional<String> password, S
         if (node == null || node.isNull()) {
             return IN_MEMORY;
         }
-        allowOnly(node, "store.", Set.of("redis", "password-file", "key-prefix", "timeout"));
+        allowOnly(node, "store.", Set.of("redis", "password-file", "key-prefix", "timeout", "connect-timeout"));
         Optional<String> redis = text(node, "redis").map(StoreSettings::checkUri);
         Optional<String> password = text(node, "password-file").map(f -> {
             Path p = paths.apply(f);
@@ -70,8 +79,10 @@ public record StoreSettings(Optional<String> redis, Optional<String> password, S
                 throw new IllegalArgumentException("store.password-file: cannot read " + p);
             }
         });
-        if (redis.isEmpty() && (password.isPresent() || node.has("key-prefix") || node.has("timeout"))) {
-            throw new IllegalArgumentException("store: password-file, key-prefix and timeout need store.redis");
+        if (redis.isEmpty() && (password.isPresent() || node.has("key-prefix") || node.has("timeout")
+                || node.has("connect-timeout"))) {
+            throw new IllegalArgumentException("store: password-file, key-prefix, timeout and connect-timeout need "
+                    + "store.redis");
         }
         String prefix = text(node, "key-prefix").orElse(IN_MEMORY.keyPrefix());
         Duration timeout;
@@ -80,7 +91,14 @@ public record StoreSettings(Optional<String> redis, Optional<String> password, S
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("store." + e.getMessage().replace("'timeout' ", "timeout: "));
         }
-        return new StoreSettings(redis, password, prefix, timeout);
+        Duration connectTimeout;
+        try {
+            connectTimeout = duration(node, "connect-timeout", DEFAULT_CONNECT_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store." + e.getMessage().replace("'connect-timeout' ",
+                    "connect-timeout: "));
+        }
+        return new StoreSettings(redis, password, prefix, timeout, connectTimeout);
     }
 
     private static String checkUri(String value) {

@@ -42,42 +42,55 @@ public final class RedisServer implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            Path dir = Files.createTempDirectory("redis-test");
-            List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                    "--daemonize", "no", "--loglevel", "notice"));
-            cmd.addAll(extraArgs);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            CompletableFuture<Boolean> ready = new CompletableFuture<>();
-            StringBuilder log = new StringBuilder();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (log) {
-                            log.append(line).append('\n');
-                        }
-                        if (line.contains("Ready to accept connections")) {
-                            ready.complete(true);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-                ready.complete(false);
-            }, "redis-server-log");
-            reader.setDaemon(true);
-            reader.start();
-            if (ready.get(20, TimeUnit.SECONDS)) {
-                return new RedisServer(p, port, dir);
-            }
-            p.destroyForcibly();
-            synchronized (log) {
-                last = new IllegalStateException("redis-server did not start on port " + port + ":\n" + log);
+            try {
+                return launch(port, extraArgs);
+            } catch (IllegalStateException e) {
+                last = e;
             }
         }
         throw last;
+    }
+
+    /** A server again on {@code port} (where one was stopped): to test a store that comes back. */
+    public static RedisServer startOn(int port) throws Exception {
+        return launch(port, List.of());
+    }
+
+    private static RedisServer launch(int port, List<String> extraArgs) throws Exception {
+        Path dir = Files.createTempDirectory("redis-test");
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--daemonize", "no", "--loglevel", "notice"));
+        cmd.addAll(extraArgs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        StringBuilder log = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    if (line.contains("Ready to accept connections")) {
+                        ready.complete(true);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.complete(false);
+        }, "redis-server-log");
+        reader.setDaemon(true);
+        reader.start();
+        if (ready.get(20, TimeUnit.SECONDS)) {
+            return new RedisServer(p, port, dir);
+        }
+        p.destroyForcibly();
+        synchronized (log) {
+            throw new IllegalStateException("redis-server did not start on port " + port + ":\n" + log);
+        }
     }
 
     public int port() {

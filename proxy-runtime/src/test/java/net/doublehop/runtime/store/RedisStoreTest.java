@@ -200,4 +200,55 @@ class RedisStoreTest {
             Thread.sleep(50);
         }
     }
+
+    @Test
+    void aStoreThatDoesNotAnswerFailsCallsAtOnceAfterAFewTimeouts() throws Exception {
+        // accepts connections and never answers: every call would wait for store.timeout
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            RedisStore s = RedisStore.create(vertx, new StoreSettings(Optional.of("redis://127.0.0.1:"
+                    + silent.getLocalPort()), Optional.empty(), "t" + (++round), Duration.ofMillis(300)));
+            try {
+                RedisSpentTokenStore store = new RedisSpentTokenStore(s, 100);
+                for (int i = 0; i < StoreCircuit.FAILURES_TO_OPEN; i++) {
+                    assertThat(await(store.spend(bytes(1), bytes(i)))).isEqualTo(Outcome.UNAVAILABLE);
+                }
+                assertThat(s.circuitOpen()).isTrue();
+                // fail closed, without asking Redis: the token is refused as unavailable, never accepted
+                assertThat(await(store.spend(bytes(1), bytes(9)))).isEqualTo(Outcome.UNAVAILABLE);
+                Throwable cause = s.ping().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get();
+                assertThat(cause).isInstanceOf(RedisStore.Unavailable.class);
+            } finally {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void theCircuitClosesWhenRedisAnswersAgain() throws Exception {
+        RedisServer gone = RedisServer.start();
+        int port = gone.port();
+        StoreSettings settings = new StoreSettings(Optional.of(gone.uri()), Optional.empty(), "t" + (++round),
+                Duration.ofMillis(300));
+        RedisStore s = RedisStore.create(vertx, settings);
+        try {
+            await(s.ping());
+            gone.stop();
+            for (int i = 0; i < StoreCircuit.FAILURES_TO_OPEN; i++) {
+                s.ping().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get();
+            }
+            assertThat(s.circuitOpen()).isTrue();
+            try (RedisServer back = RedisServer.startOn(port)) {
+                // the next probe (at most one open period later) finds Redis and closes the circuit
+                for (int i = 0; i < 100 && s.circuitOpen(); i++) {
+                    s.ping().toCompletionStage().toCompletableFuture().handle((v, e) -> e).get();
+                    Thread.sleep(100);
+                }
+                assertThat(s.circuitOpen()).isFalse();
+                await(s.ping());
+            }
+        } finally {
+            s.close();
+            gone.close();
+        }
+    }
 }

@@ -29,6 +29,9 @@ class StoreSettingsTest {
         assertThat(s.keyPrefix()).isEqualTo("doublehop");
         assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.password()).isEmpty();
+        assertThat(s.connectTimeout()).isEqualTo(StoreSettings.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(read("store: {redis: redis://10.0.0.5:6379, connect-timeout: 100ms}\n").connectTimeout())
+                .isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
