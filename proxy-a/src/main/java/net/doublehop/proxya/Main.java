@@ -42,10 +42,10 @@ public final class Main {
 
             Signals: SIGTERM or Ctrl-C stops accepting and drains for limits.shutdown-grace (default 30s).
             SIGHUP, or a change of the config file or of a file it names (checked every 2s), reloads: users
-            (users file, keys, Privacy Pass issuer keys), geolocation, signing, mode, oblivious and the tls
-            files apply to new requests while open tunnels keep running; an invalid configuration is
-            refused with a log line naming the key and the old one stays; other changed keys are logged as
-            needing a restart (docs/configuration.md, "Reload").
+            (users file, keys, Privacy Pass issuer keys), geolocation, signing, mode, oblivious, the tls
+            files and gateway.keys apply to new requests while open tunnels keep running; an invalid
+            configuration is refused with a log line naming the key and the old one stays; other changed
+            keys are logged as needing a restart (docs/configuration.md, "Reload").
             Exit codes: 0 normal stop, 1 runtime failure, 2 bad usage or configuration.
             """;
 

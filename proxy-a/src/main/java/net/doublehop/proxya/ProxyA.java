@@ -79,7 +79,8 @@ public final class ProxyA {
     public static final String JWKS_PATH = "/.well-known/geohash-keys.jwks";
 
     /** The top-level keys a reload applies at A (docs/configuration.md, "Reload"); the others need a restart. */
-    public static final Set<String> LIVE_KEYS = Set.of("users", "geolocation", "signing", "mode", "oblivious", "tls");
+    public static final Set<String> LIVE_KEYS = Set.of("users", "geolocation", "signing", "mode", "oblivious", "tls",
+            "gateway.keys");
 
     /**
      * What A's new requests use: the configuration they follow, the flow built from it, the users (also the
@@ -142,20 +143,28 @@ public final class ProxyA {
                         && !running.signing().equals(next.signing())) {
                     notes.add("signing: a key generated at start stays until a restart (set signing.private-key)");
                 }
+                Runnable gatewayKeys = () -> { };
+                var gateway = running.gateway();
+                if (running.gateway().isPresent() && next.gateway().isPresent() && parts.gateway != null) {
+                    gatewayKeys = parts.gateway.prepareKeys(next.gateway().get());
+                    gateway = java.util.Optional.of(running.gateway().get().withKeys(next.gateway().get().keys()));
+                }
                 ProxyAConfig applied = new ProxyAConfig(running.listen(), running.proxyName(), tls, next.users(),
                         next.geolocation(), next.signing(), running.upstream(), running.admin(), running.limits(),
                         running.maxTunnelsPerUser(), running.tunnelRatePerUser(), running.logSensitive(),
-                        running.http3(), running.issuer(), running.udpTemplate(), running.gateway(), running.store(),
+                        running.http3(), running.issuer(), running.udpTemplate(), gateway, running.store(),
                         new ProxyAConfig.Oblivious(next.oblivious().mode(), next.oblivious().targets()),
                         running.tracing());
                 ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
-                if (newTls.changed() && (applied.http3() || applied.issuer().isPresent() || applied.gateway().isPresent())) {
-                    notes.add("tls files: the HTTP/3 listener, the issuer and the gateway keep the certificate they "
+                if (newTls.changed() && (applied.http3() || applied.issuer().isPresent())) {
+                    notes.add("tls files: the HTTP/3 listener and the issuer keep the certificate they "
                             + "started with (the TCP listener uses the new one)");
                 }
                 Live built = parts.build(applied, live.current());
+                Runnable newGatewayKeys = gatewayKeys;
                 return new ConfigReloads.Prepared<>(applied, notes, () -> {
                     newTls.swap().run();
+                    newGatewayKeys.run();
                     live.replace(built);
                 });
             }
@@ -173,8 +182,11 @@ public final class ProxyA {
             if (b.issuer != null) {
                 sides.add(b.issuer);
             }
-            config.gateway().ifPresent(g -> sides.add(new net.doublehop.proxya.gateway.GatewayService(g,
-                    b.metrics.registry(), config.logSensitive())));
+            config.gateway().ifPresent(g -> {
+                b.gateway = new net.doublehop.proxya.gateway.GatewayService(g, b.metrics.registry(),
+                        config.logSensitive());
+                sides.add(b.gateway);
+            });
             // A's hot path is the relay, so one listener verticle (one event loop) is the starting point.
             ServiceSettings settings = new ServiceSettings("proxy-a", config.proxyName(), config.listen(), config.tls(),
                     config.limits(), config.http3(), 1, config.admin(), config.logSensitive());
@@ -207,6 +219,8 @@ public final class ProxyA {
         private SpentTokenStore spentTokens;
         private IssuerKeys issuerKeys;
         private IssuerSideService issuer;
+        /** The OHTTP gateway beside A, when configured: its keys reload. */
+        private net.doublehop.proxya.gateway.GatewayService gateway;
         private final SharedState shared;
         private SharedUserLimiter sharedUserLimits;
         private final TunnelTracing tracing;

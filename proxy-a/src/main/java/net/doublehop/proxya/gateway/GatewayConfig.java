@@ -36,6 +36,13 @@ public record GatewayConfig(
         Replay replay,
         int eventLoops) {
 
+    /** This configuration with {@code next} as its keys (what a reload applies). */
+    public GatewayConfig withKeys(List<KeyFile> next) {
+        return new GatewayConfig(listen, tls, keysPath, gatewayPath, next, keysMaxAge, allowedTargets, targetTrust,
+                targetConnectTimeout, targetTimeout, maxRequestSize, maxResponseSize, maxConnectionsPerTarget,
+                egressAddress, replay, eventLoops);
+    }
+
     /**
      * The replay defence (RFC 9458 §6.5): a strike register of the {@code enc} of every request answered in
      * the last {@code window}, at most {@code maxEntries}; and, with {@code dateSkew}, the {@code Date} check

@@ -60,12 +60,12 @@ final class GatewayHandler {
     private static final Logger LOG = System.getLogger("proxy-a.gateway");
 
     private final GatewayConfig config;
-    private final ObliviousGateway gateway;
+    /** The keys and their published configurations, replaced whole by a reload ({@link #replaceKeys}). */
+    private volatile Keys keys;
     private final Set<TargetOrigin> allowed;
     private final TargetForwarder forwarder;
     private final OhttpMetrics metrics;
     private final boolean logSensitive;
-    private final Buffer keyConfigs;
     private final String keysCacheControl;
     private final ReplayRegister replays;
 
@@ -74,13 +74,23 @@ final class GatewayHandler {
             boolean logSensitive, ReplayRegister replays) {
         this.config = config;
         this.replays = replays;
-        this.gateway = gateway;
+        this.keys = new Keys(gateway, Buffer.buffer(gateway.keyConfigs()));
         this.allowed = Set.copyOf(config.allowedTargets());
         this.forwarder = forwarder;
         this.metrics = metrics;
         this.logSensitive = logSensitive;
-        this.keyConfigs = Buffer.buffer(gateway.keyConfigs());
         this.keysCacheControl = "public, max-age=" + config.keysMaxAge().toSeconds();
+    }
+
+    /** The gateway's keys and the key configurations it publishes: one value, so the two never disagree. */
+    private record Keys(ObliviousGateway gateway, Buffer configs) { }
+
+    /**
+     * Hot reload: requests from now on are decrypted with {@code gateway}'s keys and clients are offered its
+     * configurations; a request already being answered finishes with the keys it started with.
+     */
+    void replaceKeys(ObliviousGateway gateway) {
+        keys = new Keys(gateway, Buffer.buffer(gateway.keyConfigs()));
     }
 
     // ---- GET keys-path ----------------------------------------------------------------------------
@@ -96,6 +106,7 @@ final class GatewayHandler {
         metrics.answered("keys", 200);
         HttpServerResponse resp = req.response().putHeader("content-type", OhttpMediaTypes.KEYS)
                 .putHeader("cache-control", keysCacheControl);
+        Buffer keyConfigs = keys.configs();
         if (req.method() == HttpMethod.HEAD) {
             resp.putHeader("content-length", Integer.toString(keyConfigs.length())).end();
         } else {
@@ -129,7 +140,7 @@ final class GatewayHandler {
             metrics.bytesToGateway("gateway", body.length);
             GatewayExchange exchange;
             try {
-                exchange = gateway.decapsulate(body);
+                exchange = keys.gateway().decapsulate(body);
             } catch (OhttpException e) {
                 boolean keyProblem = e.reason() != OhttpException.Reason.MALFORMED;
                 refuse(resp, "gateway", ProxyFailure.badRequest(e.getMessage()),

@@ -88,6 +88,19 @@ public final class GatewayService implements SideService {
         });
     }
 
+    /**
+     * A reload's new {@code gateway.keys}: reads and checks the key files of {@code next} now (a
+     * {@link net.doublehop.runtime.config.ConfigException} naming the file when one cannot be used) and returns
+     * what swaps them in for new requests. Without key files (a key generated at start) the running key stays.
+     */
+    public Runnable prepareKeys(GatewayConfig next) {
+        if (next.keys().isEmpty()) {
+            return () -> { };
+        }
+        List<GatewayKey> loaded = GatewayKeys.load(next, new SecureRandom());
+        return () -> instances.forEach(v -> v.replaceKeys(loaded));
+    }
+
     /** The bound port (after start; every instance shares it). */
     public int port() {
         return instances.get(0).port();

@@ -38,6 +38,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final int connectionsPerTarget;
     private final int port;
     private HttpServer server;
+    private volatile GatewayHandler handler;
     private TargetForwarder forwarder;
 
     /**
@@ -65,6 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
         forwarder = new TargetForwarder(vertx, config, connectionsPerTarget);
         GatewayHandler handler = new GatewayHandler(config, new ObliviousGateway(keys, new SecureRandom()), forwarder,
                 metrics, logSensitive, replays);
+        this.handler = handler;
         Router router = Router.router(vertx);
         router.route(config.keysPath()).handler(handler::keys);
         router.route(config.gatewayPath()).handler(handler::gateway);
@@ -82,6 +84,14 @@ public final class GatewayVerticle extends VerticleBase {
         server = vertx.createHttpServer(ListenerOptions.build(config.listen().host(), port,
                 config.tls(), selfSigned, Limits.defaults()));
         return server.requestHandler(router).listen();
+    }
+
+    /** Hot reload: requests from now on use {@code next} (after start; before, there is nothing to replace). */
+    void replaceKeys(List<GatewayKey> next) {
+        GatewayHandler h = handler;
+        if (h != null) {
+            h.replaceKeys(new ObliviousGateway(List.copyOf(next), new SecureRandom()));
+        }
     }
 
     /** The bound port (after start). */
