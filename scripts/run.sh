@@ -45,9 +45,10 @@ trap cleanup EXIT INT TERM
 
 java -cp "$B_JAR" net.doublehop.proxyb.demo.DemoDestination 127.0.0.1:8080 &
 pids+=($!)
-java -jar "$B_JAR" --config "$DEV/proxy-b.yaml" "${VERBOSE[@]}" &
+# The proxies run with the production JVM flags (deploy/jvm.options, docs/performance.md "Memory").
+java @deploy/jvm.options -jar "$B_JAR" --config "$DEV/proxy-b.yaml" "${VERBOSE[@]}" &
 pids+=($!)
-java -jar "$A_JAR" --config "$DEV/proxy-a.yaml" "${VERBOSE[@]}" &
+java @deploy/jvm.options -jar "$A_JAR" --config "$DEV/proxy-a.yaml" "${VERBOSE[@]}" &
 pids+=($!)
 
 for port in 9090 9091; do
