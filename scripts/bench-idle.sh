@@ -115,7 +115,7 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
-  wait 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
   if [[ $KEEP == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
   exit $rc
 }
@@ -243,7 +243,7 @@ serve() {
   [[ $SERVE == 1 ]] || return 0
   echo "serving until Ctrl-C / SIGTERM (pid $$); the pair, HTTP/2 to A:"
   echo "  java -jar $LG_JAR ${VIA_H2[*]:0:6} --proxy-header 'Proxy-Authorization: Preshared $BENCH_KEY' --target 127.0.0.1:$BASE_PORT ..."
-  while :; do sleep 3600 & wait $!; done
+  while :; do sleep 5; done
 }
 [[ $TUNNELS == 0 ]] && { serve; exit 0; }
 
@@ -255,7 +255,8 @@ T0=$(date +%s)
 GEN_PIDS=()
 for i in $(seq 0 $((DESTS - 1))); do
   n=$(( TUNNELS / DESTS + (i < TUNNELS % DESTS ? 1 : 0) ))
-  start "gen$i" lg "${VIA_H2[@]}" --target "127.0.0.1:$((BASE_PORT + i))" --workload idle --tunnels "$n" \
+  # java itself, not the lg function: the PID recorded must be the JVM's, for the cleanup to reach it
+  start "gen$i" java -Xmx1g -jar "$LG_JAR" "${VIA_H2[@]}" --target "127.0.0.1:$((BASE_PORT + i))" --workload idle --tunnels "$n" \
     --h2-connections 4 --concurrency 64 --duration 3600s --json "$TMP/gen$i.json"
   GEN_PIDS+=("$STARTED_PID")
 done
