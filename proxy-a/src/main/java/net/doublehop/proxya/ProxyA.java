@@ -128,17 +128,9 @@ public final class ProxyA {
             @Override
             public ConfigReloads.Prepared<ProxyAConfig> prepare(ProxyAConfig running, ProxyAConfig next) {
                 List<String> notes = new ArrayList<>();
-                TlsSettings tls = running.tls();
-                if (next.tls().mode() == tls.mode() && next.tls().clientCa().isPresent() == tls.clientCa().isPresent()) {
-                    tls = next.tls();
-                } else {
-                    notes.add("tls: the kind of TLS (none, self-signed, files; a client CA or not)");
-                }
-                running.users().privacyPass().ifPresent(old -> next.users().privacyPass().ifPresent(pp -> {
-                    if (pp.spentTokenCapacity() != old.spentTokenCapacity()) {
-                        notes.add("users.privacy-pass.spent-token-capacity");
-                    }
-                }));
+                TlsSettings tls = ConfigReloads.liveTls(running.tls(), next.tls(), notes);
+                ConfigReloads.noteSpentTokenCapacity("users.privacy-pass.spent-token-capacity", running.users().privacyPass(),
+                        next.users().privacyPass(), notes);
                 if (running.signing().privateKey().isEmpty() && next.signing().privateKey().isEmpty()
                         && !running.signing().equals(next.signing())) {
                     notes.add("signing: a key generated at start stays until a restart (set signing.private-key)");

@@ -117,17 +117,9 @@ public final class ProxyB {
             @Override
             public ConfigReloads.Prepared<ProxyBConfig> prepare(ProxyBConfig running, ProxyBConfig next) {
                 List<String> notes = new ArrayList<>();
-                TlsSettings tls = running.tls();
-                if (next.tls().mode() == tls.mode() && next.tls().clientCa().isPresent() == tls.clientCa().isPresent()) {
-                    tls = next.tls();
-                } else {
-                    notes.add("tls: the kind of TLS (none, self-signed, files; a client CA or not)");
-                }
-                running.auth().privacyPass().ifPresent(old -> next.auth().privacyPass().ifPresent(pp -> {
-                    if (pp.spentTokenCapacity() != old.spentTokenCapacity()) {
-                        notes.add("auth.privacy-pass.spent-token-capacity");
-                    }
-                }));
+                TlsSettings tls = ConfigReloads.liveTls(running.tls(), next.tls(), notes);
+                ConfigReloads.noteSpentTokenCapacity("auth.privacy-pass.spent-token-capacity", running.auth().privacyPass(),
+                        next.auth().privacyPass(), notes);
                 ProxyBConfig applied = new ProxyBConfig(running.listen(), running.proxyName(), tls, next.auth(),
                         next.geohash(), next.pools(), next.defaultPool(), next.bindCheck(), next.destinationAllow(),
                         running.dns(), running.admin(), running.limits(), running.logSensitive(), running.http3(),

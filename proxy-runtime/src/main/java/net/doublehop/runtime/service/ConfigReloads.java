@@ -21,9 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import net.doublehop.runtime.config.ConfigException;
+import net.doublehop.runtime.config.PrivacyPassConfig;
+import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.runtime.config.YamlNodes;
 import net.doublehop.runtime.metrics.ProxyMetrics;
 
@@ -80,6 +83,29 @@ public final class ConfigReloads<C> implements AutoCloseable {
         public Prepared {
             notes = List.copyOf(notes);
         }
+    }
+
+    /**
+     * The TLS settings a reload applies, the same at both proxies: the new files while the kind of TLS stays (none,
+     * self-signed, files; a client CA or not); a change of kind needs a restart, so it is noted and the running
+     * settings stay.
+     */
+    public static TlsSettings liveTls(TlsSettings running, TlsSettings next, List<String> notes) {
+        if (next.mode() == running.mode() && next.clientCa().isPresent() == running.clientCa().isPresent()) {
+            return next;
+        }
+        notes.add("tls: the kind of TLS (none, self-signed, files; a client CA or not)");
+        return running;
+    }
+
+    /** A changed spent-token capacity needs a restart (the store is sized at start): noted under {@code key}. */
+    public static void noteSpentTokenCapacity(String key, Optional<PrivacyPassConfig> running,
+            Optional<PrivacyPassConfig> next, List<String> notes) {
+        running.ifPresent(old -> next.ifPresent(pp -> {
+            if (pp.spentTokenCapacity() != old.spentTokenCapacity()) {
+                notes.add(key);
+            }
+        }));
     }
 
     /** The result labels of {@code privacy_proxy_config_reloads_total}. */
