@@ -11,25 +11,23 @@ import javax.net.ssl.SSLSession;
 import net.doublehop.runtime.relay.DatagramEnd;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.listen.HeaderFields;
-import net.doublehop.runtime.listen.BaseExchange;
+import net.doublehop.runtime.listen.StreamExchange;
 import net.doublehop.runtime.transport.Http3DatagramEnd;
 import net.doublehop.runtime.transport.Http3Datagrams;
 import net.doublehop.runtime.transport.Http3StreamEnd;
 
 /** A request on an HTTP/3 stream served by Netty's codec: classic CONNECT, and extended CONNECT (RFC 9220). */
-final class Http3Exchange extends BaseExchange {
+final class Http3Exchange extends StreamExchange<Http3StreamEnd> {
 
     /** H3_NO_ERROR (RFC 9114 §8.1): a STOP_SENDING after a complete answer, "I need no more of your request". */
     private static final int NO_ERROR = 0x100;
 
-    private final QuicStreamChannel stream;
-    private final Http3StreamEnd end;
+    private final QuicStreamChannel quicStream;
 
     Http3Exchange(QuicStreamChannel stream, LoopContext context, Http3Headers request, Http3StreamEnd end) {
-        super(context, request.method(), request.path(), request.authority(), request.protocol(),
+        super(context, stream, end, request.method(), request.path(), request.authority(), request.protocol(),
                 HeaderFields.regular(request), MultiMap.caseInsensitiveMultiMap());
-        this.stream = stream;
-        this.end = end;
+        this.quicStream = stream;
     }
 
     @Override
@@ -39,30 +37,20 @@ final class Http3Exchange extends BaseExchange {
 
     @Override
     public String remoteHost() {
-        return literal(stream.parent().remoteSocketAddress());
+        return literal(quicStream.parent().remoteSocketAddress());
     }
 
     @Override
     public SSLSession sslSession() {
-        return stream.parent().sslEngine() == null ? null : stream.parent().sslEngine().getSession();
-    }
-
-    @Override
-    public Object connection() {
-        return stream.parent();
-    }
-
-    @Override
-    protected boolean open() {
-        return stream.isActive();
+        return quicStream.parent().sslEngine() == null ? null : quicStream.parent().sslEngine().getSession();
     }
 
     @Override
     protected void writeAnswer(int status) {
         end.discard();
-        stream.writeAndFlush(new DefaultHttp3HeadersFrame(head(status)))
+        quicStream.writeAndFlush(new DefaultHttp3HeadersFrame(head(status)))
                 .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT)
-                .addListener(f -> stream.shutdownInput(NO_ERROR).addListener(g -> stream.close()));
+                .addListener(f -> quicStream.shutdownInput(NO_ERROR).addListener(g -> quicStream.close()));
     }
 
     @Override
@@ -74,17 +62,12 @@ final class Http3Exchange extends BaseExchange {
     /** Capsules on the stream, and HTTP/3 datagrams of this stream's quarter stream ID. */
     @Override
     public Future<DatagramEnd> acceptDatagrams() {
-        return accept().map(e -> new Http3DatagramEnd(end, Http3Datagrams.of(stream.parent()), end.streamId(),
+        return accept().map(e -> new Http3DatagramEnd(end, Http3Datagrams.of(quicStream.parent()), end.streamId(),
                 context));
     }
 
-    @Override
-    protected void abort() {
-        end.reset();
-    }
-
     QuicStreamChannel streamChannel() {
-        return stream;
+        return quicStream;
     }
 
     /** The stream closed under a running tunnel: the client reset it, or the connection went. */

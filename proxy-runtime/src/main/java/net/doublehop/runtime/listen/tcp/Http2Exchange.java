@@ -8,7 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import javax.net.ssl.SSLSession;
 import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.listen.HeaderFields;
-import net.doublehop.runtime.listen.BaseExchange;
+import net.doublehop.runtime.listen.StreamExchange;
 import net.doublehop.runtime.transport.Http2ServerStreamEnd;
 
 /**
@@ -16,17 +16,12 @@ import net.doublehop.runtime.transport.Http2ServerStreamEnd;
  * ({@code :protocol}, {@code :scheme}, {@code :path}, {@code :authority}; RFC 8441), which is how CONNECT-UDP
  * travels over HTTP/2 (RFC 9298 §3.3). Accepting answers {@code :status 200}; the stream then carries the tunnel.
  */
-final class Http2Exchange extends BaseExchange {
-
-    private final Http2StreamChannel stream;
-    private final Http2ServerStreamEnd end;
+final class Http2Exchange extends StreamExchange<Http2ServerStreamEnd> {
 
     Http2Exchange(Http2StreamChannel stream, Http2Headers request, Http2ServerStreamEnd end, ListenerScope scope) {
-        super(scope.context(), request.method(), request.path(), request.authority(),
+        super(scope.context(), stream, end, request.method(), request.path(), request.authority(),
                 request.get(Http2Headers.PseudoHeaderName.PROTOCOL.value()), HeaderFields.regular(request),
                 scope.newResponseHeaders());
-        this.stream = stream;
-        this.end = end;
     }
 
     @Override
@@ -45,16 +40,6 @@ final class Http2Exchange extends BaseExchange {
         return ssl == null ? null : ssl.engine().getSession();
     }
 
-    @Override
-    public Object connection() {
-        return stream.parent();
-    }
-
-    @Override
-    protected boolean open() {
-        return stream.isActive();
-    }
-
     /** The answer ends our side of the stream; what the client still sends is read and dropped. */
     @Override
     protected void writeAnswer(int status) {
@@ -66,11 +51,6 @@ final class Http2Exchange extends BaseExchange {
     protected TunnelEnd writeAcceptance(int status) {
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(head(status)));
         return end;
-    }
-
-    @Override
-    protected void abort() {
-        end.reset();
     }
 
     /** The client sent RST_STREAM. */
