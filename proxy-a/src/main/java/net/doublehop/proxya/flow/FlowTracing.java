@@ -39,9 +39,9 @@ final class FlowTracing {
     }
 
     private static void describe(UserTunnelContext ctx, TunnelTrace trace) {
-        trace.tag(TunnelTrace.LOCATED, ctx.location().isPresent()).tag(TunnelTrace.CALLER, scheme(ctx.user()));
+        trace.tag(TunnelTrace.LOCATED, ctx.location().isPresent()).tag(TunnelTrace.CALLER, UserKeys.scheme(ctx.user()));
         if (trace.keepsSensitive()) {
-            trace.sensitive(TunnelTrace.USER, name(ctx.user()))
+            trace.sensitive(TunnelTrace.USER, UserKeys.name(ctx.user()))
                     .sensitive(TunnelTrace.CLIENT_ADDRESS, ctx.request().remoteHost());
             if (ctx.target() != null) {
                 trace.sensitive(TunnelTrace.DESTINATION_ADDRESS, ctx.target().host())
@@ -49,26 +49,5 @@ final class FlowTracing {
             }
             ctx.location().ifPresent(l -> trace.sensitive(TunnelTrace.GEOHASH, l.geohash()));
         }
-    }
-
-    /** How the user authenticated, from {@link UserAuthenticator}'s key ({@code user:}, {@code cert:}, ...). */
-    private static String scheme(String user) {
-        if (user == null) {
-            return null;
-        }
-        return user.startsWith("user:") ? "basic" : user.startsWith("cert:") ? "mtls"
-                : user.startsWith("token:") ? "privacy-pass" : "preshared-key";
-    }
-
-    /**
-     * The user's name (Basic) or certificate name; a Privacy Pass user has none, and its key holds the token's
-     * nonce, which no span gets even with sensitive data on.
-     */
-    private static String name(String user) {
-        if (user == null || user.startsWith("token:")) {
-            return null;
-        }
-        int colon = user.indexOf(':');
-        return colon < 0 ? null : user.substring(colon + 1);
     }
 }

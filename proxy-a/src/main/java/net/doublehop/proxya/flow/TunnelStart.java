@@ -46,7 +46,7 @@ public final class TunnelStart {
                     + "bytes_from_client={4} bytes_to_client={5}{6}{7}", ctx.protocol(), ctx.method(),
                     ctx.location().isPresent(), s.durationNanos() / 1_000_000, s.bytesFromClient(),
                     s.bytesToClient(), s.idleTimedOut() ? " idle_timeout=true" : "",
-                    logSensitive ? " client=" + ctx.request().remoteHost() + " user=" + ctx.user() + " target="
+                    logSensitive ? " client=" + ctx.request().remoteHost() + " user=" + UserKeys.loggable(ctx.user()) + " target="
                             + (ctx.target() == null ? "-" : ctx.target().authority()) : "");
         }
     }
