@@ -1,0 +1,92 @@
+# Sourced by scripts/soak.sh and scripts/slowloris.sh (not run on its own): starts Proxy B, Proxy A and a
+# `loadgen serve` destination on free loopback ports from the built jars, with the development certificates of
+# DevSetup in a directory of the caller's, and stops them again. Sets:
+#   PAIR_DIR, A_PORT, A_ADMIN, B_PORT, B_ADMIN, DEST_PORT, A_PID, B_PID, DEST_PID
+# Honours PROXY_JAVA_OPTS (default -Xmx512m: a bounded heap shows a leak sooner) and PAIR_A_LIMITS (a YAML flow
+# mapping of A's extra limits, e.g. '{request-header-timeout: 60s}').
+
+A_JAR=proxy-a/target/proxy-a.jar
+B_JAR=proxy-b/target/proxy-b.jar
+LOADGEN_JAR=loadgen/target/loadgen.jar
+
+pair_build() {
+  echo "building (mvn -B -q -DskipTests package)..." >&2
+  mvn -B -q -DskipTests package >&2
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_ready() { # admin port
+  for _ in $(seq 1 480); do
+    curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "proxy on admin port $1 did not become ready within 240 s" >&2
+  exit 1 # the caller's cleanup (its EXIT trap) stops what was started
+}
+
+# pair_start DIR: writes certificates and configs into DIR and starts B, A and the destination.
+pair_start() {
+  PAIR_DIR=$1
+  mkdir -p "$PAIR_DIR"
+  java -cp "$A_JAR" net.doublehop.proxya.DevSetup "$PAIR_DIR" >/dev/null
+  local default_limits='{max-tunnels-per-user: 20000, tunnels-per-second-per-user: 100000}'
+  local a_limits=${PAIR_A_LIMITS:-$default_limits}
+  A_PORT=$(free_port); A_ADMIN=$(free_port); B_PORT=$(free_port); B_ADMIN=$(free_port); DEST_PORT=$(free_port)
+  cat >"$PAIR_DIR/soak-b.yaml" <<EOF
+listen: 127.0.0.1:$B_PORT
+admin: 127.0.0.1:$B_ADMIN
+tls: {certificate: b.crt, private-key: b.key, client-ca: ca.crt}
+geohash: {trusted-signers: a-keys.jwks, require-signature: true}
+egress:
+  pools:
+    - {name: tokyo, country: JP, geohash: xn76, addresses: [127.0.0.2]}
+    - {name: london, country: GB, geohash: gcpv, addresses: [127.0.0.3]}
+  default-pool: london
+destinations:
+  allow: [127.0.0.1/32]
+limits: {max-tunnels: 50000, max-tunnels-per-connection: 20000, max-concurrent-streams: 5000}
+EOF
+  cat >"$PAIR_DIR/soak-a.yaml" <<EOF
+listen: 127.0.0.1:$A_PORT
+admin: 127.0.0.1:$A_ADMIN
+tls: {certificate: a.crt, private-key: a.key}
+users: {file: users.txt}
+geolocation: {precision: 5}
+signing: {private-key: a-signing.pem, key-id: proxy-a-dev, validity: 300s}
+upstream:
+  url: https://127.0.0.1:$B_PORT
+  client-certificate: a-client.crt
+  client-key: a-client.key
+  trust: ca.crt
+limits: $a_limits
+EOF
+  # shellcheck disable=SC2086
+  java ${PROXY_JAVA_OPTS:--Xmx512m} -jar "$B_JAR" --config "$PAIR_DIR/soak-b.yaml" >"$PAIR_DIR/b.log" 2>&1 &
+  B_PID=$!
+  wait_ready "$B_ADMIN"
+  # shellcheck disable=SC2086
+  java ${PROXY_JAVA_OPTS:--Xmx512m} -jar "$A_JAR" --config "$PAIR_DIR/soak-a.yaml" >"$PAIR_DIR/a.log" 2>&1 &
+  A_PID=$!
+  wait_ready "$A_ADMIN"
+  java -Xmx256m -jar "$LOADGEN_JAR" serve --listen "127.0.0.1:$DEST_PORT" >"$PAIR_DIR/dest.log" 2>&1 &
+  DEST_PID=$!
+  sleep 1
+}
+
+pair_stop() {
+  for pid in ${A_PID:-} ${B_PID:-} ${DEST_PID:-}; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in ${A_PID:-} ${B_PID:-} ${DEST_PID:-}; do
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+metric() { # admin port, metric line prefix
+  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" 'index($0, m) == 1 {v=$NF} END {print (v == "" ? 0 : v)}'
+}

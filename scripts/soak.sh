@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Soak test of the proxy pair: Proxy B, Proxy A and a `loadgen serve` destination on free loopback ports, the load
+# generator's mixed workload through A -> B for N minutes, RSS / open fds / old-generation heap / tunnels of each
+# proxy sampled into a CSV, and a summary (start, peak, end, slope per hour, errors, byte checks) at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/soak.sh [--minutes N] [--interval S] [--faults] [--out DIR] [--no-build]
+
+Starts Proxy B, Proxy A (development certificates, user alice/wonderland, -Xmx512m each unless PROXY_JAVA_OPTS
+says otherwise) and a `loadgen serve` destination on free loopback ports, then runs one-minute cycles of the load
+generator's mixed workload through A -> B until N minutes have passed. Each cycle runs, at the same time:
+  bulk   2 tunnels over HTTP/2, 4 downloads of 64 MiB
+  setup  2 loops of new TLS connection + CONNECT + 1-byte round trip (HTTP/1.1), 400 setups
+  rps    8 keep-alive tunnels over HTTP/2, 30,000 request/response round trips
+  idle   300 tunnels over HTTP/2 held for 40 s
+  udp    4 CONNECT-UDP flows over HTTP/2, 20,000 datagrams (window 4)
+  bytes  scripts/soak-check.py: 8 MiB SOURCE and 2 MiB ECHO through A, every byte compared (twice per cycle)
+Every --interval seconds (default 5) it appends to DIR/samples.csv: the time, and for A and B their RSS (KiB),
+open file descriptors, old-generation heap in use (KiB, jstat) and open tunnels (their metrics).
+
+  --minutes N    how long to run (default 30)
+  --interval S   seconds between samples (default 5)
+  --faults       a fault every cycle: 20 s into it, Proxy B is killed (SIGKILL) and started again on its port;
+                 the summary says, for each, how long after B was ready again (its /health/ready, polled every
+                 50 ms) a user got a tunnel through A. Tunnels cut by it count as errors of that cycle (and byte
+                 checks as "cut", not "corrupt").
+  --out DIR      where the CSV, the logs and each cycle's loadgen output go (default target/soak/<time>)
+  --no-build     use the jars already built (proxy-a, proxy-b, loadgen)
+
+The summary gives, per proxy and quantity, the start (mean of the first minute's samples), the peak, the end (mean
+of the last minute's) and the slope per hour of a least-squares line over the samples after the first two minutes
+(warm-up: JIT, pools, TLS caches), then the errors per workload and the byte checks. It exits 1 when a byte was
+corrupt, when a workload failed without a fault to explain it, or when RSS or fds of a proxy grew by more than
+half from the first minute to the last.
+USAGE
+}
+
+MINUTES=30
+INTERVAL=5
+FAULTS=0
+OUT=""
+BUILD=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --minutes) MINUTES=$2; shift 2 ;;
+    --interval) INTERVAL=$2; shift 2 ;;
+    --faults) FAULTS=1; shift ;;
+    --out) OUT=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "soak: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+OUT=${OUT:-target/soak/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+
+# shellcheck source=scripts/pair-env.sh
+source scripts/pair-env.sh
+[[ $BUILD == 1 ]] && pair_build
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+SAMPLER_PID=""
+cleanup() {
+  [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null
+  pair_stop
+}
+trap cleanup EXIT INT TERM
+
+pair_start "$OUT/pair"
+echo "$B_PID" >"$OUT/b.pid"
+echo "soak: A 127.0.0.1:$A_PORT (pid $A_PID), B 127.0.0.1:$B_PORT (pid $B_PID), destination 127.0.0.1:$DEST_PORT;" \
+  "$MINUTES min, samples every ${INTERVAL}s into $OUT/samples.csv"
+
+# The fault: B killed (SIGKILL) mid-cycle and started again; how long after B is ready (its /health/ready, polled
+# every 50 ms) A gives a user a tunnel again.
+RECOVERY_MS=()
+kill_and_restart_b() {
+  kill -KILL "$B_PID" 2>/dev/null || true
+  wait "$B_PID" 2>/dev/null || true
+  # shellcheck disable=SC2086
+  java ${PROXY_JAVA_OPTS:--Xmx512m} -jar "$B_JAR" --config "$OUT/pair/soak-b.yaml" >>"$OUT/pair/b.log" 2>&1 &
+  B_PID=$!
+  echo "$B_PID" >"$OUT/b.pid"
+  for _ in $(seq 1 1200); do
+    curl -fsS "http://127.0.0.1:$B_ADMIN/health/ready" >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  python3 scripts/soak-check.py --proxy-port "$A_PORT" --cacert "$OUT/pair/ca.crt" --target "127.0.0.1:$DEST_PORT" \
+    --probe-until-ok 30 >"$1/recovery.json" 2>&1 || true
+  RECOVERY_MS+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ms"])' "$1/recovery.json" 2>/dev/null || echo None)")
+}
+
+old_kb() { jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {print int($8)}' || echo 0; }
+
+sample_loop() {
+  local t0 b
+  t0=$(date +%s)
+  echo "epoch,elapsed_s,a_rss_kb,a_fds,a_old_kb,a_tunnels,b_rss_kb,b_fds,b_old_kb,b_tunnels" >"$OUT/samples.csv"
+  while true; do
+    b=$(cat "$OUT/b.pid")
+    echo "$(date +%s),$(( $(date +%s) - t0 )),$(rss_kb "$A_PID"),$(fds "$A_PID"),$(old_kb "$A_PID"),$(metric "$A_ADMIN" privacy_proxy_tunnels_active),$(rss_kb "$b"),$(fds "$b"),$(old_kb "$b"),$(metric "$B_ADMIN" privacy_proxy_tunnels_active)" >>"$OUT/samples.csv"
+    sleep "$INTERVAL"
+  done
+}
+sample_loop &
+SAMPLER_PID=$!
+
+LG=(java -Xmx512m -jar "$LOADGEN_JAR" --proxy "https://127.0.0.1:$A_PORT" --proxy-cacert "$OUT/pair/ca.crt"
+    --proxy-user alice:wonderland --target "127.0.0.1:$DEST_PORT")
+WORKLOADS=(bulk setup rps idle udp)
+declare -A ARGS=(
+  [bulk]="--proxy-version h2 --workload bulk --tunnels 2 --bytes 64M --count 4 --duration 50s"
+  [setup]="--proxy-version h1 --workload setup --tunnels 2 --count 400 --duration 50s"
+  [rps]="--proxy-version h2 --workload rps --tunnels 8 --count 30000 --duration 50s"
+  [idle]="--proxy-version h2 --workload idle --tunnels 300 --concurrency 50 --duration 40s"
+  [udp]="--proxy-version h2 --workload udp --tunnels 4 --window 4 --count 20000 --duration 50s"
+)
+declare -A ERRORS RUNS FAILED_RUNS
+for w in "${WORKLOADS[@]}"; do ERRORS[$w]=0; RUNS[$w]=0; FAILED_RUNS[$w]=0; done
+UNEXPLAINED=0
+CHECK_OK=0; CHECK_CUT=0; CHECK_CORRUPT=0; CHECK_REFUSED=0; CHECK_BYTES=0; FAULTS_DONE=0
+
+END=$(( $(date +%s) + MINUTES * 60 ))
+cycle=0
+while (( $(date +%s) + 55 <= END )); do
+  cycle=$((cycle + 1))
+  start=$(date +%s)
+  dir="$OUT/cycle-$cycle"
+  mkdir -p "$dir"
+  pids=()
+  for w in "${WORKLOADS[@]}"; do
+    # shellcheck disable=SC2086
+    "${LG[@]}" ${ARGS[$w]} >"$dir/$w.txt" 2>&1 &
+    pids+=($!)
+  done
+  python3 scripts/soak-check.py --proxy-port "$A_PORT" --cacert "$OUT/pair/ca.crt" \
+    --target "127.0.0.1:$DEST_PORT" --rounds 2 >"$dir/bytes.json" 2>"$dir/bytes.err" &
+  check_pid=$!
+  fault=0
+  if [[ $FAULTS == 1 ]]; then
+    sleep 20
+    kill_and_restart_b "$dir"
+    fault=1
+    FAULTS_DONE=$((FAULTS_DONE + 1))
+  fi
+  i=0
+  for w in "${WORKLOADS[@]}"; do
+    rc=0
+    wait "${pids[$i]}" || rc=$?
+    i=$((i + 1))
+    e=$(awk '/^  errors / {print $2; exit}' "$dir/$w.txt")
+    e=${e:-0}
+    RUNS[$w]=$(( RUNS[$w] + 1 ))
+    ERRORS[$w]=$(( ERRORS[$w] + e ))
+    if [[ $rc != 0 ]]; then
+      FAILED_RUNS[$w]=$(( FAILED_RUNS[$w] + 1 ))
+      [[ $fault == 0 ]] && UNEXPLAINED=$((UNEXPLAINED + 1))
+    fi
+  done
+  wait "$check_pid" || true
+  if read -r ok cut corrupt refused bytes < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["ok"], r["cut"], r["corrupt"], r["refused"], r["bytes_checked"])' "$dir/bytes.json" 2>/dev/null); then
+    CHECK_OK=$((CHECK_OK + ok)); CHECK_CUT=$((CHECK_CUT + cut)); CHECK_CORRUPT=$((CHECK_CORRUPT + corrupt))
+    CHECK_REFUSED=$((CHECK_REFUSED + refused)); CHECK_BYTES=$((CHECK_BYTES + bytes))
+    [[ $fault == 0 && $((cut + refused)) -gt 0 ]] && UNEXPLAINED=$((UNEXPLAINED + 1))
+  else
+    CHECK_REFUSED=$((CHECK_REFUSED + 1))
+  fi
+  echo "soak: cycle $cycle done in $(( $(date +%s) - start ))s$([[ $fault == 1 ]] && echo ' (B killed and restarted)');" \
+    "A rss $(( $(rss_kb "$A_PID") / 1024 )) MiB fds $(fds "$A_PID"); B rss $(( $(rss_kb "$B_PID") / 1024 )) MiB fds $(fds "$B_PID")"
+  # cycles start once a minute
+  now=$(date +%s)
+  (( now - start < 60 && now + 55 <= END )) && sleep $(( 60 - (now - start) ))
+done
+# Quiet for a last sample of what stays when the load is gone.
+sleep $(( INTERVAL * 2 ))
+kill "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
+
+echo
+echo "soak summary: $MINUTES min, $cycle cycles, $FAULTS_DONE faults (B killed), samples in $OUT/samples.csv"
+set +e
+python3 - "$OUT/samples.csv" <<'PY' | tee "$OUT/summary.txt"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+t = [float(r["elapsed_s"]) for r in rows]
+def fit(xs, ys):
+    n = len(xs)
+    if n < 2:
+        return 0.0
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return 0.0 if sxx == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+first = [i for i, x in enumerate(t) if x < 60] or [0]
+last_t = t[-1]
+last = [i for i, x in enumerate(t) if x > last_t - 60] or [len(t) - 1]
+steady = [i for i, x in enumerate(t) if x >= 120] or list(range(len(t)))
+print("%-12s %12s %12s %12s %14s" % ("quantity", "start", "peak", "end", "slope per hour"))
+grew = []
+for col, unit, scale in [("a_rss_kb", "MiB", 1024), ("a_fds", "", 1), ("a_old_kb", "MiB", 1024), ("a_tunnels", "", 1),
+                         ("b_rss_kb", "MiB", 1024), ("b_fds", "", 1), ("b_old_kb", "MiB", 1024), ("b_tunnels", "", 1)]:
+    v = [float(r[col] or 0) / scale for r in rows]
+    start = sum(v[i] for i in first) / len(first)
+    end = sum(v[i] for i in last) / len(last)
+    slope = fit([t[i] / 3600 for i in steady], [v[i] for i in steady])
+    print("%-12s %12.1f %12.1f %12.1f %14.1f %s" % (col.replace("_kb", ""), start, max(v), end, slope, unit))
+    if col.endswith(("rss_kb", "fds")) and start > 0 and end > 1.5 * start:
+        grew.append(col)
+if grew:
+    print("GREW by more than half from the first minute to the last: " + ", ".join(grew))
+    sys.exit(3)
+PY
+grew=${PIPESTATUS[0]}
+set -e
+echo "loadgen runs (errors counted by the generator; failed = runs that exited non-zero):" | tee -a "$OUT/summary.txt"
+for w in "${WORKLOADS[@]}"; do
+  printf '  %-6s runs %3d  failed %3d  errors %d\n' "$w" "${RUNS[$w]}" "${FAILED_RUNS[$w]}" "${ERRORS[$w]}" | tee -a "$OUT/summary.txt"
+done
+echo "byte checks: $CHECK_OK whole, $CHECK_CUT cut short by a fault, $CHECK_CORRUPT corrupt, $CHECK_REFUSED not opened;" \
+  "$(( CHECK_BYTES / 1048576 )) MiB compared" | tee -a "$OUT/summary.txt"
+if [[ $FAULTS == 1 ]]; then
+  echo "B killed and restarted $FAULTS_DONE times; first good tunnel through A after B was ready, ms: ${RECOVERY_MS[*]}" \
+    | tee -a "$OUT/summary.txt"
+fi
+echo "failures without a fault to explain them: $UNEXPLAINED" | tee -a "$OUT/summary.txt"
+if [[ $CHECK_CORRUPT -gt 0 || $UNEXPLAINED -gt 0 || $grew != 0 ]]; then
+  echo "soak: FAILED" | tee -a "$OUT/summary.txt"
+  exit 1
+fi
+echo "soak: passed" | tee -a "$OUT/summary.txt"
