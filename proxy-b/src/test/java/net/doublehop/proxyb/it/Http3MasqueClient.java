@@ -157,7 +157,15 @@ public final class Http3MasqueClient implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             h.add(headers[i].toLowerCase(java.util.Locale.ROOT), headers[i + 1]);
         }
-        QuicStreamChannel stream = Http3.newRequestStream(quic, new Flow().handler()).get(10, TimeUnit.SECONDS);
+        QuicStreamChannel stream;
+        try {
+            stream = Http3.newRequestStream(quic, new Flow().handler()).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.nio.channels.ClosedChannelException && !quic.isActive()) {
+                return false; // closed before the stream could open: the same cut-off, a moment earlier
+            }
+            throw e;
+        }
         io.netty.channel.ChannelFuture written = stream.writeAndFlush(new DefaultHttp3HeadersFrame(h)).await();
         if (!written.isSuccess()) {
             if (written.cause() instanceof java.nio.channels.ClosedChannelException && !quic.isActive()) {

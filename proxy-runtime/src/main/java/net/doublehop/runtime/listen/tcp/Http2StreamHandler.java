@@ -1,7 +1,6 @@
 package net.doublehop.runtime.listen.tcp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
@@ -10,7 +9,9 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.listen.EarlyResets;
 import net.doublehop.runtime.transport.Http2ServerStreamEnd;
 
@@ -20,6 +21,11 @@ import net.doublehop.runtime.transport.Http2ServerStreamEnd;
  * half-close, when only the exchange's reset handler still listens). Trailers and other frames are dropped.
  */
 final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
+
+    /** Set on a connection once told ENHANCE_YOUR_CALM: one GOAWAY and one close, however many resets follow. */
+    private static final AttributeKey<Boolean> CALMED = AttributeKey.valueOf("doublehop.h2.calmed");
+    /** How long a connection told ENHANCE_YOUR_CALM stays open for the GOAWAY to be read. */
+    private static final long GOAWAY_LINGER_MILLIS = 500;
 
     private static final System.Logger LOG = System.getLogger(Http2StreamHandler.class.getName());
 
@@ -78,12 +84,17 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().execute(ctx::close);
             if (early && !earlyResets.allow(System.nanoTime())) {
                 Channel connection = ctx.channel().parent();
-                if (connection.isActive()) {
+                if (connection.isActive() && connection.attr(CALMED).setIfAbsent(Boolean.TRUE) == null) {
                     LOG.log(System.Logger.Level.WARNING, "an HTTP/2 client reset more than {0} unanswered streams"
                             + " in 30 s (limits.max-stream-resets-per-30s): GOAWAY ENHANCE_YOUR_CALM, connection"
                             + " closed", scope.limits().maxStreamResetsPer30s());
+                    // Closed a moment after the GOAWAY, not at once (RFC 9113 §6.8): a close with the client's
+                    // frames still unread sends a TCP RST, and the client's stack may then drop the GOAWAY
+                    // unread. Meanwhile the codec ignores new streams, and what comes is read and dropped.
                     connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.ENHANCE_YOUR_CALM))
-                            .addListener(ChannelFutureListener.CLOSE);
+                            .addListener(f -> connection.eventLoop().schedule(() -> {
+                                connection.close();
+                            }, GOAWAY_LINGER_MILLIS, TimeUnit.MILLISECONDS));
                 }
             }
             return;
