@@ -6,10 +6,11 @@
 #   deploy/image/smoke-test.sh proxy-b/target/proxy-b-image.tar   # --help, then a tunnel through the image's B
 #   deploy/image/smoke-test.sh proxy-a/target/proxy-a-image.tar   # --help
 #
-# For B it starts the proxy from the image on free loopback ports, opens a CONNECT tunnel to B's own admin port
-# with curl, and fails if the native transport (epoll) or BoringSSL did not load.
+# For B it starts the proxy from the image on free loopback ports, opens a CONNECT tunnel with curl to a small HTTP
+# server on another loopback port (not B's own: B refuses that as a loop), and fails if the native transport (epoll)
+# or BoringSSL did not load.
 set -euo pipefail
-if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 tarball=${1:?usage: smoke-test.sh IMAGE.tar}
 [[ $(id -u) -eq 0 ]] || { echo "smoke-test: needs root (chroot and a bind mount of /proc)" >&2; exit 2; }
 work=$(mktemp -d)
@@ -17,10 +18,12 @@ root=$work/rootfs
 pid=""
 cleanup() {
   [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [[ -n ${dest_pid:-} ]] && kill "$dest_pid" 2>/dev/null && wait "$dest_pid" 2>/dev/null || true
   mountpoint -q "$root/proc" && umount "$root/proc"
   rm -rf "$work"
 }
 trap cleanup EXIT
+dest_pid=
 mkdir -p "$root"
 tar xf "$tarball" -C "$work" manifest.json config.json
 for layer in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))[0]["Layers"]))' "$work/manifest.json"); do
@@ -40,7 +43,10 @@ echo "smoke-test: $(basename "$tarball"): --help answers ($(wc -l <"$work/help.t
 
 if [[ ${entrypoint[-1]} == *proxyb.Main ]]; then
   free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-  port=$(free); admin=$(free)
+  port=$(free); admin=$(free); dest=$(free)
+  mkdir -p "$work/www" && echo "smoke-test destination" >"$work/www/index.html"
+  python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$dest" >/dev/null 2>&1 &
+  dest_pid=$!
   cat >"$root/config/proxy-b.yaml" <<YAML
 listen: 127.0.0.1:$port
 admin: 127.0.0.1:$admin
@@ -57,7 +63,7 @@ YAML
     sleep 0.2
   done
   body=$(curl -sf -p -x "https://127.0.0.1:$port" --proxy-insecure \
-    --proxy-header 'Proxy-Authorization: Preshared smoke-test-key-0123' "http://127.0.0.1:$admin/health/live") || {
+    --proxy-header 'Proxy-Authorization: Preshared smoke-test-key-0123' "http://127.0.0.1:$dest/") || {
     cat "$work/b.log"; echo "smoke-test: no tunnel through the image's Proxy B" >&2; exit 1; }
   # Main's start line names the transport and TLS engine: "[epoll, boringssl]", or "[nio" / "jdk-tls]" when a
   # native library did not load.
