@@ -10,7 +10,7 @@
 # server on another loopback port (not B's own: B refuses that as a loop), and fails if the native transport (epoll)
 # or BoringSSL did not load.
 set -euo pipefail
-if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 tarball=${1:?usage: smoke-test.sh IMAGE.tar}
 [[ $(id -u) -eq 0 ]] || { echo "smoke-test: needs root (chroot and a bind mount of /proc)" >&2; exit 2; }
 work=$(mktemp -d)
