@@ -27,9 +27,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import net.doublehop.runtime.nexthop.NextHopAnswer;
+import net.doublehop.runtime.nexthop.StreamAnswer;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
-import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.transport.Http1TunnelEnd;
 import net.doublehop.runtime.vertx.LoopContext;
 import net.doublehop.runtime.vertx.VertxTransport;
@@ -220,33 +220,15 @@ final class Http1ProxyTunnel {
         }
     }
 
-    /** A's answer, and on success the connection as the tunnel. */
-    static final class Answer implements NextHopAnswer {
-        private final int status;
-        private final MultiMap headers;
+    /** A's answer, and on success the connection as the tunnel (aborting it closes the connection). */
+    static final class Answer extends StreamAnswer {
         private final Channel channel;
         private final Http1TunnelEnd end;
 
         Answer(int status, MultiMap headers, Channel channel, Http1TunnelEnd end) {
-            this.status = status;
-            this.headers = headers;
+            super(status, headers, end);
             this.channel = channel;
             this.end = end;
-        }
-
-        @Override
-        public int status() {
-            return status;
-        }
-
-        @Override
-        public String header(String name) {
-            return headers.get(name);
-        }
-
-        @Override
-        public TunnelEnd tunnel() {
-            return end;
         }
 
         /** DATAGRAM capsules on the upgraded connection (RFC 9298 §3.2, §5). */
@@ -264,12 +246,6 @@ final class Http1ProxyTunnel {
             channel.pipeline().remove(TunnelEvents.class);
             channel.config().setAutoRead(true);
             return channel;
-        }
-
-        /** The connection was the tunnel's own: nothing else will use it. */
-        @Override
-        public void abandon() {
-            channel.close();
         }
     }
 }

@@ -5,8 +5,9 @@ import net.doublehop.runtime.relay.TunnelEnd;
 import net.doublehop.runtime.transport.ChannelEnd;
 
 /**
- * A next hop's answer to a request on a stream of a multiplexed connection (HTTP/2, HTTP/3): its status and
- * headers, and the stream as the tunnel end. Protocols differ only in how the stream carries UDP payloads.
+ * A next hop's answer whose tunnel is a Netty channel end: a stream of a multiplexed connection (HTTP/2, HTTP/3),
+ * or the local client's HTTP/1.1 connection to A. Its status and headers, and the end as the tunnel; abandoning it
+ * resets the end (a stream is reset, a connection closed). Protocols differ only in how UDP payloads travel.
  */
 public abstract class StreamAnswer implements NextHopAnswer {
 
@@ -36,7 +37,7 @@ public abstract class StreamAnswer implements NextHopAnswer {
         return end;
     }
 
-    /** Abandons the request: the stream is reset both ways. */
+    /** Abandons the request: the stream is reset both ways (an HTTP/1.1 connection is closed). */
     @Override
     public void abandon() {
         end.reset();
