@@ -16,6 +16,9 @@ public interface Connector extends AutoCloseable {
     /** Whether a CONNECT answer time is measured (false for --direct). */
     boolean proxied();
 
+    /** End of the warm-up: what the connector counts starts again from zero. */
+    default void measureFromNow() { }
+
     /** What the connector itself counted (e.g. h3: datagrams vs capsules), after the run; nothing by default. */
     default void results(java.util.Map<String, Object> totals, java.util.List<String> summary) { }
 

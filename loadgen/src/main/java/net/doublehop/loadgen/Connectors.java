@@ -39,7 +39,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -76,10 +75,15 @@ final class Connectors {
             return new Direct(o, group, ssl);
         }
         return switch (o.proxyVersion) {
-            case "h2" -> new H2(o, group, ssl, o.workload == Options.Workload.SETUP);
+            case "h2" -> new H2(o, group, ssl, newConnectionPerTunnel(o));
             case "h3" -> new H3Connector(o, group, quic);
             default -> new H1(o, group, ssl);
         };
+    }
+
+    /** setup and firstbyte time a fresh connection to the proxy for each tunnel, on every protocol. */
+    static boolean newConnectionPerTunnel(Options o) {
+        return o.workload == Options.Workload.SETUP || o.workload == Options.Workload.FIRSTBYTE;
     }
 
     /** What every connector shares: the bootstrap template, deadlines, and the channels to close at the end. */
@@ -89,6 +93,8 @@ final class Connectors {
         final Bootstrap base;
         final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         final long timeoutMillis;
+        /** The TLS handshakes of the TCP connections. */
+        final TlsCounts tls = new TlsCounts();
 
         Base(Options o, EventLoopGroup group) {
             this.o = o;
@@ -96,7 +102,7 @@ final class Connectors {
             this.timeoutMillis = o.timeout.toMillis();
             this.base = new Bootstrap()
                     .channel(Transport.socket())
-                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.TCP_NODELAY, o.tcpNoDelay)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 64 * 1024))
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
@@ -144,18 +150,24 @@ final class Connectors {
             return new InetSocketAddress(o.proxyHost, o.proxyPort);
         }
 
-        /** The TLS handlers, first in the pipeline. */
-        void addTls(SslContext ssl, Channel ch) {
-            if (Tls.PROVIDER == SslProvider.JDK) {
-                ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
-            }
-            ch.pipeline().addLast("ssl", sslHandler(ssl, ch));
+        /** The TLS handlers, first in the pipeline, behind the connection's timer (started at startNanos). */
+        void addTls(SslContext ssl, Channel ch, long startNanos) {
+            addTls(ssl, ch, startNanos, o.proxyHost, o.proxyPort);
         }
 
-        SslHandler sslHandler(SslContext ssl, Channel ch) {
-            SslHandler h = ssl.newHandler(ch.alloc(), o.proxyHost, o.proxyPort);
+        /** The same for a TLS peer at host:port (its name verified, its sessions cached under it). */
+        void addTls(SslContext ssl, Channel ch, long startNanos, String host, int port) {
+            ConnectionTimes times = ConnectionTimes.watch(ch, startNanos);
+            if (Tls.isJdk(ssl)) {
+                ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
+                if (!o.tlsResume) {
+                    Tls.forgetSessions(ssl);
+                }
+            }
+            SslHandler h = ssl.newHandler(ch.alloc(), host, port);
             h.setHandshakeTimeoutMillis(timeoutMillis);
-            return h;
+            ch.pipeline().addLast("ssl", h);
+            ConnectionTimes.watchHandshake(ch, times, tls);
         }
 
         String basicAuth() {
@@ -195,6 +207,16 @@ final class Connectors {
         }
 
         @Override
+        public void measureFromNow() {
+            tls.reset();
+        }
+
+        @Override
+        public void results(java.util.Map<String, Object> totals, java.util.List<String> summary) {
+            tls.results(o, totals, summary);
+        }
+
+        @Override
         public void close() {
             channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -229,12 +251,7 @@ final class Connectors {
             var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    if (Tls.PROVIDER == SslProvider.JDK) {
-                        ch.pipeline().addLast("heap", HeapInbound.INSTANCE);
-                    }
-                    SslHandler h = ssl.newHandler(ch.alloc(), o.targetHost, o.targetPort);
-                    h.setHandshakeTimeoutMillis(timeoutMillis);
-                    ch.pipeline().addLast("ssl", h);
+                    addTls(ssl, ch, start, o.targetHost, o.targetPort);
                     ch.pipeline().addLast("tlsready", new TlsReady(p, handler, start));
                 }
             }).connect(target);
@@ -371,7 +388,9 @@ final class Connectors {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (ssl != null) {
-                        addTls(ssl, ch);
+                        addTls(ssl, ch, start);
+                    } else {
+                        ConnectionTimes.watch(ch, start);
                     }
                     ch.pipeline().addLast("connect", new H1ConnectHandler(p, tunnel, request, ssl != null, start, udp));
                 }
@@ -558,13 +577,16 @@ final class Connectors {
         }
 
         private Parent connect() {
+            long start = System.nanoTime();
             EventLoop loop = group.next();
             Promise<Channel> ready = loop.newPromise();
             var cf = base.clone(loop).handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
                     if (ssl != null) {
-                        addTls(ssl, ch);
+                        addTls(ssl, ch, start);
+                    } else {
+                        ConnectionTimes.watch(ch, start);
                     }
                     ch.pipeline().addLast("h2setup", new H2Setup(ready, ssl != null, connectionWindow, udp));
                 }

@@ -97,7 +97,7 @@ final class H3Connector extends Connectors.Base {
         this.tls = tls;
         this.udp = o.method.equals("CONNECT-UDP");
         this.offerDatagrams = udp && o.h3Datagrams;
-        this.connectionPerTunnel = o.workload == Options.Workload.SETUP;
+        this.connectionPerTunnel = Connectors.newConnectionPerTunnel(o);
         this.conns = new Conn[o.h3Connections];
         int perConnection = connectionPerTunnel ? 1 : (o.tunnels + o.h3Connections - 1) / o.h3Connections;
         this.connectionWindow = Math.min(1L << 30, Math.max(16L << 20, STREAM_WINDOW * Math.max(1, perConnection)));
@@ -201,6 +201,7 @@ final class H3Connector extends Connectors.Base {
     }
 
     private Conn connect() {
+        long start = System.nanoTime();
         EventLoop loop = group.next();
         Conn c = new Conn(loop);
         InetSocketAddress proxy = proxyAddress();
@@ -252,6 +253,10 @@ final class H3Connector extends Connectors.Base {
                             return;
                         }
                         QuicChannel quic = (QuicChannel) f.getNow();
+                        // The QUIC handshake is done when the connect succeeds (firstbyte's TLS phase).
+                        ConnectionTimes times = new ConnectionTimes(start);
+                        times.handshakeNanos = System.nanoTime();
+                        quic.attr(ConnectionTimes.KEY).set(times);
                         c.quic = quic;
                         channels.add(quic);
                         quic.closeFuture().addListener(x -> {
@@ -321,6 +326,7 @@ final class H3Connector extends Connectors.Base {
 
     @Override
     public void results(Map<String, Object> totals, List<String> summary) {
+        super.results(totals, summary);
         if (!udp) {
             return;
         }

@@ -30,7 +30,7 @@ final class Html {
                 .append("svg text{font-size:11px;fill:#444}.muted{color:#777}\n</style></head><body>\n");
         sb.append("<h1>").append(esc(r.title)).append("</h1>\n");
         sb.append("<p class=\"muted\">started ").append(esc(r.startedAt)).append(", transport ")
-                .append(Transport.name()).append(", TLS ").append(esc(Tls.providerName())).append("</p>\n");
+                .append(Transport.name()).append(", TLS ").append(esc(Tls.providerName((String) r.options.get("clientTls")))).append("</p>\n");
 
         sb.append("<h2>Summary</h2>\n<pre>").append(esc(r.text())).append("</pre>\n");
 
@@ -80,6 +80,10 @@ final class Html {
             case "setup" -> "full setup (connect, TLS, CONNECT, 1-byte round trip)";
             case "connectAnswer" -> "CONNECT answer (request written to 2xx received; CONNECT-UDP: to 101)";
             case "tunnelOpen" -> "tunnel open (connect, TLS, CONNECT answer)";
+            case "firstByte" -> "time to first byte (connect, TLS, CONNECT, request, the destination's first byte)";
+            case "tcpConnect" -> "TCP connect (to the connection being up)";
+            case "tlsHandshake" -> "TLS handshake (TCP up to handshake done; h3: the QUIC handshake)";
+            case "requestToFirstByte" -> "request written to the destination's first byte";
             case "roundTrip" -> "request/response round trip";
             case "udpRoundTrip" -> "datagram round trip (sent to echoed)";
             default -> key;

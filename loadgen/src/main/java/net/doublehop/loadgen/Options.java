@@ -16,7 +16,7 @@ import net.doublehop.protocol.masque.UdpTarget;
 /** The command line of a load run. {@link #parse} throws {@link UsageException} (exit code 2) on anything wrong. */
 public final class Options {
 
-    public enum Workload { BULK, SETUP, RPS, IDLE, UDP }
+    public enum Workload { BULK, SETUP, FIRSTBYTE, RPS, IDLE, UDP }
 
     /** Longest UDP payload a datagram can carry (RFC 9298 §5: 65535 - 8). */
     static final int MAX_UDP_SIZE = 65527;
@@ -55,6 +55,18 @@ public final class Options {
               --h3-datagrams B         h3 CONNECT-UDP: true (default) sends SETTINGS_H3_DATAGRAM=1 and carries UDP
                                        payloads as HTTP/3 datagrams (QUIC DATAGRAM frames) once the proxy allowed
                                        them too; false forces DATAGRAM capsules on the request stream
+              --client-tls P           the client's TLS library over TCP (h1, h2, --direct-tls): openssl (default:
+                                       BoringSSL through netty-tcnative, as curl and browsers use a C library) or
+                                       jdk (the JDK's own SSLEngine, as a Java client using SSLSocket or
+                                       HttpClient has). h3 always uses BoringSSL inside the QUIC codec
+              --tls-resume             resume TLS sessions (RFC 8446 §2.2: a ticket from an earlier connection to the
+                                       same HOST:PORT, as browsers do) on every new connection after the first.
+                                       Without it every connection makes a full handshake (no ticket is offered).
+                                       The summary counts the handshakes that were resumed (the proxy must issue
+                                       tickets). TCP TLS only (h1, h2, --direct-tls)
+              --tcp-nodelay B          true (default) disables Nagle's algorithm on the client's TCP sockets, as
+                                       Netty clients, curl and browsers do; false leaves it on (the default of a
+                                       plain java.net.Socket or SSLSocket)
               --direct                 no proxy: connect straight to --target (shows what the generator itself
                                        reaches; the proxy options are then ignored)
               --direct-tls             like --direct, but over TLS: the target is a TLS endpoint in front of a
@@ -78,10 +90,17 @@ public final class Options {
                                        address the names resolve to must be loopback (127.0.0.0/8, ::1).
 
             Workload
-              --workload W             bulk | setup | rps | idle | udp (default bulk)
+              --workload W             bulk | setup | firstbyte | rps | idle | udp (default bulk)
                 bulk   each tunnel downloads (target -> client) as fast as it can: MB/s total and per tunnel
                 setup  open a NEW connection to the proxy, CONNECT, one 1-byte round trip, close; repeat.
                        Latency percentiles of the whole setup and of the CONNECT answer alone
+                firstbyte  per tunnel: a NEW connection to the proxy (TCP + TLS; h2/h3: a fresh connection with
+                       one stream), CONNECT, one request of --request-size bytes through the tunnel, and the time
+                       until the destination's first response byte arrives (the destination answers
+                       --response-size bytes; the tunnel closes once they are in); repeat. Percentiles of the time
+                       to first byte from the start, and of its phases: TCP connect, TLS handshake, CONNECT
+                       answer, request to first byte. With --direct-tls the TLS endpoint stands for the proxy (no
+                       CONNECT). setup is the same with a 1-byte request and answer and without the phases
                 rps    keep-alive tunnels doing request/response round trips: requests/s and latency percentiles
                 idle   open --tunnels tunnels (at most --concurrency handshakes at a time) and hold them for the
                        duration; with --pids, RSS growth per tunnel of those processes
@@ -100,13 +119,14 @@ public final class Options {
                                        says how long it took
               --no-jit-settle          end the warm-up after --warmup exactly
               --count N                stop after N operations (default unlimited): bulk = downloads (tunnels),
-                                       setup = setups, rps = round trips, udp = datagrams sent; idle ignores it. The run stops at
+                                       setup, firstbyte = tunnels, rps = round trips, udp = datagrams sent;
+                                       idle ignores it. The run stops at
                                        --count or --duration, whichever comes first; the warm-up does not
                                        count
               --bytes N                bulk: bytes each tunnel downloads, e.g. 100M (default unlimited within the
                                        duration). With --count, finished downloads are replaced by new tunnels
-              --request-size N         rps: request bytes (default 64)
-              --response-size N        rps: response bytes (default 64)
+              --request-size N         rps, firstbyte: request bytes (default 64)
+              --response-size N        rps, firstbyte: response bytes (default 64)
               --size N                 udp: UDP payload bytes per datagram, 16 to 65527 (default 1200)
               --window N               udp: datagrams in flight per flow (default 1 = ping-pong); each echo (or
                                        loss) sends the next
@@ -143,6 +163,8 @@ public final class Options {
                       --target 127.0.0.1:9000 --workload setup --count 2000
               loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
                       --target 127.0.0.1:9000 --workload idle --tunnels 5000 --duration 30s --pids 1234,5678
+              loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
+                      --target 127.0.0.1:9000 --workload firstbyte --client-tls jdk --tls-resume --warmup 5s
               loadgen --direct --target 127.0.0.1:9000 --workload udp --tunnels 8 --window 16 --duration 10s
               loadgen --proxy https://127.0.0.1:8443 --proxy-cacert run/dev/ca.crt --method connect-udp \\
                       --proxy-header 'Proxy-Authorization: Preshared dev-key-change-me' \\
@@ -174,6 +196,12 @@ public final class Options {
     public boolean direct;
     /** --direct-tls: straight to the target, over TLS (no CONNECT); the TLS options verify the target. */
     public boolean directTls;
+    /** The client's TLS library over TCP: "openssl" (BoringSSL via netty-tcnative) or "jdk" (SSLEngine). */
+    public String clientTls = Tls.OPENSSL_AVAILABLE ? "openssl" : "jdk";
+    private boolean clientTlsGiven;
+    /** Offer a session ticket from an earlier connection (TLS resumption) on each new TCP TLS connection. */
+    public boolean tlsResume;
+    public boolean tcpNoDelay = true;
 
     public String targetHost;
     public int targetPort;
@@ -234,6 +262,7 @@ public final class Options {
                 case "--allow-remote" -> o.allowRemote = true;
                 case "--quiet" -> o.quiet = true;
                 case "--no-jit-settle" -> o.jitSettle = false;
+                case "--tls-resume" -> o.tlsResume = true;
                 default -> {
                     if (!a.startsWith("--")) {
                         throw new UsageException("unexpected argument '" + a + "'");
@@ -282,6 +311,24 @@ public final class Options {
                 }
                 proxyHeaders.add(new String[] {n, v.substring(c + 1).trim()});
             }
+            case "--client-tls" -> {
+                String t = v.trim().toLowerCase(Locale.ROOT);
+                if (!t.equals("openssl") && !t.equals("jdk")) {
+                    throw new UsageException("--client-tls must be openssl or jdk, not '" + v + "'");
+                }
+                if (t.equals("openssl") && !Tls.OPENSSL_AVAILABLE) {
+                    throw new UsageException("--client-tls openssl: netty-tcnative's BoringSSL does not load here");
+                }
+                clientTls = t;
+                clientTlsGiven = true;
+            }
+            case "--tcp-nodelay" -> {
+                String b = v.trim().toLowerCase(Locale.ROOT);
+                if (!b.equals("true") && !b.equals("false")) {
+                    throw new UsageException("--tcp-nodelay must be true or false, not '" + v + "'");
+                }
+                tcpNoDelay = b.equals("true");
+            }
             case "--h2-connections" -> h2Connections = (int) positive(name, v, 10_000);
             case "--h3-connections" -> h3Connections = (int) positive(name, v, 10_000);
             case "--h3-datagrams" -> {
@@ -310,7 +357,8 @@ public final class Options {
                 try {
                     workload = Workload.valueOf(v.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new UsageException("--workload must be bulk, setup, rps, idle or udp, not '" + v + "'");
+                    throw new UsageException("--workload must be bulk, setup, firstbyte, rps, idle or udp, not '" + v
+                            + "'");
                 }
             }
             case "--size" -> {
@@ -414,6 +462,11 @@ public final class Options {
             if ((proxyCert == null) != (proxyKey == null)) {
                 throw new UsageException("--proxy-cert and --proxy-key go together");
             }
+        }
+        boolean tcpTls = direct ? directTls : proxyTls && !proxyVersion.equals("h3");
+        if ((clientTlsGiven || tlsResume) && !tcpTls) {
+            throw new UsageException("--client-tls and --tls-resume are for TLS over TCP: an https:// proxy with h1 or "
+                    + "h2, or --direct-tls (h3's TLS is inside QUIC)");
         }
         if (!pids.isEmpty() && workload != Workload.IDLE) {
             throw new UsageException("--pids is for --workload idle");
@@ -605,7 +658,14 @@ public final class Options {
         if (workload == Workload.BULK) {
             m.put("bytesPerTunnel", bytes < 0 ? null : bytes);
         }
-        if (workload == Workload.RPS) {
+        if (direct ? directTls : proxyTls && !proxyVersion.equals("h3")) {
+            m.put("clientTls", clientTls);
+            m.put("tlsResume", tlsResume);
+        }
+        if (!tcpNoDelay) {
+            m.put("tcpNoDelay", false);
+        }
+        if (workload == Workload.RPS || workload == Workload.FIRSTBYTE) {
             m.put("requestSize", requestSize);
             m.put("responseSize", responseSize);
         }

@@ -47,7 +47,7 @@ final class Report {
         m.put("title", title);
         m.put("startedAt", startedAt);
         m.put("transport", Transport.name());
-        m.put("tls", Tls.providerName());
+        m.put("tls", Tls.providerName((String) options.get("clientTls")));
         m.put("options", options);
         m.put("totals", totals);
         m.put("seriesKey", seriesKey);

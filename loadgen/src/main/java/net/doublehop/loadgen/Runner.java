@@ -81,6 +81,7 @@ final class Runner {
                 double warm = warmUp(o, err, w, stats, settled);
                 progress(o, err, stats, stats.peek(warm), "warm-up ");
                 w.measureFromNow();
+                connector.measureFromNow();
                 if (!o.quiet) {
                     err.println();
                 }
@@ -225,6 +226,7 @@ final class Runner {
             case BULK -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
             case RPS -> String.format(Locale.ROOT, "%9.0f req/s", s.opsPerSec());
             case SETUP -> String.format(Locale.ROOT, "%7.1f setups/s", s.opsPerSec());
+            case FIRSTBYTE -> String.format(Locale.ROOT, "%7.1f tunnels/s", s.opsPerSec());
             case IDLE -> String.format(Locale.ROOT, "%9.1f MB/s", s.mbps());
             case UDP -> String.format(Locale.ROOT, "%9.0f pkt/s echoed %7.2f MB/s | lost %d", s.opsPerSec(), s.mbps(),
                     stats.lost.sum());

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
-/** The five workloads. Each runs on the connector's event loops; the runner samples {@link Stats} and stops it. */
+/** The six workloads. Each runs on the connector's event loops; the runner samples {@link Stats} and stops it. */
 final class Workloads {
 
     private Workloads() { }
@@ -31,7 +31,8 @@ final class Workloads {
     static Workload create(Options o, Connector c, EventLoopGroup group, Stats s) {
         return switch (o.workload) {
             case BULK -> new Bulk(o, c, group, s);
-            case SETUP -> new Setup(o, c, group, s);
+            case SETUP -> new Setup(o, c, group, s, false);
+            case FIRSTBYTE -> new Setup(o, c, group, s, true);
             case RPS -> new Rps(o, c, group, s);
             case IDLE -> new Idle(o, c, group, s);
             case UDP -> new Udp(o, c, group, s);
@@ -382,18 +383,39 @@ final class Workloads {
         }
     }
 
-    /** New connection, CONNECT, one 1-byte round trip, close; repeated by each of --tunnels loops. */
+    /**
+     * setup: new connection, CONNECT, one 1-byte round trip, close. firstbyte: the same with a --request-size
+     * request and a --response-size answer, timed to the answer's first byte, with each phase of the way there.
+     * Repeated by each of --tunnels loops.
+     */
     static final class Setup extends Workload {
         private final AtomicLong issued = new AtomicLong();
+        private final boolean firstByte;
+        /** setup: to the 1-byte answer; firstbyte: to the answer's first byte. From the start of the opening. */
         final LogLinearHistogram full = new LogLinearHistogram();
+        final LogLinearHistogram tcp = new LogLinearHistogram();
+        final LogLinearHistogram tls = new LogLinearHistogram();
+        final LogLinearHistogram requestToFirstByte = new LogLinearHistogram();
+        /** What the tunnel sends the destination: the RR command and the request bytes. */
+        private final byte[] request;
 
-        Setup(Options o, Connector c, EventLoopGroup group, Stats s) {
-            super(o, c, group, s, "opsPerSec", "setups/s");
+        Setup(Options o, Connector c, EventLoopGroup group, Stats s, boolean firstByte) {
+            super(o, c, group, s, "opsPerSec", firstByte ? "tunnels/s" : "setups/s");
+            this.firstByte = firstByte;
+            int size = firstByte ? o.requestSize : 1;
+            byte[] head = ("RR " + size + " " + (firstByte ? o.responseSize : 1) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            request = new byte[head.length + size];
+            System.arraycopy(head, 0, request, 0, head.length);
+            java.util.Arrays.fill(request, head.length, request.length, (byte) 'x');
         }
 
         @Override
         void forgetMeasures() {
             full.reset();
+            tcp.reset();
+            tls.reset();
+            requestToFirstByte.reset();
         }
 
         @Override
@@ -416,8 +438,9 @@ final class Workloads {
             Probe p = new Probe();
             open(p, t -> {
                 p.tunnel = t;
-                s.bytesOut.add(1);
-                t.channel().writeAndFlush(ascii("RR 1 1\nx"));
+                p.sentAt = System.nanoTime();
+                s.bytesOut.add(firstByte ? o.requestSize : 1);
+                t.channel().writeAndFlush(Unpooled.wrappedBuffer(request));
             }, this::retryLater); // no tight loop on a dead proxy
         }
 
@@ -435,26 +458,55 @@ final class Workloads {
 
         final class Probe extends TunnelHandler {
             Tunnel tunnel;
+            long sentAt;
             private boolean answered;
+            private long got;
 
             @Override
             void received(ChannelHandlerContext ctx, ByteBuf b) {
                 if (!answered) {
+                    long now = System.nanoTime();
                     answered = true;
-                    full.record((System.nanoTime() - tunnel.startNanos()) / 1000);
+                    full.record((now - tunnel.startNanos()) / 1000);
+                    if (firstByte) {
+                        phases(ctx.channel(), now);
+                    }
                     s.ops.increment();
+                }
+                got += b.readableBytes();
+                if (!firstByte || got >= o.responseSize) {
                     ctx.close();
+                }
+            }
+
+            /** The phases of the way to the first byte, each where it was seen. */
+            private void phases(Channel ch, long now) {
+                requestToFirstByte.record((now - sentAt) / 1000);
+                ConnectionTimes t = ConnectionTimes.of(ch);
+                if (t == null) {
+                    if (!c.proxied() && !o.directTls) { // --direct: the tunnel opened when TCP connected
+                        tcp.record((tunnel.answeredNanos() - tunnel.startNanos()) / 1000);
+                    }
+                    return;
+                }
+                if (t.connectedNanos > 0) {
+                    tcp.record((t.connectedNanos - t.startNanos) / 1000);
+                }
+                if (t.handshakeNanos > 0) {
+                    long from = t.connectedNanos > 0 ? t.connectedNanos : t.startNanos;
+                    tls.record((t.handshakeNanos - from) / 1000);
                 }
             }
 
             @Override
             boolean finished() {
-                return answered;
+                return firstByte ? got >= o.responseSize : answered;
             }
 
             @Override
             String closedEarly() {
-                return "tunnel closed before the 1-byte answer";
+                return firstByte ? "tunnel closed before the whole answer (" + got + " of " + o.responseSize
+                        + " bytes)" : "tunnel closed before the 1-byte answer";
             }
 
             @Override
@@ -462,7 +514,7 @@ final class Workloads {
                 if (stopping) {
                     return;
                 }
-                if (answered) {
+                if (finished()) {
                     next();
                 } else {
                     retryLater();
@@ -474,17 +526,43 @@ final class Workloads {
         void results(double seconds, Map<String, Object> totals, Map<String, LogLinearHistogram> latencies,
                      List<String> summary) {
             long n = s.ops.sum();
-            totals.put("setups", n);
+            String what = firstByte ? "tunnels" : "setups";
+            totals.put(what, n);
             totals.put("seconds", Stats.round(seconds, 3));
-            totals.put("setupsPerSec", Stats.round(seconds > 0 ? n / seconds : 0, 1));
-            summary.add(String.format(Locale.ROOT, "  setups       %d in %.2f s = %.1f/s (%d loop%s)", n, seconds,
+            totals.put(what + "PerSec", Stats.round(seconds > 0 ? n / seconds : 0, 1));
+            summary.add(String.format(Locale.ROOT, "  %-12s %d in %.2f s = %.1f/s (%d loop%s)", what, n, seconds,
                     seconds > 0 ? n / seconds : 0, o.tunnels, o.tunnels == 1 ? "" : "s"));
-            summary.add("  full setup   " + percentiles(full));
+            if (!firstByte) {
+                summary.add("  full setup   " + percentiles(full));
+                tunnelTotals(totals, summary);
+                latencies.put("setup", full);
+                if (connectTime.count() > 0) {
+                    latencies.put("connectAnswer", connectTime);
+                }
+                return;
+            }
+            summary.add("  first byte   " + percentiles(full) + " (" + o.requestSize + " B request, "
+                    + o.responseSize + " B answer)");
+            if (tcp.count() > 0) {
+                summary.add("  TCP connect  " + percentiles(tcp));
+            }
+            if (tls.count() > 0) {
+                summary.add("  handshake    " + percentiles(tls) + (o.proxyVersion.equals("h3") && !o.direct
+                        ? " (QUIC)" : " (TLS, from TCP up)"));
+            }
+            summary.add("  request      to first byte " + percentiles(requestToFirstByte));
             tunnelTotals(totals, summary);
-            latencies.put("setup", full);
+            latencies.put("firstByte", full);
+            if (tcp.count() > 0) {
+                latencies.put("tcpConnect", tcp);
+            }
+            if (tls.count() > 0) {
+                latencies.put("tlsHandshake", tls);
+            }
             if (connectTime.count() > 0) {
                 latencies.put("connectAnswer", connectTime);
             }
+            latencies.put("requestToFirstByte", requestToFirstByte);
         }
     }
 
