@@ -8,6 +8,7 @@
 #   our pair h1     HTTPS CONNECT (HTTP/1.1, one TLS connection per tunnel) -> Proxy A -(pooled h2, TLS)-> Proxy B
 #   our pair h2     the same with HTTP/2 CONNECT streams to A
 #   our pair h3     HTTP/3 CONNECT streams to A -(pooled h3, QUIC)-> Proxy B (a second pair, configured for HTTP/3)
+#   socat UDP       UDP -> socat #1 -> socat #2 -> the destination's UDP echo (the baseline of the UDP rows)
 # and writes the table to docs/performance.md. `scripts/bench-peers.sh --help` explains the options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,25 +40,35 @@ Paths
   ours h3       HTTP/3 CONNECT streams to A, pooled HTTP/3 (QUIC, mTLS) from A to B: a second A and B, configured
                 for HTTP/3 (`http3: true`, `upstream.protocol: h3`). HAProxy's chain has no HTTP/3: its ratio is
                 still to the TCP chain, which is what a user would otherwise deploy
+  socat UDP     UDP relayed by two socat processes (UDP4-LISTEN,fork -> UDP4), the UDP rows' baseline: plain UDP
+                through two user-space hops. Our pair's UDP rows are CONNECT-UDP (RFC 9298) to A, carried to B
+                as A's upstream says (h2: DATAGRAM capsules on streams; h3: HTTP/3 datagrams)
 
 Workloads (each with warm-up, except idle)
   bulk          one tunnel downloading as fast as it can: MB/s
   setup         new client connection (TCP + TLS + CONNECT) each time, one 1-byte round trip: p50 latency
+  firstbyte     the same with a 64-byte request, timed to the destination's first answer byte (loadgen
+                --workload firstbyte): p50; a second row with the JDK's TLS client (--client-tls jdk) instead of
+                BoringSSL (TLS paths over TCP only)
+  setup resumed setup where each new TLS connection resumes the previous one's session with its ticket
+                (--tls-resume), as browsers do: p50 and the share of handshakes resumed (TLS paths over TCP)
+  udp rtt       one UDP flow, one 1200-byte datagram in flight, to the destination's UDP echo: p50 round trip
+  udp pps       one UDP flow, 32 datagrams of 1200 bytes in flight: datagrams echoed per second
   rps           64 keep-alive tunnels doing 64-byte request/response round trips: requests/s
   idle          N tunnels held open: RSS growth per tunnel of the path's proxy processes (--pids)
 
 Options
-  --quick            ~2-minute smoke run: one round, 1 s warm-up, 2 s per measurement, 500 idle tunnels held
-                     4 s (default: 3 rounds, each measurement 3 s of warm-up, more while the generator's JIT
-                     is busy, then 5 s; 8000 idle tunnels opened and held within 60 s; about 20 minutes)
-  --rounds N         rounds of bulk, setup and rps (default 3, --quick 1)
+  --quick            smoke run of a few minutes: one round, 1 s warm-up, 2 s per measurement, 500 idle tunnels
+                     held 4 s (default: 3 rounds, each measurement 3 s of warm-up, more while the generator's JIT
+                     is busy, then 5 s; 8000 idle tunnels opened and held within 60 s; about 35 minutes)
+  --rounds N         rounds of every workload but idle (default 3, --quick 1)
   --idle-tunnels N   tunnels the idle workload opens (default 8000, --quick 500)
-  --base-port P      first of the loopback ports used (P .. P+15, TCP and UDP; default 18000)
+  --base-port P      first of the loopback ports used (P .. P+17, TCP and UDP; default 18000)
   --no-doc           do not touch docs/performance.md
   --keep-tmp         keep the temporary directory (configs, logs, JSON reports) and print its path
   --help             this text
 
-Installs haproxy and squid with apt-get if missing (sudo when not root), builds the jars if missing
+Installs haproxy, squid and socat with apt-get if missing (sudo when not root), builds the jars if missing
 (mvn -B -q -DskipTests package). Every process it starts is recorded and killed by PID on exit.
 USAGE
 }
@@ -93,6 +104,7 @@ log() { echo "bench-peers: $*" >&2; }
 need_pkgs=()
 command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || need_pkgs+=(haproxy)
 command -v squid >/dev/null 2>&1 || [[ -x /usr/sbin/squid ]] || need_pkgs+=(squid)
+command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
 if [[ ${#need_pkgs[@]} -gt 0 ]]; then
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   log "installing ${need_pkgs[*]} (apt-get)..."
@@ -114,8 +126,13 @@ fi
 # ---- 2. processes, recorded by PID -----------------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-peers.XXXXXX")
 pids=()
+socat_pids=()
 cleanup() {
   local rc=$?
+  # socat's UDP listeners fork a child per peer: those children of our socat processes go first
+  for pid in "${socat_pids[@]}"; do
+    for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do kill -TERM "$child" 2>/dev/null || true; done
+  done
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -141,7 +158,8 @@ P_A=$((BASE_PORT + 6)); P_A_ADMIN=$((BASE_PORT + 7)); P_A_ISSUER=$((BASE_PORT + 
 P_B=$((BASE_PORT + 9)); P_B_ADMIN=$((BASE_PORT + 10))
 P_A3=$((BASE_PORT + 11)); P_A3_ADMIN=$((BASE_PORT + 12)); P_A3_ISSUER=$((BASE_PORT + 13))
 P_B3=$((BASE_PORT + 14)); P_B3_ADMIN=$((BASE_PORT + 15))
-for p in $(seq "$BASE_PORT" $((BASE_PORT + 15))); do
+P_SOC1=$((BASE_PORT + 16)); P_SOC2=$((BASE_PORT + 17))  # socat UDP relays #1 and #2
+for p in $(seq "$BASE_PORT" $((BASE_PORT + 17))); do
   if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.3); sys.exit(0 if s.connect_ex(('127.0.0.1',$p))==0 else 1)"; then
     log "port $p is in use on 127.0.0.1: choose another --base-port"; exit 1
   fi
@@ -278,6 +296,12 @@ start hp2 "$HP" -db -f "$TMP/hp2.cfg"
 start hp1 "$HP" -db -f "$TMP/hp1.cfg"
 start squid2 "$SQ" -N -f "$TMP/squid2/squid.conf"
 start squid1 "$SQ" -N -f "$TMP/squid1/squid.conf"
+# socat: each UDP4-LISTEN,fork forks a child per client address, connected to it, relaying to the next hop; -T ends
+# a child after 30 s without traffic
+start socat2 socat -T 30 "UDP4-LISTEN:$P_SOC2,bind=127.0.0.1,reuseaddr,fork" "UDP4:127.0.0.1:$P_DEST"
+socat_pids+=("$PID_socat2")
+start socat1 socat -T 30 "UDP4-LISTEN:$P_SOC1,bind=127.0.0.1,reuseaddr,fork" "UDP4:127.0.0.1:$P_SOC2"
+socat_pids+=("$PID_socat1")
 start proxy_b java -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b.yaml"
 wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
 start proxy_a java -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a.yaml"
@@ -297,32 +321,48 @@ for port in "$P_B_ADMIN" "$P_A_ADMIN" "$P_B3_ADMIN" "$P_A3_ADMIN"; do
 done
 
 # ---- 3. the workloads -------------------------------------------------------------------------------------------
-PATHS=(direct direct_tls haproxy squid ours_h1 ours_h2 ours_h3)
+PATHS=(direct direct_tls haproxy squid socat ours_h1 ours_h2 ours_h3)
 declare -A TITLE=([direct]="direct" [direct_tls]="direct TLS (HAProxy)" [haproxy]="HAProxy TLS→TLS chain"
-                  [squid]="squid → squid parent" [ours_h1]="A→B, h1 to A" [ours_h2]="A→B, h2 to A"
-                  [ours_h3]="A→B h3, h3 to A")
+                  [squid]="squid → squid parent" [socat]="socat UDP → socat UDP" [ours_h1]="A→B, h1 to A"
+                  [ours_h2]="A→B, h2 to A" [ours_h3]="A→B h3, h3 to A")
 declare -A VIA=(
   [direct]="--direct --target 127.0.0.1:$P_DEST"
   [direct_tls]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_TLS"
   [haproxy]="--direct-tls --proxy-cacert $DEV/ca.crt --target 127.0.0.1:$P_HP1"
   [squid]="--proxy http://127.0.0.1:$P_SQ1 --target 127.0.0.1:$P_DEST"
+  [socat]="--direct --target 127.0.0.1:$P_SOC1"
   [ours_h1]="--proxy https://127.0.0.1:$P_A --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
   [ours_h2]="--proxy https://127.0.0.1:$P_A --proxy-version h2 --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
   [ours_h3]="--proxy https://127.0.0.1:$P_A3 --proxy-version h3 --proxy-cacert $DEV/ca.crt --proxy-header Proxy-Authorization:Preshared_KEY --target 127.0.0.1:$P_DEST"
 )
 declare -A PIDS_OF=(
   [direct]="" [direct_tls]="$PID_hp_tls" [haproxy]="$PID_hp1,$PID_hp2"
-  [squid]="$PID_squid1,$PID_squid2" [ours_h1]="$PID_proxy_a,$PID_proxy_b" [ours_h2]="$PID_proxy_a,$PID_proxy_b"
+  [squid]="$PID_squid1,$PID_squid2" [socat]="" [ours_h1]="$PID_proxy_a,$PID_proxy_b" [ours_h2]="$PID_proxy_a,$PID_proxy_b"
   [ours_h3]="$PID_proxy_a3,$PID_proxy_b3"
 )
-WORKLOADS=(bulk setup rps idle)
+WORKLOADS=(bulk setup firstbyte firstbyte_jdk setup_resume rps udp_rtt udp_pps idle)
 declare -A WL_ARGS=(
   [bulk]="--workload bulk --tunnels 1 --warmup $WARMUP --duration $DURATION"
   [setup]="--workload setup --tunnels 1 --warmup $WARMUP --duration $DURATION"
+  [firstbyte]="--workload firstbyte --tunnels 1 --request-size 64 --response-size 64 --warmup $WARMUP --duration $DURATION"
+  [firstbyte_jdk]="--workload firstbyte --tunnels 1 --request-size 64 --response-size 64 --client-tls jdk --warmup $WARMUP --duration $DURATION"
+  [setup_resume]="--workload setup --tunnels 1 --tls-resume --warmup $WARMUP --duration $DURATION"
+  [udp_rtt]="--workload udp --tunnels 1 --size 1200 --window 1 --warmup $WARMUP --duration $DURATION"
+  [udp_pps]="--workload udp --tunnels 1 --size 1200 --window 32 --warmup $WARMUP --duration $DURATION"
   [rps]="--workload rps --tunnels 64 --warmup $WARMUP --duration $DURATION"
   [idle]="--workload idle --tunnels $IDLE_TUNNELS --duration $IDLE_HOLD"
 )
 RESULTS=$TMP/results; mkdir -p "$RESULTS"
+# Which path takes which workload: the UDP rows only the paths that carry UDP (our pair as CONNECT-UDP), the socat
+# relays only the UDP rows; --client-tls and --tls-resume only TLS over TCP (QUIC's TLS is inside quiche).
+applies() { # workload path
+  case "$1" in
+    udp_*) [[ $2 == direct || $2 == socat || $2 == ours_* ]] ;;
+    firstbyte_jdk|setup_resume) [[ $2 == direct_tls || $2 == haproxy || $2 == ours_h1 || $2 == ours_h2 ]] ;;
+    idle) [[ $2 != direct && $2 != socat ]] ;;
+    *) [[ $2 != socat ]] ;;
+  esac
+}
 # loadgen with the words of $1 (the placeholder Preshared_KEY becomes the header value "Preshared <key>"), then "$@"
 lg() {
   local words=() w
@@ -338,7 +378,8 @@ COMMANDS=()
 # ~150 setups/s its p50 was 14 ms after 5 s and 5.8 ms after 30 s (2026-11-28, through A with h1); after 50 s,
 # C2 compilation was still 37 % of A's CPU (async-profiler) and p50 3.9 ms.
 for p in ours_h1 ours_h2 ours_h3; do
-  for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64" "--workload setup --tunnels 1"; do
+  for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64" "--workload udp --tunnels 1 --window 32" \
+            "--workload setup --tunnels 1"; do
     d=$PRIME; [[ $wl == *setup* ]] && d=$PRIME_SETUP
     log "priming Proxy A and B: ${TITLE[$p]}, $wl, $d"
     lg "${VIA[$p]} $wl" --duration "$d" --quiet >"$RESULTS/prime.txt" 2>&1 \
@@ -352,7 +393,7 @@ for wl in "${WORKLOADS[@]}"; do
   rounds=$ROUNDS; [[ $wl == idle ]] && rounds=1
   for r in $(seq 1 "$rounds"); do
     for p in "${PATHS[@]}"; do
-      [[ $wl == idle && $p == direct ]] && continue # no proxy process to measure: the table says n/a
+      applies "$wl" "$p" || { : >"$RESULTS/na-$wl-$p"; continue; } # the table says n/a
       args="${VIA[$p]} ${WL_ARGS[$wl]}"
       if [[ $wl == idle ]]; then
         [[ -n "${PIDS_OF[$p]}" ]] && args="$args --pids ${PIDS_OF[$p]}"
@@ -374,8 +415,8 @@ python3 - "$RESULTS" "$TABLE" "${PATHS[@]}" <<'PY'
 import glob, json, os, re, statistics, sys
 res, out, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 titles = {"direct": "direct", "direct_tls": "direct TLS (HAProxy)", "haproxy": "HAProxy TLS→TLS chain",
-          "squid": "squid → squid parent", "ours_h1": "A→B, h1 to A", "ours_h2": "A→B, h2 to A",
-          "ours_h3": "A→B h3, h3 to A"}
+          "squid": "squid → squid parent", "socat": "socat UDP → socat UDP", "ours_h1": "A→B, h1 to A",
+          "ours_h2": "A→B, h2 to A", "ours_h3": "A→B h3, h3 to A"}
 def rounds(wl, p):
     """{round: report} for the runs of one workload through one path."""
     found = {}
@@ -396,23 +437,41 @@ def figure(wl, j):
     t = j.get("totals", {})
     if wl == "bulk":
         return t.get("mbps")
-    if wl == "setup":
+    if wl in ("setup", "setup_resume"):
         return pct(j, "setup")
+    if wl in ("firstbyte", "firstbyte_jdk"):
+        return pct(j, "firstByte")
+    if wl == "udp_rtt":
+        return pct(j, "udpRoundTrip")
+    if wl == "udp_pps":
+        return t.get("packetsPerSecEchoed")
     if wl == "rps":
         return t.get("requestsPerSec")
     per = [q.get("growthKiBPerTunnel") for q in t.get("processes") or []]
     return sum(per) if per and all(x is not None for x in per) else None
 rows = [("bulk", "bulk, 1 tunnel (MB/s, higher is better)"),
         ("setup", "setup p50 (ms, new client TLS connection each time; lower is better)"),
+        ("firstbyte", "first byte p50 (ms, new connection, CONNECT, 64 B request, to the destination's first byte)"),
+        ("firstbyte_jdk", "first byte p50, JDK TLS client (ms, the same with `--client-tls jdk`)"),
+        ("setup_resume", "setup p50, TLS resumed (ms, `--tls-resume`: each connection offers the last one's ticket; "
+                         "[share resumed])"),
         ("rps", "rps, 64 tunnels (req/s, higher is better)"),
+        ("udp_rtt", "UDP round trip p50 (ms, 1 flow, 1200 B, 1 in flight; ratio to socat; lower is better)"),
+        ("udp_pps", "UDP datagrams echoed/s (1 flow, 1200 B, 32 in flight; ratio to socat; higher is better)"),
         ("idle", "idle: RSS growth per tunnel of the path's proxies (KiB, lower is better)")]
 lines = ["| workload | " + " | ".join(titles[p] for p in paths) + " |",
          "|---|" + "---|" * len(paths)]
 spread = []
 for wl, label in rows:
-    base = {r: figure(wl, j) for r, j in rounds(wl, "haproxy").items()}
+    if all(os.path.exists(os.path.join(res, f"na-{wl}-{p}")) or not rounds(wl, p) for p in paths):
+        continue  # a workload this run did not measure
+    baseline = "socat" if wl.startswith("udp") else "haproxy"
+    base = {r: figure(wl, j) for r, j in rounds(wl, baseline).items()}
     cells = []
     for p in paths:
+        if os.path.exists(os.path.join(res, f"na-{wl}-{p}")):
+            cells.append("n/a (no proxy)" if wl == "idle" and p == "direct" else "n/a")
+            continue
         runs = rounds(wl, p)
         err = sum((j.get("totals", {}).get("errors", 0) or 0) for j in runs.values())
         figs = {r: figure(wl, j) for r, j in runs.items()}
@@ -424,13 +483,21 @@ for wl, label in rows:
                 cells.append("—" + (f" [{err} errors]" if err else " (no result)"))
             continue
         v = statistics.median(vals)
-        fmt = "{:.0f}" if v >= 100 else ("{:.1f}" if v >= 10 else "{:.2f}")
+        fmt = "{:.0f}" if v >= 100 else ("{:.1f}" if v >= 10 else ("{:.2f}" if v >= 1 else "{:.3f}"))
         c = fmt.format(v)
         ratios = [figs[r] / base[r] for r in sorted(figs) if figs[r] is not None and base.get(r)]
         if ratios:
             c += " (×{:.2f})".format(statistics.median(ratios))
-            if len(ratios) > 1 and p.startswith("ours"):
+            if len(ratios) > 1 and p.startswith("ours") and wl in ("bulk", "setup", "rps", "firstbyte"):
                 spread.append(f"{wl} via {titles[p]}: " + ", ".join("×{:.2f}".format(x) for x in ratios))
+        if wl == "setup_resume":
+            hs = sum((j.get("totals", {}).get("tlsHandshakes") or 0) for j in runs.values())
+            rs = sum((j.get("totals", {}).get("tlsResumed") or 0) for j in runs.values())
+            c += " [{:.0f} % resumed]".format(100.0 * rs / hs) if hs else " [no TLS handshake seen]"
+        if wl.startswith("udp"):
+            lost = [j.get("totals", {}).get("lossPercent") or 0 for j in runs.values()]
+            if max(lost) >= 0.1:
+                c += " [{:.1f} % lost]".format(max(lost))
         if err:
             c += f" [{err} errors]"
         if wl == "idle":
@@ -462,8 +529,9 @@ if [[ $DOC == 1 ]]; then
          "$(squid -v | head -1), $(java -version 2>&1 | head -1)."
     echo "Everything runs on this one machine (generator, destination and proxies share its CPUs), so the figures compare"
     echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain;"
-    echo "bulk, setup and rps ran in $ROUNDS round$([[ $ROUNDS != 1 ]] && echo s), each measuring every path back to back: the figure is the median over"
+    echo "every workload but idle ran in $ROUNDS round$([[ $ROUNDS != 1 ]] && echo s), each measuring every path back to back: the figure is the median over"
     echo "the rounds, the ratio the median of the per-round ratios (so a ratio compares paths measured in the same minute)."
+    echo "The UDP rows' ratios are to the socat relays; n/a: the path does not carry that workload."
     echo
     cat "$TABLE"
     echo
@@ -477,6 +545,8 @@ if [[ $DOC == 1 ]]; then
     echo "haproxy -db -f hp1.cfg      # :$P_HP1 ssl crt a.pem -> 127.0.0.1:$P_HP2 ssl verify required (mode tcp)"
     echo "squid -N -f squid2.conf     # http_port $P_SQ2, CONNECT to port $P_DEST allowed, no cache"
     echo "squid -N -f squid1.conf     # http_port $P_SQ1, cache_peer 127.0.0.1 parent $P_SQ2 0 no-query default, never_direct"
+    echo "socat -T 30 UDP4-LISTEN:$P_SOC2,bind=127.0.0.1,reuseaddr,fork UDP4:127.0.0.1:$P_DEST"
+    echo "socat -T 30 UDP4-LISTEN:$P_SOC1,bind=127.0.0.1,reuseaddr,fork UDP4:127.0.0.1:$P_SOC2"
     echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
     echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
     echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b3.yaml  # :$P_B3 TCP and UDP (http3: true), admin :$P_B3_ADMIN"
@@ -484,7 +554,7 @@ if [[ $DOC == 1 ]]; then
     for c in "${COMMANDS[@]}"; do c=${c//$DEV/DEV}; echo "${c//Proxy-Authorization:Preshared_KEY/\'Proxy-Authorization: Preshared KEY\'}"; done
     echo '```'
     echo
-    echo "Before the table, Proxy A and B were primed (not recorded): bulk and rps, $PRIME each, and setup, $PRIME_SETUP,"
+    echo "Before the table, Proxy A and B were primed (not recorded): bulk, rps and udp, $PRIME each, and setup, $PRIME_SETUP,"
     echo "with h1 and h2 to A, and with h3 to the HTTP/3 pair."
     for n in proxy_a proxy_b proxy_a3 proxy_b3; do
       c=$(grep -c -E "WARNING|SEVERE" "$TMP/$n.log" || true)

@@ -6,6 +6,7 @@
 #                              port (the system service, if the package starts one, is not used)
 #   chromium                   a real browser, headless, through the local client (client's ChromiumTest)
 #   tshark, iproute2           scripts/topology.sh: packet captures of every link between network namespaces
+#   socat                      scripts/bench-peers.sh: two chained UDP relays, the baseline of the CONNECT-UDP rows
 # and from npm (install-node-test-deps.sh, npm ci of the committed lock files):
 #   @cloudflare/privacypass-ts Cloudflare's Privacy Pass library, for proxy-a's interop tests
 # Idempotent: does nothing when they are present.
@@ -17,6 +18,7 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v chromium >/dev/null || need+=(chromium)
 command -v tshark >/dev/null || need+=(tshark)
 command -v ip >/dev/null || need+=(iproute2)
+command -v socat >/dev/null || need+=(socat)
 if ((${#need[@]})); then
   echo "install-test-deps: installing ${need[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
