@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# CPU (or lock, allocation) profile of running JVMs — Proxy A, Proxy B, the load generator — with async-profiler,
+# which sees native frames too (BoringSSL, quiche, the kernel's send path), where JFR sees only Java. The profiler
+# comes from Maven Central (tools.profiler:async-profiler, native library inside the jar) into target/tools/; it is
+# loaded into each JVM with `jcmd PID JVMTI.agent_load`, so the JVMs need no flag at start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION=4.1
+usage() {
+  cat <<'USAGE'
+Usage: scripts/profile.sh [--seconds N] [--event E] [--interval I] [--out DIR] [--top K] PID[=NAME]...
+
+Profiles each JVM PID for N seconds at once (start all, wait, stop all), then writes per JVM:
+  DIR/NAME.html       a flame graph (open in a browser)
+  DIR/NAME.collapsed  the stacks, one per line with its sample count (input for other tools, or grep)
+and prints each JVM's top K frames by self time and its top K "hot paths" (the frame nearest the leaf that is
+our code or a named library entry), as a share of that JVM's samples.
+
+  --seconds N    profiling time (default 15)
+  --event E      cpu (default; perf events, falls back to itimer inside containers), itimer, wall, lock, alloc
+  --interval I   sampling interval (default 1ms for cpu/itimer/wall; bytes for alloc, ns for lock)
+  --out DIR      output directory (default target/profile/<time>)
+  --top K        lines of each summary (default 25)
+  PID[=NAME]     a running JVM (see `jcmd -l`); NAME names its files (default the PID)
+  -h, --help     this text
+
+Example, while scripts/bench-peers.sh --keep-tmp or a loadgen run is going:
+  scripts/profile.sh --seconds 10 $(pgrep -f proxy-a.jar)=A $(pgrep -f proxy-b.jar)=B
+USAGE
+}
+
+seconds=15; event=cpu; interval=""; out=""; top=25; pids=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --event) event=$2; shift 2 ;;
+    --interval) interval=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --top) top=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "profile.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) pids+=("$1"); shift ;;
+  esac
+done
+[[ ${#pids[@]} -gt 0 ]] || { echo "profile.sh: name at least one JVM PID (see --help)" >&2; exit 2; }
+out=${out:-target/profile/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+
+arch=$(uname -m); case "$arch" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
+lib=$PWD/target/tools/async-profiler-$VERSION/linux-$arch/libasyncProfiler.so
+if [[ ! -f $lib ]]; then
+  echo "profile.sh: fetching async-profiler $VERSION from Maven Central ..." >&2
+  mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:$VERSION \
+      -DoutputDirectory=target/tools -Dmdep.overWriteIfNewer=true
+  (cd target/tools && mkdir -p "async-profiler-$VERSION" \
+      && unzip -o -q "async-profiler-$VERSION.jar" "linux-$arch/*" -d "async-profiler-$VERSION")
+fi
+
+if [[ -z $interval ]]; then
+  case "$event" in cpu|itimer|wall) interval=1ms ;; alloc) interval=512k ;; lock) interval=10us ;; *) interval=1ms ;; esac
+fi
+agent() { jcmd "$1" JVMTI.agent_load "$lib" "$2" >/dev/null; }
+
+for p in "${pids[@]}"; do
+  agent "${p%%=*}" "start,event=$event,interval=$interval"
+done
+echo "profile.sh: profiling ${pids[*]} ($event, every $interval) for ${seconds}s ..." >&2
+sleep "$seconds"
+for p in "${pids[@]}"; do
+  pid=${p%%=*}; name=${p#*=}
+  agent "$pid" "collapsed,file=$PWD/$out/$name.collapsed"
+  agent "$pid" "stop,file=$PWD/$out/$name.html"
+done
+
+python3 - "$top" "$out" "${pids[@]}" <<'PY'
+import collections, os, sys
+top, out, procs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+ours = ("net/doublehop", "net.doublehop")
+for p in procs:
+    name = p.split("=", 1)[-1]
+    path = os.path.join(out, name + ".collapsed")
+    if not os.path.exists(path):
+        print(f"\n== {name}: no profile written"); continue
+    selfs, paths, total = collections.Counter(), collections.Counter(), 0
+    with open(path) as fh:
+        for line in fh:
+            stack, _, n = line.rstrip("\n").rpartition(" ")
+            n = int(n); total += n
+            frames = stack.split(";")
+            selfs[frames[-1]] += n
+            hit = next((f for f in reversed(frames) if f.startswith(ours)), None)
+            paths[hit or frames[1] if len(frames) > 1 else frames[0]] += n
+    print(f"\n== {name}: {total} samples ({path})")
+    print("  self time:")
+    for f, n in selfs.most_common(top):
+        print(f"  {100.0 * n / total:5.1f} %  {f[:150]}")
+    print("  nearest frame of ours (or the thread's root):")
+    for f, n in paths.most_common(top):
+        print(f"  {100.0 * n / total:5.1f} %  {f[:150]}")
+PY
+echo "profile.sh: flame graphs in $out/" >&2
