@@ -73,4 +73,27 @@ class Http3DoubleHopTest {
             h3.close().await(10, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Tunnels one after another share A's QUIC connection to B: a new connection per tunnel costs a QUIC handshake
+     * with mTLS each time, and the old ones stayed open until their idle timeout (Netty's count of the streams B
+     * still allows read -1 after the first stream, which A took for "none left").
+     */
+    @Test
+    void sequentialTunnelsShareOneQuicConnectionToB() throws Exception {
+        int aPort = freePort();
+        int bPort = freePort();
+        try (DoubleHopFixture fx = new DoubleHopFixture("  protocol: h3\n", "{file: users.txt}", "http3: true\n",
+                aPort, bPort)) {
+            for (int i = 0; i < 4; i++) {
+                ForwardDoubleHopTest.Result curl = PrivacyAndResilienceTest.curlVia(aPort, "--proxy-user",
+                        DoubleHopFixture.USER + ":" + DoubleHopFixture.PASSWORD, "http://" + fx.destination() + "/");
+                assertThat(curl.exit()).as(curl.stderr()).isZero();
+            }
+            assertThat(DoubleHopFixture.metric(fx.b.adminPort(),
+                    "privacy_proxy_requests_total{hop=\"b\",method=\"connect\",protocol=\"h3\"}")).isEqualTo(4.0);
+            assertThat(DoubleHopFixture.metric(fx.b.adminPort(),
+                    "privacy_proxy_connections_total{hop=\"b\",protocol=\"h3\"}")).isEqualTo(1.0);
+        }
+    }
 }

@@ -126,10 +126,17 @@ public final class Http3ClientConnection implements NextHopConnection {
         return result.future();
     }
 
-    /** Connected, no GOAWAY from the server, and QUIC lets us open another bidirectional stream. */
+    /**
+     * Connected, no GOAWAY from the server, and QUIC lets us open another bidirectional stream. Netty's count of the
+     * streams the peer still allows means "none left" only at 0: it reads quiche's count only when its own reached
+     * 0, and it reported -1 on A's connections to B (in the tests and the peer benchmark). Taken for "none left",
+     * that made each connection unusable after its first stream: A opened a new QUIC connection (a full handshake)
+     * per tunnel and kept the old ones until their idle timeout. Were the limit really reached, opening the stream
+     * fails and the request is retried on another connection.
+     */
     @Override
     public boolean isUsable() {
-        if (!quic.isActive() || quic.peerAllowedStreams(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) <= 0) {
+        if (!quic.isActive() || quic.peerAllowedStreams(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL) == 0) {
             return false;
         }
         Http3ClientConnectionHandler h = quic.pipeline().get(Http3ClientConnectionHandler.class);
