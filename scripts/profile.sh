@@ -46,6 +46,7 @@ done
 [[ ${#pids[@]} -gt 0 ]] || { echo "profile.sh: name at least one JVM PID (see --help)" >&2; exit 2; }
 out=${out:-target/profile/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
 arch=$(uname -m); case "$arch" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; esac
 lib=$PWD/target/tools/async-profiler-$VERSION/linux-$arch/libasyncProfiler.so
@@ -60,17 +61,28 @@ fi
 if [[ -z $interval ]]; then
   case "$event" in cpu|itimer|wall) interval=1ms ;; alloc) interval=512k ;; lock) interval=10us ;; *) interval=1ms ;; esac
 fi
-agent() { jcmd "$1" JVMTI.agent_load "$lib" "$2" >/dev/null; }
+# A JVM that cannot be attached (gone, another user's) is reported and left out; the others are still profiled.
+# The agent's options go quoted: jcmd would otherwise take "a,b=c" for an option of its own named "a,b". jcmd says
+# "return code: 0" when the profiler accepted the command (its own exit status is 0 either way).
+agent() {
+  local said
+  said=$(jcmd "$1" JVMTI.agent_load "$lib" "\"$2\"" 2>&1) || { echo "profile.sh: cannot attach to $1" >&2; return 1; }
+  [[ $said == *"return code: 0"* ]] || { echo "profile.sh: $1 refused \"$2\": ${said//$'\n'/ }" >&2; return 1; }
+}
 
+started=()
 for p in "${pids[@]}"; do
-  agent "${p%%=*}" "start,event=$event,interval=$interval"
+  [[ ${p%%=*} =~ ^[0-9]+$ ]] || { echo "profile.sh: not a PID: $p" >&2; continue; }
+  agent "${p%%=*}" "start,event=$event,interval=$interval" && started+=("$p")
 done
+[[ ${#started[@]} -gt 0 ]] || exit 1
+pids=("${started[@]}")
 echo "profile.sh: profiling ${pids[*]} ($event, every $interval) for ${seconds}s ..." >&2
 sleep "$seconds"
 for p in "${pids[@]}"; do
   pid=${p%%=*}; name=${p#*=}
-  agent "$pid" "collapsed,file=$PWD/$out/$name.collapsed"
-  agent "$pid" "stop,file=$PWD/$out/$name.html"
+  agent "$pid" "dump,collapsed,file=$out/$name.collapsed" || true
+  agent "$pid" "stop,file=$out/$name.html" || true
 done
 
 python3 - "$top" "$out" "${pids[@]}" <<'PY'
