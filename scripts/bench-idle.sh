@@ -15,7 +15,7 @@ PER_PROCESS=""
 SERVE=0
 usage() {
   cat <<'USAGE'
-usage: scripts/bench-idle.sh [--tunnels N] [--jvm-options FILE|none] [--nmt] [--no-warmup]
+usage: scripts/bench-idle.sh [--tunnels N] [--java PATH] [--jvm-options FILE|none] [--cds DIR] [--nmt] [--no-warmup]
                              [--per-process N] [--base-port P] [--serve] [--keep-tmp]
 
 Starts Proxy B and Proxy A on loopback (DevSetup's configs, ports moved, limits raised above N), warms them up
@@ -29,6 +29,10 @@ Options
   --tunnels N          idle tunnels to hold (default 100000; 0 = base figures only)
   --jvm-options FILE   JVM flags of both proxies, a java @argfile (default deploy/jvm.options, the production
                        set); "none" = the JVM's defaults (java -jar only)
+  --java PATH          the java launcher of both proxies (default: java on the PATH, or $PROXY_JAVA), e.g.
+                       /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+  --cds DIR            keep an AppCDS archive per proxy jar and JDK in DIR: a run without one writes it when the
+                       proxies exit (the next run maps it); see scripts/pair-env.sh (proxy_jvm)
   --nmt                also -XX:NativeMemoryTracking=summary, and print `jcmd PID VM.native_memory summary`
                        of A and B after the warm-up (and after the tunnels are open)
   --no-warmup          base figures right after start
@@ -56,6 +60,10 @@ while [[ $# -gt 0 ]]; do
     --tunnels=*) TUNNELS="${1#*=}" ;;
     --jvm-options) JVM_OPTIONS="$2"; shift ;;
     --jvm-options=*) JVM_OPTIONS="${1#*=}" ;;
+    --java) PROXY_JAVA="$2"; shift ;;
+    --java=*) PROXY_JAVA="${1#*=}" ;;
+    --cds) PROXY_CDS_DIR="$2"; shift ;;
+    --cds=*) PROXY_CDS_DIR="${1#*=}" ;;
     --nmt) NMT=1 ;;
     --no-warmup) WARMUP=0 ;;
     --per-process) PER_PROCESS="$2"; shift ;;
@@ -71,12 +79,14 @@ done
 [[ "$TUNNELS" =~ ^[0-9]+$ ]] || { echo "--tunnels must be a number" >&2; exit 2; }
 log() { echo "bench-idle: $*" >&2; }
 
-JVM_ARGS=()
-if [[ $JVM_OPTIONS != none ]]; then
-  [[ -f $JVM_OPTIONS ]] || { log "no such file: $JVM_OPTIONS"; exit 2; }
-  JVM_ARGS+=("@$(readlink -f "$JVM_OPTIONS")")
-fi
-[[ $NMT == 1 ]] && JVM_ARGS+=(-XX:NativeMemoryTracking=summary)
+# shellcheck source=scripts/pair-env.sh
+source scripts/pair-env.sh
+export PROXY_JAVA=${PROXY_JAVA:-java} PROXY_JVM_OPTIONS=$JVM_OPTIONS PROXY_CDS_DIR=${PROXY_CDS_DIR:-}
+JAVA_BIN=$PROXY_JAVA
+NMT_ARGS=()
+[[ $NMT == 1 ]] && NMT_ARGS+=(-XX:NativeMemoryTracking=summary)
+proxy_jvm proxy-a/target/proxy-a.jar "${NMT_ARGS[@]}" || exit 2
+JVM_ARGS=("${PROXY_JVM[@]:1:${#PROXY_JVM[@]}-3}")   # what goes between java and -jar, for the report
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 FD_LIMIT=$(ulimit -n)
@@ -112,7 +122,8 @@ cleanup() {
   local rc=$?
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # a proxy writing its class data archive at exit (--cds) takes a few seconds more
+    for _ in $(seq 1 $([[ -n $PROXY_CDS_DIR ]] && echo 600 || echo 100)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
   wait "${pids[@]}" 2>/dev/null || true
@@ -185,7 +196,8 @@ done
 B_PIDS=()
 for i in $(seq 0 $((SHARDS - 1))); do
   # one at a time: several JVMs starting at once on a busy machine overran B's start-up deadline
-  start "proxy-b$i" java "${JVM_ARGS[@]}" -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b$i.yaml"
+  proxy_jvm "$B_JAR" "${NMT_ARGS[@]}"
+  start "proxy-b$i" "${PROXY_JVM[@]}" --config "$DEV/proxy-b$i.yaml"
   B_PIDS+=("$STARTED_PID")
   wait_port $((BASE_PORT + 50 + i)) "proxy-b$i" "$STARTED_PID"
 done
@@ -203,7 +215,8 @@ if [[ $SHARDS -gt 1 ]]; then
   LB_PID=$STARTED_PID
   wait_port "$P_LB" lb "$LB_PID"
 fi
-start proxy-a java "${JVM_ARGS[@]}" -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a.yaml"
+proxy_jvm "$A_JAR" "${NMT_ARGS[@]}"
+start proxy-a "${PROXY_JVM[@]}" --config "$DEV/proxy-a.yaml"
 A_PID=$STARTED_PID
 wait_port "$P_A_ADMIN" proxy-a "$A_PID"
 for i in $(seq 0 $((DESTS - 1))); do wait_port $((BASE_PORT + i)) "dest$i" "${DEST_PIDS[$i]}"; done
@@ -227,14 +240,14 @@ nmt() { # label
   [[ $NMT == 1 ]] || return 0
   for pid in "$A_PID" "${B_PIDS[0]}"; do
     echo "--- $1: jcmd $pid VM.native_memory summary ($([[ $pid == "$A_PID" ]] && echo A || echo B))"
-    jcmd "$pid" VM.native_memory summary | grep -E "^(Total|-)|committed=" | grep -E "^(Total|-)" | sed 's/^ *//'
+    "$(dirname "$(readlink -f "$(command -v "$JAVA_BIN")")")/jcmd" "$pid" VM.native_memory summary | grep -E "^(Total|-)|committed=" | grep -E "^(Total|-)" | sed 's/^ *//'
   done
 }
 sum_rss() { local s=0 p; for p in "$@"; do s=$((s + $(rss "$p"))); done; echo $s; }
 sum_fds() { local s=0 p; for p in "$@"; do s=$((s + $(fds "$p"))); done; echo $s; }
 A_RSS0=$(rss "$A_PID"); B_RSS0=$(sum_rss "${B_PIDS[@]}"); A_FDS0=$(fds "$A_PID"); B_FDS0=$(sum_fds "${B_PIDS[@]}")
 echo
-echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1); JVM flags: ${JVM_ARGS[*]:-(defaults)}"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA_BIN" -version 2>&1 | head -1); JVM flags: ${JVM_ARGS[*]:-(defaults)}"
 rss_parts() { awk '/^Rss(Anon|File|Shmem)/ {printf "%s%s %d MiB", sep, $1, $2 / 1024; sep=", "}' "/proc/$1/status" | tr -d ':'; }
 echo "base A: $(rss_parts "$A_PID"); B: $(rss_parts "${B_PIDS[0]}")"
 echo "base (after start$([[ $WARMUP == 1 ]] && echo " and warm-up")): A RSS $((A_RSS0 / 1024)) MiB, B RSS $((B_RSS0 / 1024)) MiB$([[ $SHARDS -gt 1 ]] && echo " ($SHARDS processes)"), pair $(((A_RSS0 + $(rss "${B_PIDS[0]}")) / 1024)) MiB (A + one B); fds A $A_FDS0, B $B_FDS0"

@@ -20,7 +20,8 @@ BASE_PORT=18000
 KEEP=0
 usage() {
   cat <<'USAGE'
-usage: scripts/bench-peers.sh [--quick] [--rounds N] [--idle-tunnels N] [--base-port P] [--no-doc] [--keep-tmp]
+usage: scripts/bench-peers.sh [--quick] [--rounds N] [--idle-tunnels N] [--base-port P] [--java PATH]
+                              [--jvm-options FILE|none] [--no-doc] [--keep-tmp]
 
 Runs the same loadgen workloads through every path below, one after the other, on loopback, and prints a
 markdown table (one row per workload, one column per path; each cell the figure and its ratio to the HAProxy
@@ -64,6 +65,10 @@ Options
   --rounds N         rounds of every workload but idle (default 3, --quick 1)
   --idle-tunnels N   tunnels the idle workload opens (default 8000, --quick 500)
   --base-port P      first of the loopback ports used (P .. P+17, TCP and UDP; default 18000)
+  --java PATH        the java launcher of Proxy A and B (default: $JAVA, else java on the PATH), e.g.
+                     /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; the load generator and destination keep java
+  --jvm-options FILE JVM flags of Proxy A and B, a java @argfile (default deploy/jvm.options, the production
+                     set); none = the JVM's defaults
   --no-doc           do not touch docs/performance.md
   --keep-tmp         keep the temporary directory (configs, logs, JSON reports) and print its path
   --help             this text
@@ -83,6 +88,10 @@ while [[ $# -gt 0 ]]; do
     --idle-tunnels=*) IDLE_TUNNELS="${1#*=}" ;;
     --base-port) BASE_PORT="$2"; shift ;;
     --base-port=*) BASE_PORT="${1#*=}" ;;
+    --java) PROXY_JAVA="$2"; shift ;;
+    --java=*) PROXY_JAVA="${1#*=}" ;;
+    --jvm-options) PROXY_JVM_OPTIONS="$2"; shift ;;
+    --jvm-options=*) PROXY_JVM_OPTIONS="${1#*=}" ;;
     --no-doc) DOC=0 ;;
     --keep-tmp) KEEP=1 ;;
     *) echo "bench-peers: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -99,6 +108,12 @@ fi
 [[ "$ROUNDS" =~ ^[0-9]+$ && "$ROUNDS" -gt 0 ]] || { echo "--rounds must be a positive number" >&2; exit 2; }
 
 log() { echo "bench-peers: $*" >&2; }
+# the proxies' JVM and flags (proxy_jvm)
+# shellcheck source=scripts/pair-env.sh
+source scripts/pair-env.sh
+export PROXY_JAVA=${PROXY_JAVA:-${JAVA:-java}} PROXY_JVM_OPTIONS=${PROXY_JVM_OPTIONS:-deploy/jvm.options}
+proxy_jvm proxy-a/target/proxy-a.jar || exit 2
+PROXY_FLAGS="${PROXY_JVM[*]:1:${#PROXY_JVM[@]}-3}"; PROXY_FLAGS=${PROXY_FLAGS//$ROOT\//}   # for the doc
 
 # ---- 1. what it needs -------------------------------------------------------------------------------------------
 need_pkgs=()
@@ -302,12 +317,12 @@ start socat2 socat -T 30 "UDP4-LISTEN:$P_SOC2,bind=127.0.0.1,reuseaddr,fork" "UD
 socat_pids+=("$PID_socat2")
 start socat1 socat -T 30 "UDP4-LISTEN:$P_SOC1,bind=127.0.0.1,reuseaddr,fork" "UDP4:127.0.0.1:$P_SOC2"
 socat_pids+=("$PID_socat1")
-start proxy_b java -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b.yaml"
+proxy_jvm "$B_JAR"; start proxy_b "${PROXY_JVM[@]}" --config "$DEV/proxy-b.yaml"
 wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
-start proxy_a java -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a.yaml"
-start proxy_b3 java -jar "$ROOT/$B_JAR" --config "$DEV/proxy-b3.yaml"
+proxy_jvm "$A_JAR"; start proxy_a "${PROXY_JVM[@]}" --config "$DEV/proxy-a.yaml"
+proxy_jvm "$B_JAR"; start proxy_b3 "${PROXY_JVM[@]}" --config "$DEV/proxy-b3.yaml"
 wait_port "$P_B3_ADMIN" proxy_b3 "$PID_proxy_b3"
-start proxy_a3 java -jar "$ROOT/$A_JAR" --config "$DEV/proxy-a3.yaml"
+proxy_jvm "$A_JAR"; start proxy_a3 "${PROXY_JVM[@]}" --config "$DEV/proxy-a3.yaml"
 wait_port "$P_DEST" dest "$PID_dest"
 wait_port "$P_TLS" hp_tls "$PID_hp_tls"
 wait_port "$P_HP1" hp1 "$PID_hp1"
@@ -526,7 +541,7 @@ if [[ $DOC == 1 ]]; then
     echo "Written by \`scripts/bench-peers.sh$([[ $QUICK == 1 ]] && echo " --quick")\` on $STARTED: $NPROC CPUs"
     echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))," \
          "load average before the run $LOADAVG_BEFORE (after: $LOADAVG_AFTER); $(haproxy -v | head -1 | cut -d' ' -f1-3)," \
-         "$(squid -v | head -1), $(java -version 2>&1 | head -1)."
+         "$(squid -v | head -1); Proxy A and B: $("$PROXY_JAVA" -version 2>&1 | head -1), JVM flags \`${PROXY_FLAGS:-none (JVM defaults)}\`."
     echo "Everything runs on this one machine (generator, destination and proxies share its CPUs), so the figures compare"
     echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain;"
     echo "every workload but idle ran in $ROUNDS round$([[ $ROUNDS != 1 ]] && echo s), each measuring every path back to back: the figure is the median over"
@@ -547,10 +562,10 @@ if [[ $DOC == 1 ]]; then
     echo "squid -N -f squid1.conf     # http_port $P_SQ1, cache_peer 127.0.0.1 parent $P_SQ2 0 no-query default, never_direct"
     echo "socat -T 30 UDP4-LISTEN:$P_SOC2,bind=127.0.0.1,reuseaddr,fork UDP4:127.0.0.1:$P_DEST"
     echo "socat -T 30 UDP4-LISTEN:$P_SOC1,bind=127.0.0.1,reuseaddr,fork UDP4:127.0.0.1:$P_SOC2"
-    echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
-    echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
-    echo "java -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b3.yaml  # :$P_B3 TCP and UDP (http3: true), admin :$P_B3_ADMIN"
-    echo "java -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a3.yaml  # :$P_A3 TCP and UDP (http3: true) -> https://127.0.0.1:$P_B3 (h3, mTLS)"
+    echo "java $PROXY_FLAGS -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
+    echo "java $PROXY_FLAGS -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
+    echo "java $PROXY_FLAGS -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b3.yaml  # :$P_B3 TCP and UDP (http3: true), admin :$P_B3_ADMIN"
+    echo "java $PROXY_FLAGS -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a3.yaml  # :$P_A3 TCP and UDP (http3: true) -> https://127.0.0.1:$P_B3 (h3, mTLS)"
     for c in "${COMMANDS[@]}"; do c=${c//$DEV/DEV}; echo "${c//Proxy-Authorization:Preshared_KEY/\'Proxy-Authorization: Preshared KEY\'}"; done
     echo '```'
     echo

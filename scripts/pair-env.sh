@@ -90,3 +90,35 @@ fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 metric() { # admin port, metric line prefix
   curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null | awk -v m="$2" 'index($0, m) == 1 {v=$NF} END {print (v == "" ? 0 : v)}'
 }
+
+# proxy_jvm JAR [FLAG...]: sets the array PROXY_JVM to the command that runs the proxy jar JAR the way production
+# does, with the extra JVM FLAGs, up to and including `-jar JAR` (the caller adds --config ...). Used by scripts/bench-idle.sh and scripts/bench-peers.sh.
+#   PROXY_JAVA         the java launcher (default: java on the PATH), e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+#   PROXY_JVM_OPTIONS  a java @argfile of JVM flags (default deploy/jvm.options, the production set); none = the JVM's
+#                      defaults
+#   PROXY_CDS_DIR      if set, a directory for the jar's AppCDS archive (docs/performance.md, "Memory"): with the
+#                      archive there (and newer than the jar) the JVM maps it; without, this run writes it when the
+#                      proxy exits (JDK 17: -XX:ArchiveClassesAtExit; JDK 19+: -XX:+AutoCreateSharedArchive)
+proxy_jvm() {
+  local jar=$1 java=${PROXY_JAVA:-java} opts=${PROXY_JVM_OPTIONS:-deploy/jvm.options}
+  shift
+  PROXY_JVM=("$java")
+  if [[ $opts != none ]]; then
+    [[ -f $opts ]] || { echo "no such JVM options file: $opts" >&2; return 2; }
+    PROXY_JVM+=("@$(readlink -f "$opts")")
+  fi
+  if [[ -n ${PROXY_CDS_DIR:-} ]]; then
+    local feature archive
+    feature=$("$java" -XshowSettings:properties -version 2>&1 | awk '/java.version = / {print $3}')
+    archive=$(readlink -f "$PROXY_CDS_DIR")/$(basename "$jar" .jar)-jdk$feature.jsa
+    mkdir -p "$PROXY_CDS_DIR"
+    if [[ ${feature%%.*} -ge 19 ]]; then
+      PROXY_JVM+=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive")
+    elif [[ -f $archive && $archive -nt $jar ]]; then
+      PROXY_JVM+=("-XX:SharedArchiveFile=$archive")
+    else
+      PROXY_JVM+=("-XX:ArchiveClassesAtExit=$archive")
+    fi
+  fi
+  PROXY_JVM+=("$@" -jar "$(readlink -f "$jar")")
+}
