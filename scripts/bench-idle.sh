@@ -32,7 +32,8 @@ Options
   --java PATH          the java launcher of both proxies (default: java on the PATH, or $PROXY_JAVA), e.g.
                        /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
   --cds DIR            keep an AppCDS archive per proxy jar and JDK in DIR: a run without one writes it when the
-                       proxies exit (the next run maps it); see scripts/pair-env.sh (proxy_jvm)
+                       proxies exit (the next run maps it); see scripts/pair-env.sh (proxy_jvm). Measured: it
+                       does not lower the RSS (docs/performance.md, "Memory"), so production does not use it
   --nmt                also -XX:NativeMemoryTracking=summary, and print `jcmd PID VM.native_memory summary`
                        of A and B after the warm-up (and after the tunnels are open)
   --no-warmup          base figures right after start
@@ -234,6 +235,8 @@ if [[ $WARMUP == 1 ]]; then
   lg "${VIA_H2[@]}" --target "127.0.0.1:$BASE_PORT" --workload rps --tunnels 64 --duration 10s --quiet >"$TMP/warm2.txt" 2>&1 || true
   lg "${VIA_H2[@]}" --target "127.0.0.1:$BASE_PORT" --workload setup --tunnels 1 --duration 20s --quiet >"$TMP/warm3.txt" 2>&1 || true
   lg "${VIA_H1[@]}" --target "127.0.0.1:$BASE_PORT" --workload setup --tunnels 1 --duration 10s --quiet >"$TMP/warm4.txt" 2>&1 || true
+  # what the warm-up did: on a starved machine it can be next to nothing, and the base figures depend on it
+  log "warm-up did: $(grep -h -m1 '^  received' "$TMP/warm1.txt" | sed 's/^ *//; s/  */ /g' || true); $(grep -h -m1 '^  requests' "$TMP/warm2.txt" | sed 's/^ *//; s/  */ /g' || true); setups $(grep -h -m1 '^  tunnels' "$TMP/warm3.txt" "$TMP/warm4.txt" | awk '{print $2}' | paste -sd+ || true) (h2+h1)"
   sleep 15 # past a native-heap trim (deploy/jvm.options: every 10 s) and a GC's settling
 fi
 nmt() { # label
