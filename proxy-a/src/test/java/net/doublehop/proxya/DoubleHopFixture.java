@@ -88,9 +88,18 @@ public final class DoubleHopFixture implements AutoCloseable {
                   client-certificate: a-client.crt
                   client-key: a-client.key
                   trust: ca.crt
-                  connect-timeout: 2s
-                %s""".formatted(aPort, usersYaml, bPort, extraAYaml));
+                %s%s""".formatted(aPort, usersYaml, bPort, upstreamConnectTimeout(extraAYaml), extraAYaml));
         a = ProxyA.start(vertx, ProxyAConfigLoader.load(aConfigFile())).await(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A's {@code upstream.connect-timeout}, which also bounds the wait for B's answer: 2 s, so that the cases with B
+     * down or black-holed end quickly, unless the test's extra YAML sets its own (a burst of streams on a loaded
+     * machine can keep B's answers longer than that, and such a test is not about the timeout).
+     */
+    private static String upstreamConnectTimeout(String extraAYaml) {
+        return java.util.regex.Pattern.compile("(?m)^  connect-timeout:").matcher(extraAYaml).find()
+                ? "" : "  connect-timeout: 2s\n";
     }
 
     void startB(int port) throws Exception {
