@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak test of the proxy pair: Proxy B, Proxy A and a `loadgen serve` destination on free loopback ports, the load
 # generator's mixed workload through A -> B for N minutes, RSS / open fds / old-generation heap / tunnels of each
-# proxy sampled into a CSV, and a summary (start, peak, end, slope per hour, errors, byte checks) at the end.
+# proxy sampled into a CSV, a snapshot after a full GC at the end of every cycle, and a summary (the curve per third,
+# the growth verdict, errors, byte checks) at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,11 +31,19 @@ open file descriptors, old-generation heap in use (KiB, jstat) and open tunnels 
   --out DIR      where the CSV, the logs and each cycle's loadgen output go (default target/soak/<time>)
   --no-build     use the jars already built (proxy-a, proxy-b, loadgen)
 
-The summary gives, per proxy and quantity, the start (mean of the first minute's samples), the peak, the end (mean
-of the last minute's) and the slope per hour of a least-squares line over the samples after the first two minutes
-(warm-up: JIT, pools, TLS caches), then the errors per workload and the byte checks. It exits 1 when a byte was
-corrupt, when a workload failed without a fault to explain it, or when RSS or fds of a proxy grew by more than
-half from the first minute to the last.
+At the end of every cycle, once its work is done, it takes a snapshot into DIR/snapshots.csv: a full garbage
+collection in each proxy (jcmd GC.run) and the heap then in use (the live data: "heap after GC"), RSS, fds and
+open tunnels; after the last cycle it waits (at most 90 s) for the tunnels to drain and takes one more.
+
+The summary (scripts/soak-summary.py) cuts the run into thirds and prints, per proxy and quantity, each third's
+start, min, max and end (the curve) and the mean of its cycle-end snapshots; then the errors per workload and the
+byte checks. Growth is judged on the snapshots, the last third against the middle third (the first is warm-up:
+JIT, heap sizing, pools, TLS caches): a quantity grows without bound when its last third is above its middle
+third by more than 10% plus a small slack (RSS 16 MiB, heap 4 MiB, fds 8, tunnels 8). Snapshots at the same
+point of every cycle compare like with like; a first-minute "start" against a last-minute "end" does not (the
+heap grows towards -Xmx on its own, and a cycle's tunnels may still be open). With --faults B restarts every
+cycle, so only A's growth is judged. It exits 1 when a byte was corrupt, when a workload failed without a fault
+to explain it, when a quantity grew, or when tunnels were still open after the load drained.
 USAGE
 }
 
@@ -96,13 +105,31 @@ kill_and_restart_b() {
 
 old_kb() { jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {print int($8)}' || echo 0; }
 
+# Heap in use right after a full collection (KiB): the live data, which is what a leak makes grow. Sums the "used"
+# of the heap's lines of GC.heap_info (one for G1, two for the generational collectors), not the metaspace's.
+live_kb() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '!/Metaspace|class space/ {
+      while (match($0, /used [0-9]+K/)) { s += substr($0, RSTART + 5, RLENGTH - 6); $0 = substr($0, RSTART + RLENGTH) } }
+    END { print s + 0 }'
+}
+
+T0=$(date +%s)
+echo "label,elapsed_s,a_rss_kb,a_fds,a_live_kb,a_tunnels,b_rss_kb,b_fds,b_live_kb,b_tunnels" >"$OUT/snapshots.csv"
+# snapshot LABEL: a full GC in both proxies, then one row of their figures into snapshots.csv
+snapshot() {
+  local a_live b_live
+  a_live=$(live_kb "$A_PID")
+  b_live=$(live_kb "$B_PID")
+  echo "$1,$(( $(date +%s) - T0 )),$(rss_kb "$A_PID"),$(fds "$A_PID"),$a_live,$(metric "$A_ADMIN" privacy_proxy_tunnels_active),$(rss_kb "$B_PID"),$(fds "$B_PID"),$b_live,$(metric "$B_ADMIN" privacy_proxy_tunnels_active)" >>"$OUT/snapshots.csv"
+}
+
 sample_loop() {
-  local t0 b
-  t0=$(date +%s)
+  local b
   echo "epoch,elapsed_s,a_rss_kb,a_fds,a_old_kb,a_tunnels,b_rss_kb,b_fds,b_old_kb,b_tunnels" >"$OUT/samples.csv"
   while true; do
     b=$(cat "$OUT/b.pid")
-    echo "$(date +%s),$(( $(date +%s) - t0 )),$(rss_kb "$A_PID"),$(fds "$A_PID"),$(old_kb "$A_PID"),$(metric "$A_ADMIN" privacy_proxy_tunnels_active),$(rss_kb "$b"),$(fds "$b"),$(old_kb "$b"),$(metric "$B_ADMIN" privacy_proxy_tunnels_active)" >>"$OUT/samples.csv"
+    echo "$(date +%s),$(( $(date +%s) - T0 )),$(rss_kb "$A_PID"),$(fds "$A_PID"),$(old_kb "$A_PID"),$(metric "$A_ADMIN" privacy_proxy_tunnels_active),$(rss_kb "$b"),$(fds "$b"),$(old_kb "$b"),$(metric "$B_ADMIN" privacy_proxy_tunnels_active)" >>"$OUT/samples.csv"
     sleep "$INTERVAL"
   done
 }
@@ -169,50 +196,33 @@ while (( $(date +%s) + 55 <= END )); do
   else
     CHECK_REFUSED=$((CHECK_REFUSED + 1))
   fi
+  snapshot "cycle-$cycle"
+  IFS=, read -r _ _ a_rss a_fds a_live a_tun b_rss b_fds b_live b_tun < <(tail -1 "$OUT/snapshots.csv")
   echo "soak: cycle $cycle done in $(( $(date +%s) - start ))s$([[ $fault == 1 ]] && echo ' (B killed and restarted)');" \
-    "A rss $(( $(rss_kb "$A_PID") / 1024 )) MiB fds $(fds "$A_PID"); B rss $(( $(rss_kb "$B_PID") / 1024 )) MiB fds $(fds "$B_PID")"
+    "A rss $(( a_rss / 1024 )) MiB heap $(( a_live / 1024 )) MiB fds $a_fds tunnels $a_tun;" \
+    "B rss $(( b_rss / 1024 )) MiB heap $(( b_live / 1024 )) MiB fds $b_fds tunnels $b_tun"
   # cycles start once a minute
   now=$(date +%s)
   (( now - start < 60 && now + 55 <= END )) && sleep $(( 60 - (now - start) ))
 done
-# Quiet for a last sample of what stays when the load is gone.
-sleep $(( INTERVAL * 2 ))
+# After the load: the tunnels drain (idle ones are held 40 s), then a last snapshot of what stays.
+for _ in $(seq 1 90); do
+  open=$(awk -v a="$(metric "$A_ADMIN" privacy_proxy_tunnels_active)" -v b="$(metric "$B_ADMIN" privacy_proxy_tunnels_active)" \
+    'BEGIN {print a + b}')
+  [[ $open == 0 ]] && break
+  sleep 1
+done
+snapshot after
+sleep "$INTERVAL"
 kill "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
 
 echo
-echo "soak summary: $MINUTES min, $cycle cycles, $FAULTS_DONE faults (B killed), samples in $OUT/samples.csv"
+echo "soak summary: $MINUTES min, $cycle cycles, $FAULTS_DONE faults (B killed), samples in $OUT/samples.csv," \
+  "cycle-end snapshots in $OUT/snapshots.csv"
 set +e
-python3 - "$OUT/samples.csv" <<'PY' | tee "$OUT/summary.txt"
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-t = [float(r["elapsed_s"]) for r in rows]
-def fit(xs, ys):
-    n = len(xs)
-    if n < 2:
-        return 0.0
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    return 0.0 if sxx == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
-first = [i for i, x in enumerate(t) if x < 60] or [0]
-last_t = t[-1]
-last = [i for i, x in enumerate(t) if x > last_t - 60] or [len(t) - 1]
-steady = [i for i, x in enumerate(t) if x >= 120] or list(range(len(t)))
-print("%-12s %12s %12s %12s %14s" % ("quantity", "start", "peak", "end", "slope per hour"))
-grew = []
-for col, unit, scale in [("a_rss_kb", "MiB", 1024), ("a_fds", "", 1), ("a_old_kb", "MiB", 1024), ("a_tunnels", "", 1),
-                         ("b_rss_kb", "MiB", 1024), ("b_fds", "", 1), ("b_old_kb", "MiB", 1024), ("b_tunnels", "", 1)]:
-    v = [float(r[col] or 0) / scale for r in rows]
-    start = sum(v[i] for i in first) / len(first)
-    end = sum(v[i] for i in last) / len(last)
-    slope = fit([t[i] / 3600 for i in steady], [v[i] for i in steady])
-    print("%-12s %12.1f %12.1f %12.1f %14.1f %s" % (col.replace("_kb", ""), start, max(v), end, slope, unit))
-    if col.endswith(("rss_kb", "fds")) and start > 0 and end > 1.5 * start:
-        grew.append(col)
-if grew:
-    print("GREW by more than half from the first minute to the last: " + ", ".join(grew))
-    sys.exit(3)
-PY
+python3 scripts/soak-summary.py "$OUT/samples.csv" "$OUT/snapshots.csv" $([[ $FAULTS == 1 ]] && echo --faults) \
+  | tee "$OUT/summary.txt"
 grew=${PIPESTATUS[0]}
 set -e
 echo "loadgen runs (errors counted by the generator; failed = runs that exited non-zero):" | tee -a "$OUT/summary.txt"
