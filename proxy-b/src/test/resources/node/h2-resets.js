@@ -3,7 +3,8 @@
 // Modes:
 //   answered  <count> CONNECT streams one after the other, each reset (RST_STREAM CANCEL) right after its 200
 //   early     <count> CONNECT streams each reset as soon as its HEADERS are out, before any answer
-// Then one more CONNECT on the same connection. Prints one JSON line:
+// Then (in early mode once the proxy has answered with GOAWAY or a close, at most 30 s) one more CONNECT on the same
+// connection, if it is still open. Prints one JSON line:
 // {answered: streams that got 200, goaway: GOAWAY error code or null, finalStatus: status of the last CONNECT
 // or 0, finalError: its error code if it failed}
 'use strict';
@@ -69,7 +70,19 @@ function last() {
   } else {
     throw new Error('unknown mode ' + mode);
   }
-  await new Promise((r) => setTimeout(r, 200)); // a GOAWAY in flight arrives
+  if (mode === 'early') {
+    // Wait for the proxy's answer to the resets (its GOAWAY, or the end of the connection), not a fixed moment: on
+    // a loaded machine the proxy may not even have read them yet. Bounded, so that no answer is a failure too.
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, 30000);
+      const done = () => { clearTimeout(timer); resolve(); };
+      if (result.goaway !== null || session.closed || session.destroyed) return done();
+      session.once('goaway', done);
+      session.once('close', done);
+    });
+  } else {
+    await new Promise((r) => setTimeout(r, 200)); // a GOAWAY in flight arrives
+  }
   if (!session.closed && !session.destroyed) await last();
   console.log(JSON.stringify(result));
   session.destroy();
