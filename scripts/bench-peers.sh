@@ -52,7 +52,7 @@ Workloads (each with warm-up, except idle)
                 --workload firstbyte): p50; a second row with the JDK's TLS client (--client-tls jdk) instead of
                 BoringSSL (TLS paths over TCP only)
   setup resumed setup where each new TLS connection resumes the previous one's session with its ticket
-                (--tls-resume), as browsers do: p50 and the share of handshakes resumed (TLS paths over TCP)
+                (--tls-resume), as browsers do: p50 and the share of handshakes resumed (every TLS path)
   udp rtt       one UDP flow, one 1200-byte datagram in flight, to the destination's UDP echo: p50 round trip
   udp pps       one UDP flow, 32 datagrams of 1200 bytes in flight: datagrams echoed per second
   rps           64 keep-alive tunnels doing 64-byte request/response round trips: requests/s
@@ -369,11 +369,13 @@ declare -A WL_ARGS=(
 )
 RESULTS=$TMP/results; mkdir -p "$RESULTS"
 # Which path takes which workload: the UDP rows only the paths that carry UDP (our pair as CONNECT-UDP), the socat
-# relays only the UDP rows; --client-tls and --tls-resume only TLS over TCP (QUIC's TLS is inside quiche).
+# relays only the UDP rows; --client-tls only TLS over TCP (QUIC's TLS is BoringSSL inside quiche), --tls-resume
+# every TLS path (QUIC's too).
 applies() { # workload path
   case "$1" in
     udp_*) [[ $2 == direct || $2 == socat || $2 == ours_* ]] ;;
-    firstbyte_jdk|setup_resume) [[ $2 == direct_tls || $2 == haproxy || $2 == ours_h1 || $2 == ours_h2 ]] ;;
+    firstbyte_jdk) [[ $2 == direct_tls || $2 == haproxy || $2 == ours_h1 || $2 == ours_h2 ]] ;;
+    setup_resume) [[ $2 == direct_tls || $2 == haproxy || $2 == ours_h* ]] ;;
     idle) [[ $2 != direct && $2 != socat ]] ;;
     *) [[ $2 != socat ]] ;;
   esac

@@ -101,28 +101,36 @@ final class ConnectionTimes {
         }
     }
 
-    private static final Method OPENSSL_REUSED = openSslReused();
-
-    private static Method openSslReused() {
-        try {
-            Class<?> c = Class.forName("io.netty.handler.ssl.ReferenceCountedOpenSslEngine");
-            Method m = c.getDeclaredMethod("isSessionReused");
-            m.setAccessible(true);
-            return m;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+    /** Per engine class, its package-private {@code isSessionReused()} (null: it has none). */
+    private static final ClassValue<Method> REUSED = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                try {
+                    Method m = c.getDeclaredMethod("isSessionReused");
+                    m.setAccessible(true);
+                    return m;
+                } catch (NoSuchMethodException e) {
+                    // try the superclass
+                } catch (RuntimeException e) {
+                    return null;
+                }
+            }
             return null;
         }
-    }
+    };
 
     /**
-     * Whether the finished handshake resumed a session. BoringSSL says so (SSL_session_reused, which Netty keeps
-     * package-private); the JDK has no such call, but a resumed session is the cached one, created before this
-     * connection started, while a full handshake creates its session during the handshake.
+     * Whether the finished handshake resumed a session. BoringSSL says so (SSL_session_reused), which Netty's engines
+     * keep package-private: its TCP engine ({@code ReferenceCountedOpenSslEngine}) and its QUIC engine
+     * ({@code QuicheQuicSslEngine}) alike. The JDK has no such call, but a resumed session is the cached one, created
+     * before this connection started, while a full handshake creates its session during the handshake.
      */
     static boolean resumed(SSLEngine engine, long startMillis) {
-        if (OPENSSL_REUSED != null && OPENSSL_REUSED.getDeclaringClass().isInstance(engine)) {
+        Method reused = REUSED.get(engine.getClass());
+        if (reused != null) {
             try {
-                return (Boolean) OPENSSL_REUSED.invoke(engine);
+                return (Boolean) reused.invoke(engine);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 // fall through to the creation time
             }

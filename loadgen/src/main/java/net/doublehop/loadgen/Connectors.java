@@ -94,7 +94,7 @@ final class Connectors {
         final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         final long timeoutMillis;
         /** The TLS handshakes of the TCP connections. */
-        final TlsCounts tls = new TlsCounts();
+        final TlsCounts tlsCounts = new TlsCounts();
 
         Base(Options o, EventLoopGroup group) {
             this.o = o;
@@ -167,7 +167,7 @@ final class Connectors {
             SslHandler h = ssl.newHandler(ch.alloc(), host, port);
             h.setHandshakeTimeoutMillis(timeoutMillis);
             ch.pipeline().addLast("ssl", h);
-            ConnectionTimes.watchHandshake(ch, times, tls);
+            ConnectionTimes.watchHandshake(ch, times, tlsCounts);
         }
 
         String basicAuth() {
@@ -208,12 +208,12 @@ final class Connectors {
 
         @Override
         public void measureFromNow() {
-            tls.reset();
+            tlsCounts.reset();
         }
 
         @Override
         public void results(java.util.Map<String, Object> totals, java.util.List<String> summary) {
-            tls.results(o, totals, summary);
+            tlsCounts.results(o, totals, summary);
         }
 
         @Override

@@ -222,7 +222,13 @@ final class H3Connector extends Connectors.Base {
             settings.enableH3Datagram(true);
         }
         String wildcard = proxy.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0";
-        var bound = socket.clone(loop).handler(codec.build()).bind(new InetSocketAddress(wildcard, 0));
+        ChannelHandler quicCodec = codec.build();
+        var bound = socket.clone(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(quicCodec, ClosedSocketRead.INSTANCE);
+            }
+        }).bind(new InetSocketAddress(wildcard, 0));
         c.socketChannel = bound.channel();
         channels.add(bound.channel());
         deadline(loop, c.ready, bound.channel(), "opening the QUIC connection (handshake"
@@ -257,6 +263,12 @@ final class H3Connector extends Connectors.Base {
                         ConnectionTimes times = new ConnectionTimes(start);
                         times.handshakeNanos = System.nanoTime();
                         quic.attr(ConnectionTimes.KEY).set(times);
+                        javax.net.ssl.SSLEngine engine = quic.sslEngine();
+                        if (engine != null) {
+                            times.resumed = ConnectionTimes.resumed(engine, times.startMillis);
+                            tlsCounts.handshake(times.resumed, engine.getSession().getProtocol(),
+                                    engine.getSession().getCipherSuite());
+                        }
                         c.quic = quic;
                         channels.add(quic);
                         quic.closeFuture().addListener(x -> {
@@ -346,6 +358,23 @@ final class H3Connector extends Connectors.Base {
     }
 
     /** The proxy's control stream: its SETTINGS (extended CONNECT? HTTP/3 datagrams?) and GOAWAY. */
+    /**
+     * The UDP socket of a connection closed while a read was under way (setup and firstbyte close each connection
+     * after its tunnel): epoll reports that read as a ClosedChannelException, which is the close itself, not an
+     * error; anything else goes on to Netty's default (a warning).
+     */
+    @ChannelHandler.Sharable
+    static final class ClosedSocketRead extends ChannelInboundHandlerAdapter {
+        static final ClosedSocketRead INSTANCE = new ClosedSocketRead();
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof java.nio.channels.ClosedChannelException)) {
+                ctx.fireExceptionCaught(cause);
+            }
+        }
+    }
+
     private static final class ControlStream extends ChannelInboundHandlerAdapter {
         private final Conn c;
 

@@ -63,7 +63,7 @@ public final class Options {
                                        same HOST:PORT, as browsers do) on every new connection after the first.
                                        Without it every connection makes a full handshake (no ticket is offered).
                                        The summary counts the handshakes that were resumed (the proxy must issue
-                                       tickets). TCP TLS only (h1, h2, --direct-tls)
+                                       tickets). h1, h2 and --direct-tls; h3 too (QUIC's TLS 1.3 tickets)
               --tcp-nodelay B          true (default) disables Nagle's algorithm on the client's TCP sockets, as
                                        Netty clients, curl and browsers do; false leaves it on (the default of a
                                        plain java.net.Socket or SSLSocket)
@@ -464,9 +464,12 @@ public final class Options {
             }
         }
         boolean tcpTls = direct ? directTls : proxyTls && !proxyVersion.equals("h3");
-        if ((clientTlsGiven || tlsResume) && !tcpTls) {
-            throw new UsageException("--client-tls and --tls-resume are for TLS over TCP: an https:// proxy with h1 or "
-                    + "h2, or --direct-tls (h3's TLS is inside QUIC)");
+        if (clientTlsGiven && !tcpTls) {
+            throw new UsageException("--client-tls is for TLS over TCP: an https:// proxy with h1 or h2, or "
+                    + "--direct-tls (h3's TLS is BoringSSL inside QUIC)");
+        }
+        if (tlsResume && !tcpTls && !(proxyTls && proxyVersion.equals("h3"))) {
+            throw new UsageException("--tls-resume is for TLS: an https:// proxy, or --direct-tls");
         }
         if (!pids.isEmpty() && workload != Workload.IDLE) {
             throw new UsageException("--pids is for --workload idle");
@@ -660,6 +663,8 @@ public final class Options {
         }
         if (direct ? directTls : proxyTls && !proxyVersion.equals("h3")) {
             m.put("clientTls", clientTls);
+            m.put("tlsResume", tlsResume);
+        } else if (!direct && proxyVersion.equals("h3")) {
             m.put("tlsResume", tlsResume);
         }
         if (!tcpNoDelay) {

@@ -109,6 +109,9 @@ final class Tls {
     static QuicSslContext quic(Options o) throws UsageException {
         QuicSslContextBuilder b = QuicSslContextBuilder.forClient()
                 .applicationProtocols(Http3.supportedApplicationProtocols());
+        if (!o.tlsResume) {
+            b.sessionCacheSize(0); // Netty's QUIC client cache keeps no session: no ticket is offered
+        }
         if (o.proxyInsecure) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else {

@@ -38,7 +38,8 @@ final class TlsCounts {
         totals.put("tlsProtocol", protocol);
         totals.put("tlsCipher", cipher);
         summary.add(String.format(Locale.ROOT, "  TLS          %s, %s %s; %d handshake%s, %d resumed (%s)",
-                Tls.providerName(o.clientTls), protocol, cipher, n, n == 1 ? "" : "s", r,
+                !o.direct && o.proxyVersion.equals("h3") ? "BoringSSL in Netty's QUIC codec"
+                        : Tls.providerName(o.clientTls), protocol, cipher, n, n == 1 ? "" : "s", r,
                 o.tlsResume ? "--tls-resume" : "no session offered"));
     }
 }

@@ -82,7 +82,8 @@ class FirstByteTest {
 
     private static WorkloadsTest.Run directTls(String... more) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--direct-tls", "--proxy-cacert", ca.toString(),
-                "--target", "127.0.0.1:" + relay.actualPort(), "--duration", "20s"));
+                "--target", "127.0.0.1:" + relay.actualPort(), "--duration", "120s", // --count ends the run
+                "--timeout", "60s")); // a loaded machine may take seconds for a handshake
         args.addAll(List.of(more));
         return WorkloadsTest.runIn(dir, args.toArray(String[]::new));
     }
@@ -136,7 +137,7 @@ class FirstByteTest {
         WorkloadsTest.Run r = WorkloadsTest.runIn(dir, "--proxy", "https://127.0.0.1:" + tlsProxy.port(),
                 "--proxy-version", version, "--proxy-cacert", ca.toString(), "--proxy-cert",
                 clientCert.certificate().toString(), "--proxy-key", clientCert.privateKey().toString(), "--target", "127.0.0.1:" + serve.port(),
-                "--workload", "firstbyte", "--count", "6", "--duration", "20s", "--client-tls", "jdk",
+                "--workload", "firstbyte", "--count", "6", "--duration", "120s", "--timeout", "60s", "--client-tls", "jdk",
                 "--tcp-nodelay", "false");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         JsonObject lat = r.json().getJsonObject("latency");
@@ -150,7 +151,7 @@ class FirstByteTest {
     @Test
     void firstByteStraightToTheTargetHasNoTlsPhase() throws Exception {
         WorkloadsTest.Run r = WorkloadsTest.runIn(dir, "--direct", "--target", "127.0.0.1:" + serve.port(),
-                "--workload", "firstbyte", "--count", "5", "--duration", "10s");
+                "--workload", "firstbyte", "--count", "5", "--duration", "120s", "--timeout", "60s");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         JsonObject lat = r.json().getJsonObject("latency");
         assertThat(lat.getJsonObject("firstByte").getLong("count")).isEqualTo(5);

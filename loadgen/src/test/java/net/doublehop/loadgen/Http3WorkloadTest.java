@@ -147,6 +147,26 @@ class Http3WorkloadTest {
     }
 
     @Test
+    void firstByteOverQuicResumesOnlyWithTlsResume() throws Exception {
+        WorkloadsTest.Run full = WorkloadsTest.runIn(dir, viaB(PSK, serve.port(), "--workload", "firstbyte",
+                "--count", "4", "--duration", "120s", "--timeout", "60s"));
+        assertThat(full.code()).as(full.out() + full.err()).isZero();
+        JsonObject t = full.json().getJsonObject("totals");
+        assertThat(t.getLong("tunnels")).isEqualTo(4);
+        assertThat(t.getLong("tlsHandshakes")).as("a QUIC handshake per tunnel").isEqualTo(4);
+        assertThat(t.getLong("tlsResumed")).as("no ticket offered without --tls-resume").isZero();
+        assertThat(full.json().getJsonObject("latency").getJsonObject("tlsHandshake").getLong("count")).isEqualTo(4);
+        assertThat(full.err()).as("a closed connection's socket is no error").doesNotContain("ClosedChannelException");
+
+        WorkloadsTest.Run resumed = WorkloadsTest.runIn(dir, viaB(PSK, serve.port(), "--workload", "setup",
+                "--count", "4", "--duration", "120s", "--timeout", "60s", "--tls-resume"));
+        assertThat(resumed.code()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.json().getJsonObject("totals").getLong("tlsResumed"))
+                .as("B's QUIC listener issues tickets: the connections after the first resume").isBetween(1L, 3L);
+        assertThat(resumed.out()).contains("BoringSSL in Netty's QUIC codec");
+    }
+
+    @Test
     void idleHoldsStreamsOverMutualTlsWithoutAKey() throws Exception {
         // No pre-shared key: B authenticates the client certificate the QUIC handshake carried.
         WorkloadsTest.Run r = WorkloadsTest.runIn(dir, "--proxy", "https://127.0.0.1:" + port, "--proxy-version", "h3",

@@ -61,7 +61,7 @@ class OptionsTest {
         "--direct --target 127.0.0.1:9000 --duration 0s               | --duration must be more than zero",
         "--direct --target 127.0.0.1:9000 --bytes 12q                 | --bytes must be a size",
         "--direct --target 127.0.0.1:9000 --workload flood            | --workload must be bulk, setup, firstbyte, rps, idle or udp",
-        "--direct --target 127.0.0.1:9000 --client-tls jdk             | --client-tls and --tls-resume are for TLS over TCP",
+        "--direct --target 127.0.0.1:9000 --client-tls jdk             | --client-tls is for TLS over TCP",
         "--direct-tls --target 127.0.0.1:9000 --client-tls nss         | --client-tls must be openssl or jdk",
         "--direct-tls --target 127.0.0.1:9000 --tcp-nodelay maybe      | --tcp-nodelay must be true or false",
         "--direct --target 127.0.0.1                                  | --target must be HOST:PORT",
