@@ -59,6 +59,10 @@ class ConfigAndCommandLineTest {
         "bad precision|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {precision: 13}|precision",
         "unknown key|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\nusers-file: x|unknown config key 'users-file'",
         "fallback geohash alone|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {fallback-geohash: gcpv}|fallback-country and fallback-geohash go together",
+        "zero upstream connections|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true, max-connections: 0}|upstream.max-connections must be at least 1",
+        "zero tunnels per user|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\nlimits: {max-tunnels-per-user: 0}|limits.max-tunnels-per-user must be at least 1",
+        "negative tunnel rate|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\nlimits: {tunnels-per-second-per-user: -1}|limits.tunnels-per-second-per-user must be at least 1",
+        "proxy-name not a token|listen: 127.0.0.1:1\\nproxy-name: \"proxy a\"\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}|proxy-name must be an RFC 8941 token",
         "fallback country alone|listen: 127.0.0.1:1\\nusers: {preshared-keys: [k]}\\nupstream: {url: \"https://b:1\", insecure: true}\\ngeolocation: {fallback-country: GB}|go together",
     })
     void rejections(String name, String yaml, String message) {

@@ -198,7 +198,7 @@ public final class ProxyB {
             if (!config.dns().servers().isEmpty()) {
                 dns.setServers(config.dns().servers().stream().map(HostPort::toString).toList());
             }
-            config.dns().hostsFile().ifPresent(dns::setHostsPath);
+            config.dns().hostsFile().ifPresent(p -> dns.setHostsPath(p.toString()));
             resolver = new HostResolver(vertx, dns);
             tunnels = new TunnelRegistry(vertx, config.limits().idleTimeout());
             shared = SharedState.open(vertx, config.store(), metrics);

@@ -6,6 +6,7 @@ import static net.doublehop.runtime.config.YamlNodes.duration;
 import static net.doublehop.runtime.config.YamlNodes.fraction;
 import static net.doublehop.runtime.config.YamlNodes.integer;
 import static net.doublehop.runtime.config.YamlNodes.object;
+import static net.doublehop.runtime.config.YamlNodes.positive;
 import static net.doublehop.runtime.config.YamlNodes.readable;
 import static net.doublehop.runtime.config.YamlNodes.requiredText;
 import static net.doublehop.runtime.config.YamlNodes.text;
@@ -64,7 +65,7 @@ public final class ProxyAConfigLoader {
                 "admin", "limits", "logging", "http3", "issuer", "connect-udp", "gateway", "store", "mode",
                 "oblivious", "tracing"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
-        String name = text(root, "proxy-name").orElse("proxy-a");
+        String name = YamlNodes.proxyName(root, "proxy-a");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
 
         JsonNode u = object(root, "users");
@@ -137,7 +138,7 @@ public final class ProxyAConfigLoader {
         }
         String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1) : url.getHost();
         ProxyAConfig.Upstream upstream = new ProxyAConfig.Upstream(host, url.getPort(), text(up, "preshared-key"),
-                cert, ckey, trust, insecure, integer(up, "max-connections", 4),
+                cert, ckey, trust, insecure, positive(up, "max-connections", "upstream.max-connections", 4),
                 duration(up, "connect-timeout", Duration.ofSeconds(10)), upstreamProtocol(up),
                 // B's CONNECT-UDP URI template (RFC 9298 §2): its default on B's address unless B publishes another
                 text(up, "connect-udp-template").map(YamlNodes::parseUdpTemplate)
@@ -159,7 +160,8 @@ public final class ProxyAConfigLoader {
                 integer(l, "max-stream-resets-per-30s", d.maxStreamResetsPer30s()),
                 duration(l, "request-header-timeout", d.requestHeaderTimeout()),
                 fraction(l, "memory-watermark", d.memoryWatermark()));
-        int perUser = integer(l, "max-tunnels-per-user", 256);
+        int perUser = positive(l, "max-tunnels-per-user", "limits.max-tunnels-per-user", 256);
+        int perUserRate = positive(l, "tunnels-per-second-per-user", "limits.tunnels-per-second-per-user", 50);
         JsonNode logging = object(root, "logging");
         allowOnly(logging, "logging.", Set.of("log-sensitive-data"));
         boolean http3 = bool(root, "http3", false);
@@ -168,7 +170,7 @@ public final class ProxyAConfigLoader {
         }
         return new ProxyAConfig(listen, name, tls, users,
                 new ProxyAConfig.Geolocation(db, precision, fbCountry, fbGeohash), signing, upstream, admin, limits,
-                perUser, integer(l, "tunnels-per-second-per-user", 50), bool(logging, "log-sensitive-data", false),
+                perUser, perUserRate, bool(logging, "log-sensitive-data", false),
                 http3, issuer(root.get("issuer"), listen), YamlNodes.udpTemplate(root, listen),
                 net.doublehop.proxya.gateway.GatewayConfigReader.read(root.get("gateway"), this::path),
                 net.doublehop.runtime.store.StoreSettings.read(root, this::path),

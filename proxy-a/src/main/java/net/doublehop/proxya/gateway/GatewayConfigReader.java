@@ -138,10 +138,6 @@ public final class GatewayConfigReader {
     }
 
     private static int positive(JsonNode node, String key, int dflt) {
-        int v = integer(node, key, dflt);
-        if (v < 1) {
-            throw new IllegalArgumentException("gateway." + key + " must be at least 1");
-        }
-        return v;
+        return YamlNodes.positive(node, key, "gateway." + key, dflt);
     }
 }

@@ -74,10 +74,7 @@ public final class ConfigLoader {
         allowOnly(root, "", Set.of("listen", "proxy-name", "tls", "auth", "geohash", "egress", "destinations", "http3",
                 "dns", "admin", "limits", "logging", "connect-udp", "ohttp-relay", "store", "tracing"));
         HostPort listen = HostPort.parse(requiredText(root, "listen"));
-        String proxyName = text(root, "proxy-name").orElse("proxy-b");
-        if (!proxyName.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
-            throw new IllegalArgumentException("proxy-name must be an RFC 8941 token");
-        }
+        String proxyName = YamlNodes.proxyName(root, "proxy-b");
         TlsSettings tls = YamlNodes.tls(root.get("tls"), this::path);
         AuthSettings auth = readAuth(root.get("auth"));
         if (auth.presharedKeys().isEmpty() && tls.clientCa().isEmpty() && auth.privacyPass().isEmpty()
@@ -202,7 +199,11 @@ public final class ConfigLoader {
             // "[v6]:port" and "v4:port" carry a port; a bare address (v4, or v6 with many colons) means port 53.
             servers.add(s.startsWith("[") || colons == 1 ? HostPort.parse(s) : new HostPort(s, 53));
         }
-        return new DnsSettings(servers, duration(d, "timeout", Duration.ofSeconds(5)), text(d, "hosts-file"));
+        // Resolved as every other file the config names, and checked now: Vert.x would read it only when the
+        // resolver is made, and a relative name would be taken from the working directory.
+        Optional<Path> hosts = text(d, "hosts-file").map(this::path);
+        hosts.ifPresent(p -> readable("dns.hosts-file", p));
+        return new DnsSettings(servers, duration(d, "timeout", Duration.ofSeconds(5)), hosts);
     }
 
     private Limits readLimits(JsonNode node) {

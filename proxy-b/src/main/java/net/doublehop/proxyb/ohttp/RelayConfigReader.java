@@ -2,7 +2,6 @@ package net.doublehop.proxyb.ohttp;
 
 import static net.doublehop.runtime.config.YamlNodes.allowOnly;
 import static net.doublehop.runtime.config.YamlNodes.duration;
-import static net.doublehop.runtime.config.YamlNodes.integer;
 import static net.doublehop.runtime.config.YamlNodes.readable;
 import static net.doublehop.runtime.config.YamlNodes.requiredText;
 import static net.doublehop.runtime.config.YamlNodes.text;
@@ -86,10 +85,6 @@ public final class RelayConfigReader {
     }
 
     private static int positive(JsonNode node, String key, int dflt) {
-        int v = integer(node, key, dflt);
-        if (v < 1) {
-            throw new IllegalArgumentException("ohttp-relay." + key + " must be at least 1");
-        }
-        return v;
+        return YamlNodes.positive(node, key, "ohttp-relay." + key, dflt);
     }
 }

@@ -83,6 +83,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRelativeHostsFileIsTheConfigDirectorysOne() throws Exception {
+        Files.writeString(dir.resolve("hosts"), "127.0.0.1 destination.test\n");
+        ProxyBConfig c = ConfigLoader.parse(MINIMAL + "dns: {hosts-file: hosts}\n", dir);
+        assertThat(c.dns().hostsFile()).contains(dir.resolve("hosts"));
+    }
+
+    @Test
     void keysNeverAppearInToString() {
         ProxyBConfig c = ConfigLoader.parse(MINIMAL, dir);
         assertThat(c.toString()).doesNotContain("k1-secret-key");
@@ -103,6 +110,7 @@ class ConfigLoaderTest {
         "bad pool address           | {base}\\negress: {pools: [{name: a, country: JP, geohash: xn76, addresses: [not-an-ip]}]} | egress.pools[0].addresses",
         "huge prefix                | {base}\\negress: {pools: [{name: a, country: JP, geohash: xn76, addresses: [10.0.0.0/8]}]} | egress.pools[0].addresses",
         "bad allow cidr             | {base}\\ndestinations: {allow: [10.0.0.1/33]} | 10.0.0.1/33",
+        "missing hosts file         | {base}\\ndns: {hosts-file: nope.hosts} | dns.hosts-file: cannot read",
         "precision out of range     | {base}\\ngeohash: {max-precision: 13} | max-precision",
         "signature without signers  | {base}\\ngeohash: {require-signature: true} | trusted-signers",
         "missing certificate file   | {base}\\ntls: {certificate: nope.crt, private-key: nope.key} | tls.certificate",

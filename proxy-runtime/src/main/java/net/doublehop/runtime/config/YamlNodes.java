@@ -72,6 +72,27 @@ public final class YamlNodes {
         return new TlsSettings(cert.isPresent() ? TlsSettings.Mode.FILES : TlsSettings.Mode.SELF_SIGNED, cert, key, ca);
     }
 
+    /**
+     * {@code proxy-name}, or {@code dflt}: the name in this proxy's {@code Proxy-Status} entries, which must be an
+     * RFC 8941 token (RFC 9209 §2), so a name that is not one would make every answer malformed.
+     */
+    public static String proxyName(JsonNode root, String dflt) {
+        String name = text(root, "proxy-name").orElse(dflt);
+        if (!name.matches("[a-zA-Z*][a-zA-Z0-9_.:/%*!#$&'+^`|~-]*")) {
+            throw new IllegalArgumentException("proxy-name must be an RFC 8941 token");
+        }
+        return name;
+    }
+
+    /** An integer of at least 1, or {@code dflt}; the error names {@code where}. */
+    public static int positive(JsonNode node, String key, String where, int dflt) {
+        int v = integer(node, key, dflt);
+        if (v < 1) {
+            throw new IllegalArgumentException(where + " must be at least 1");
+        }
+        return v;
+    }
+
     public static void readable(String key, Path p) {
         if (!Files.isReadable(p)) {
             throw new IllegalArgumentException(key + ": cannot read " + p);
