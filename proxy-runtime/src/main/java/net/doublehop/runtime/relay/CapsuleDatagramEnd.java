@@ -3,7 +3,6 @@ package net.doublehop.runtime.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import net.doublehop.protocol.masque.Capsule;
@@ -19,13 +18,10 @@ import net.doublehop.protocol.masque.UdpPayload;
  * <p>Sending is bounded: while the stream's write queue is full, payloads are dropped (a UDP flow may lose
  * datagrams; it must not buffer without limit because the client reads slowly).
  */
-public final class CapsuleDatagramEnd implements DatagramEnd {
+public final class CapsuleDatagramEnd extends BaseDatagramEnd {
 
     private final TunnelEnd stream;
     private final CapsuleParser parser = UdpPayload.capsuleParser();
-    private Handler<Buffer> payloadHandler = b -> { };
-    private Handler<Void> closeHandler = v -> { };
-    private boolean closed;
 
     public CapsuleDatagramEnd(TunnelEnd stream) {
         this.stream = stream;
@@ -36,18 +32,8 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
     }
 
     @Override
-    public void payloadHandler(Handler<Buffer> handler) {
-        this.payloadHandler = handler;
-    }
-
-    @Override
-    public void closeHandler(Handler<Void> handler) {
-        this.closeHandler = handler;
-    }
-
-    @Override
     public void send(Buffer payload) {
-        if (closed || stream.writeQueueFull()) {
+        if (closed() || stream.writeQueueFull()) {
             return;
         }
         // capsule header + context ID 0, then the payload's own buffer: no re-encoding of the payload
@@ -56,11 +42,7 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            stream.close();
-            closeHandler.handle(null);
-        }
+        finish();
     }
 
     /** Parses what arrived (and releases it: the parser keeps what it needs of a partial capsule). */
@@ -71,7 +53,7 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
         } finally {
             data.release();
         }
-        while (!closed) {
+        while (!closed()) {
             CapsuleEvent event = parser.next(in);
             if (event == CapsuleEvent.NEED_MORE) {
                 return;
@@ -85,7 +67,7 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
                 if (decoded instanceof UdpPayload.Udp udp) {
                     byte[] payload = new byte[udp.payload().remaining()];
                     udp.payload().get(payload);
-                    payloadHandler.handle(Buffer.buffer(payload));
+                    deliver(Buffer.buffer(payload));
                 } else if (decoded instanceof UdpPayload.TooLong || decoded instanceof UdpPayload.MissingContextId) {
                     close(); // RFC 9298 §5: abort the stream
                     return;
@@ -96,11 +78,8 @@ public final class CapsuleDatagramEnd implements DatagramEnd {
         }
     }
 
-    private void finish() {
-        if (!closed) {
-            closed = true;
-            stream.close();
-            closeHandler.handle(null);
-        }
+    @Override
+    protected void release() {
+        stream.close();
     }
 }

@@ -1,6 +1,5 @@
 package net.doublehop.runtime.relay;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -11,7 +10,7 @@ import java.util.function.Consumer;
  * ended and the destination's answer still flows back; when the destination closes, the client
  * side is ended (END_STREAM on HTTP/2 and HTTP/3, connection close on HTTP/1.1).
  */
-public final class Tunnel implements Relay {
+public final class Tunnel extends BaseRelay {
 
     /** The two ends of a tunnel about to start. */
     public record Legs(TunnelEnd client, TunnelEnd destination) { }
@@ -21,18 +20,11 @@ public final class Tunnel implements Relay {
 
     private final TunnelEnd client;
     private final TunnelEnd destination;
-    private final long openedNanos;
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private final Consumer<Summary> onFinish;
     private final Consumer<Long> onFirstByte;
     private final boolean clientCanHalfClose;
     private boolean clientEnded;
     private boolean destinationClosed;
     private boolean clientEndSent;
-    private volatile long lastActivityNanos;
-    private volatile boolean idleTimedOut;
-    private long bytesFromClient;
-    private long bytesToClient;
 
     /**
      * @param clientCanHalfClose true for HTTP/2 and HTTP/3 streams, where END_STREAM only ends the client's
@@ -40,23 +32,20 @@ public final class Tunnel implements Relay {
      */
     public Tunnel(Legs legs, boolean clientCanHalfClose, long openedNanos,
             Consumer<Long> onFirstByte, Consumer<Summary> onFinish) {
+        super(openedNanos, onFinish);
         this.client = legs.client();
         this.clientCanHalfClose = clientCanHalfClose;
         this.destination = legs.destination();
-        this.openedNanos = openedNanos;
-        this.lastActivityNanos = openedNanos;
         this.onFirstByte = onFirstByte;
-        this.onFinish = onFinish;
     }
 
     /** Wires both directions. Call once, on the client's event loop. */
     public void start() {
-        relay(client, destination, n -> bytesFromClient += n);
+        relay(client, destination, this::fromClient);
         relay(destination, client, n -> {
-            if (bytesToClient == 0) {
-                onFirstByte.accept(System.nanoTime() - openedNanos);
+            if (toClient(n)) {
+                onFirstByte.accept(System.nanoTime() - openedNanos());
             }
-            bytesToClient += n;
         });
         client.endHandler(v -> {
             clientEnded = true;
@@ -101,7 +90,6 @@ public final class Tunnel implements Relay {
     /** Each chunk is handed on as it is (its ownership with it): never copied between two Netty channels. */
     private void relay(TunnelEnd from, TunnelEnd to, Consumer<Integer> count) {
         from.handler(buf -> {
-            lastActivityNanos = System.nanoTime();
             count.accept(buf.readableBytes());
             to.write(buf);
             if (to.writeQueueFull()) {
@@ -111,18 +99,7 @@ public final class Tunnel implements Relay {
         });
     }
 
-    @Override
-    public boolean idleSince(long now, long idleNanos) {
-        return now - lastActivityNanos > idleNanos;
-    }
-
     /** Closes both legs: idle timeout, shutdown deadline, or an error on either side. */
-    @Override
-    public void closeIdle() {
-        idleTimedOut = true;
-        abort();
-    }
-
     @Override
     public void abort() {
         destination.reset();
@@ -132,9 +109,6 @@ public final class Tunnel implements Relay {
     }
 
     private void finish() {
-        if (finished.compareAndSet(false, true)) {
-            onFinish.accept(new Summary(bytesFromClient, bytesToClient, System.nanoTime() - openedNanos,
-                    idleTimedOut));
-        }
+        finish(() -> { });
     }
 }

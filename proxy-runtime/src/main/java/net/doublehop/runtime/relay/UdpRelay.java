@@ -3,7 +3,6 @@ package net.doublehop.runtime.relay;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +12,7 @@ import java.util.function.Consumer;
  * idle timeout is closed. Proxy B's relay to a destination from its egress address, and Proxy A's in oblivious mode
  * to Proxy B's QUIC port.
  */
-public final class UdpRelay {
+public final class UdpRelay extends BaseRelay {
 
     private final Vertx vertx;
     private final DatagramEnd client;
@@ -21,13 +20,6 @@ public final class UdpRelay {
     private final String destinationHost;
     private final int destinationPort;
     private final long idleNanos;
-    private final long openedNanos = System.nanoTime();
-    private final Consumer<Tunnel.Summary> onFinish;
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile long lastActivityNanos = openedNanos;
-    private volatile boolean idleTimedOut;
-    private long bytesFromClient;
-    private long bytesToClient;
     private long timer = -1;
 
     /**
@@ -36,17 +28,17 @@ public final class UdpRelay {
      */
     public UdpRelay(Vertx vertx, DatagramEnd client, DatagramSocket socket, String destinationHost, int destinationPort,
             java.time.Duration idleTimeout, Consumer<Tunnel.Summary> onFinish) {
+        super(System.nanoTime(), onFinish);
         this.vertx = vertx;
         this.client = client;
         this.socket = socket;
         this.destinationHost = destinationHost;
         this.destinationPort = destinationPort;
         this.idleNanos = idleTimeout.toNanos();
-        this.onFinish = onFinish;
     }
 
     public void start() {
-        client.payloadHandler(this::fromClient);
+        client.payloadHandler(this::toDestination);
         client.closeHandler(v -> close());
         socket.exceptionHandler(t -> { }); // e.g. ICMP port unreachable: UDP has no connection to fail
         socket.handler(packet -> {
@@ -54,39 +46,39 @@ public final class UdpRelay {
             if (packet.sender().port() != destinationPort || !destinationHost.equals(packet.sender().hostAddress())) {
                 return;
             }
-            lastActivityNanos = System.nanoTime();
             Buffer udp = packet.data();
-            bytesToClient += udp.length();
+            toClient(udp.length());
             client.send(udp);
         });
         long period = Math.max(1, Math.min(idleNanos / 2_000_000, 10_000));
         timer = vertx.setPeriodic(period, id -> {
-            if (System.nanoTime() - lastActivityNanos > idleNanos) {
-                idleTimedOut = true;
-                close();
+            if (idleSince(System.nanoTime(), idleNanos)) {
+                closeIdle();
             }
         });
     }
 
-    private void fromClient(Buffer payload) {
-        if (finished.get()) {
+    private void toDestination(Buffer payload) {
+        if (finished()) {
             return;
         }
-        lastActivityNanos = System.nanoTime();
-        bytesFromClient += payload.length();
+        fromClient(payload.length());
         socket.send(payload, destinationPort, destinationHost);
+    }
+
+    @Override
+    public void abort() {
+        close();
     }
 
     /** Idle timeout, shutdown deadline or either side gone: closes both and reports once. */
     public void close() {
-        if (finished.compareAndSet(false, true)) {
+        finish(() -> {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
             socket.close();
             client.close();
-            onFinish.accept(new Tunnel.Summary(bytesFromClient, bytesToClient, System.nanoTime() - openedNanos,
-                    idleTimedOut));
-        }
+        });
     }
 }
