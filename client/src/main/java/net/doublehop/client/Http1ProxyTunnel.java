@@ -1,9 +1,7 @@
 package net.doublehop.client;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -30,6 +28,7 @@ import net.doublehop.runtime.nexthop.NextHopAnswer;
 import net.doublehop.runtime.nexthop.StreamAnswer;
 import net.doublehop.runtime.relay.CapsuleDatagramEnd;
 import net.doublehop.runtime.relay.DatagramEnd;
+import net.doublehop.runtime.transport.ChannelEndEvents;
 import net.doublehop.runtime.transport.Http1TunnelEnd;
 import net.doublehop.runtime.vertx.LoopContext;
 import net.doublehop.runtime.vertx.VertxTransport;
@@ -44,6 +43,9 @@ import net.doublehop.runtime.vertx.VertxTransport;
  * stays on one thread.
  */
 final class Http1ProxyTunnel {
+
+    /** The handler that passes the connection's events to its tunnel end, once it is one. */
+    private static final String TUNNEL = "tunnel";
 
     /** A's answer head is small; anything larger is not a proxy's answer. */
     private static final int MAX_HEAD = 16 * 1024;
@@ -140,7 +142,7 @@ final class Http1ProxyTunnel {
                 if (tunnel) {
                     // From here on the connection carries the tunnel: what the decoder holds past the head
                     // (the tunnel's first bytes) is passed on as bytes once it is removed.
-                    ctx.pipeline().addAfter(ctx.name(), "tunnel", new TunnelEvents(end));
+                    ctx.pipeline().addAfter(ctx.name(), TUNNEL, new ChannelEndEvents(end));
                     ctx.pipeline().remove(HttpClientCodec.class);
                     ctx.pipeline().remove(this);
                     context.execute(() -> {
@@ -185,41 +187,6 @@ final class Http1ProxyTunnel {
         }
     }
 
-    /** The connection's events to its tunnel end, once it is one. */
-    private static final class TunnelEvents extends ChannelDuplexHandler {
-        private final Http1TunnelEnd end;
-
-        TunnelEvents(Http1TunnelEnd end) {
-            this.end = end;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf data) {
-                end.inbound(data);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            end.inputClosed();
-            end.closed();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            end.writabilityChanged();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            end.failed(cause);
-            ctx.close();
-        }
-    }
-
     /** A's answer, and on success the connection as the tunnel (aborting it closes the connection). */
     static final class Answer extends StreamAnswer {
         private final Channel channel;
@@ -243,7 +210,7 @@ final class Http1ProxyTunnel {
          * Called on the connection's event loop.
          */
         Channel carrier() {
-            channel.pipeline().remove(TunnelEvents.class);
+            channel.pipeline().remove(TUNNEL);
             channel.config().setAutoRead(true);
             return channel;
         }

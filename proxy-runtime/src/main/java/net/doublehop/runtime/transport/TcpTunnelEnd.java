@@ -5,7 +5,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -129,10 +128,9 @@ public final class TcpTunnelEnd extends ChannelEnd {
      * The channel's events to its end, installed before the connect: the end exists from registration, and no
      * exception reaches the pipeline's tail.
      */
-    private static final class Events extends ChannelDuplexHandler {
+    private static final class Events extends ChannelEndEvents {
         private final LoopContext context;
         private final boolean closeOnFin;
-        private TcpTunnelEnd end;
 
         Events(LoopContext context, boolean closeOnFin) {
             this.context = context;
@@ -142,15 +140,6 @@ public final class TcpTunnelEnd extends ChannelEnd {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             end = new TcpTunnelEnd(ctx.channel(), context);
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf data) {
-                end.inbound(data);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
         }
 
         /** The destination's FIN: what it sent before has been read; end its data, then close as Vert.x did. */
@@ -167,21 +156,9 @@ public final class TcpTunnelEnd extends ChannelEnd {
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            end.inputClosed();
-            end.closed();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            end.writabilityChanged();
-        }
-
-        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ConnectionGuard.logQuietly("destination connection error", cause);
-            end.failed(cause);
-            ctx.close();
+            super.exceptionCaught(ctx, cause);
         }
     }
 }
