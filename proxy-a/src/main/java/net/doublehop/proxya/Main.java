@@ -85,10 +85,7 @@ public final class Main {
         try {
             proxy = ProxyA.start(vertx, cfg).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            vertx.close();
-            err.println("proxy-a: " + (e instanceof ConfigException ? "configuration error: " : "cannot start: ")
-                    + e.getMessage());
-            return e instanceof ConfigException ? 2 : 1;
+            return ServiceCommand.startFailed("proxy-a", vertx, e, err);
         }
         if (printJwks) {
             out.println(proxy.jwks());
@@ -96,21 +93,13 @@ public final class Main {
             return 0;
         }
         out.println("proxy-a listening on " + cfg.listen().host() + ":" + proxy.port()
-                + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.transport.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]") + "; upstream "
+                + ServiceCommand.transport(vertx) + "; upstream "
                 + cfg.upstream().host() + ":" + cfg.upstream().port()
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : "")
                 + (proxy.issuerPort() > 0 ? "; issuer on " + cfg.issuer().get().listen().host() + ":"
                         + proxy.issuerPort() : ""));
-        startReloads(vertx, proxy, cfg, cmd.config());
+        // hot reload (SIGHUP, or a change of the config file or a file it names): see ProxyA.reloadable()
+        ConfigReloads.startOrWarn(vertx, proxy.metrics(), "proxy-a", cmd.config(), cfg, proxy.reloadable());
         return ServiceCommand.runUntilSignal("proxy-a", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
-    }
-
-    /** Hot reload (SIGHUP, or a change of the config file or a file it names): see {@link ProxyA#reloadable()}. */
-    private static void startReloads(Vertx vertx, ProxyA proxy, ProxyAConfig cfg, java.nio.file.Path configFile) {
-        try {
-            new ConfigReloads<>(vertx, proxy.metrics(), "proxy-a", configFile, cfg, proxy.reloadable()).start();
-        } catch (ConfigException e) {
-            System.getLogger("proxy-a").log(System.Logger.Level.WARNING, "reload: off: " + e.getMessage());
-        }
     }
 }

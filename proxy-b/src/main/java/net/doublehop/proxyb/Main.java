@@ -26,7 +26,7 @@ public final class Main {
             Options:
               --config FILE   YAML configuration (every key: docs/configuration.md)
               --check         validate the configuration (including egress bind tests) and exit
-              --verbose       debug logging: one line per tunnel (no user data unless
+              --verbose, -v   debug logging: one line per tunnel (no user data unless
                               logging.log-sensitive-data is on in the config)
               --help          show this help
 
@@ -73,10 +73,7 @@ public final class Main {
         try {
             proxy = ProxyB.start(vertx, cfg, loops).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            vertx.close();
-            boolean config = e instanceof ConfigException;
-            err.println("proxy-b: " + (config ? "configuration error: " : "cannot start: ") + e.getMessage());
-            return config ? 2 : 1;
+            return ServiceCommand.startFailed("proxy-b", vertx, e, err);
         }
         if (checkOnly) {
             out.println("proxy-b: configuration OK");
@@ -84,23 +81,13 @@ public final class Main {
             return 0;
         }
         out.println("proxy-b listening on " + cfg.listen().host() + ":" + proxy.port()
-                + (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio") + (net.doublehop.runtime.transport.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]")
+                + ServiceCommand.transport(vertx)
                 + (cfg.tls().enabled() ? " (TLS, h2 + http/1.1)" : " (cleartext, h2c + http/1.1)")
                 + (proxy.adminPort() > 0 ? "; admin on " + cfg.admin().get().host() + ":" + proxy.adminPort() : ""));
-        startReloads(vertx, proxy, cfg, configFile);
+        // hot reload (SIGHUP, or a change of the config file or a file it names): see ProxyB.reloadable(); without
+        // it, SIGHUP would stop the JVM
+        net.doublehop.runtime.service.ConfigReloads.startOrWarn(vertx, proxy.metrics(), "proxy-b", configFile, cfg,
+                proxy.reloadable());
         return ServiceCommand.runUntilSignal("proxy-b", vertx, cfg.limits().shutdownGrace(), proxy::stop, out, err);
-    }
-
-    /**
-     * Hot reload (SIGHUP, or a change of the config file or a file it names): see {@link ProxyB#reloadable()}.
-     * Without this, SIGHUP would stop the JVM.
-     */
-    private static void startReloads(Vertx vertx, ProxyB proxy, ProxyBConfig cfg, java.nio.file.Path configFile) {
-        try {
-            new net.doublehop.runtime.service.ConfigReloads<>(vertx, proxy.metrics(), "proxy-b", configFile, cfg,
-                    proxy.reloadable()).start();
-        } catch (ConfigException e) {
-            System.getLogger("proxy-b").log(System.Logger.Level.WARNING, "reload: off: " + e.getMessage());
-        }
     }
 }

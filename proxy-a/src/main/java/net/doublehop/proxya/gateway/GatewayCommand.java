@@ -95,10 +95,7 @@ public final class GatewayCommand {
                 adminPort = admin.listen(cfg.admin().get()).await(30, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
-            vertx.close();
-            err.println("gateway: " + (e instanceof ConfigException ? "configuration error: " : "cannot start: ")
-                    + e.getMessage());
-            return e instanceof ConfigException ? 2 : 1;
+            return ServiceCommand.startFailed("gateway", vertx, e, err);
         }
         out.println("gateway listening on " + cfg.gateway().listen().host() + ":" + gateway.port()
                 + " (keys at " + cfg.gateway().keysPath() + ", requests at " + cfg.gateway().gatewayPath() + ")"

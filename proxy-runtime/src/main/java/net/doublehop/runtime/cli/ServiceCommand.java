@@ -83,6 +83,23 @@ public final class ServiceCommand {
         }
     }
 
+    /** What the "listening" line names: the transport and the TLS engine, e.g. {@code  [epoll, boringssl]}. */
+    public static String transport(Vertx vertx) {
+        return (vertx.isNativeTransportEnabled() ? " [epoll" : " [nio")
+                + (net.doublehop.runtime.transport.TlsEngine.isNative() ? ", boringssl]" : ", jdk-tls]");
+    }
+
+    /**
+     * A proxy that did not start: closes Vert.x, says why on {@code err} and returns the exit code, 2 for a
+     * configuration the proxy could not run with, 1 for anything else.
+     */
+    public static int startFailed(String name, Vertx vertx, Exception e, PrintStream err) {
+        vertx.close();
+        boolean config = e instanceof net.doublehop.runtime.config.ConfigException;
+        err.println(name + ": " + (config ? "configuration error: " : "cannot start: ") + e.getMessage());
+        return config ? 2 : 1;
+    }
+
     /** Blocks until SIGTERM/Ctrl-C, then stops the proxy within {@code grace} and closes Vert.x. */
     public static int runUntilSignal(String name, Vertx vertx, Duration grace, Function<Duration, Future<Void>> stop,
             PrintStream out, PrintStream err) {

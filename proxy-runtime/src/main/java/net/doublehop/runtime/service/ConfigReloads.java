@@ -156,6 +156,19 @@ public final class ConfigReloads<C> implements AutoCloseable {
         HangupSignal.install();
     }
 
+    /**
+     * Starts hot reload for a proxy that runs {@code running}, loaded from {@code configFile}. When the file cannot be
+     * read again the proxy runs on without reloads and a warning says so, rather than stopping after it started.
+     */
+    public static <C> void startOrWarn(Vertx vertx, ProxyMetrics metrics, String name, Path configFile, C running,
+            Reloadable<C> reloadable) {
+        try {
+            new ConfigReloads<>(vertx, metrics, name, configFile, running, reloadable).start();
+        } catch (ConfigException e) {
+            System.getLogger(name).log(Level.WARNING, "reload: off: " + e.getMessage());
+        }
+    }
+
     /** Starts watching the files every 2 s and, where the JVM allows it, listening for SIGHUP. */
     public ConfigReloads<C> start() {
         timer = vertx.setPeriodic(2000, id -> {
