@@ -60,7 +60,6 @@ import net.doublehop.runtime.service.LiveConfig;
 import net.doublehop.runtime.auth.SpentTokenStore;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.proxya.config.ProxyAConfigLoader;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Set;
 import net.doublehop.runtime.trace.TunnelTracing;
@@ -114,53 +113,43 @@ public final class ProxyA {
      * again), for requests from the swap on; open tunnels keep running on what they started with.
      */
     public ConfigReloads.Reloadable<ProxyAConfig> reloadable() {
-        return new ConfigReloads.Reloadable<>() {
-            @Override
-            public ProxyAConfig load(Path configFile) {
-                return ProxyAConfigLoader.load(configFile);
-            }
+        return ConfigReloads.reloadable(ProxyAConfigLoader::load, LIVE_KEYS, this::prepare);
+    }
 
-            @Override
-            public Set<String> liveKeys() {
-                return LIVE_KEYS;
-            }
-
-            @Override
-            public ConfigReloads.Prepared<ProxyAConfig> prepare(ProxyAConfig running, ProxyAConfig next) {
-                List<String> notes = new ArrayList<>();
-                TlsSettings tls = ConfigReloads.liveTls(running.tls(), next.tls(), notes);
-                ConfigReloads.noteSpentTokenCapacity("users.privacy-pass.spent-token-capacity", running.users().privacyPass(),
-                        next.users().privacyPass(), notes);
-                if (running.signing().privateKey().isEmpty() && next.signing().privateKey().isEmpty()
-                        && !running.signing().equals(next.signing())) {
-                    notes.add("signing: a key generated at start stays until a restart (set signing.private-key)");
-                }
-                Runnable gatewayKeys = () -> { };
-                var gateway = running.gateway();
-                if (running.gateway().isPresent() && next.gateway().isPresent() && parts.gateway != null) {
-                    gatewayKeys = parts.gateway.prepareKeys(next.gateway().get());
-                    gateway = java.util.Optional.of(running.gateway().get().withKeys(next.gateway().get().keys()));
-                }
-                ProxyAConfig applied = new ProxyAConfig(running.listen(), running.proxyName(), tls, next.users(),
-                        next.geolocation(), next.signing(), running.upstream(), running.admin(), running.limits(),
-                        running.maxTunnelsPerUser(), running.tunnelRatePerUser(), running.logSensitive(),
-                        running.http3(), running.issuer(), running.udpTemplate(), gateway, running.store(),
-                        new ProxyAConfig.Oblivious(next.oblivious().mode(), next.oblivious().targets()),
-                        running.tracing());
-                ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
-                if (newTls.changed() && (applied.http3() || applied.issuer().isPresent())) {
-                    notes.add("tls files: the HTTP/3 listener and the issuer keep the certificate they "
-                            + "started with (the TCP listener uses the new one)");
-                }
-                Live built = parts.build(applied, live.current());
-                Runnable newGatewayKeys = gatewayKeys;
-                return new ConfigReloads.Prepared<>(applied, notes, () -> {
-                    newTls.swap().run();
-                    newGatewayKeys.run();
-                    live.replace(built);
-                });
-            }
-        };
+    /** The live keys of {@code next} with the running values of the others, built and ready to swap in. */
+    private ConfigReloads.Prepared<ProxyAConfig> prepare(ProxyAConfig running, ProxyAConfig next) {
+        List<String> notes = new ArrayList<>();
+        TlsSettings tls = ConfigReloads.liveTls(running.tls(), next.tls(), notes);
+        ConfigReloads.noteSpentTokenCapacity("users.privacy-pass.spent-token-capacity", running.users().privacyPass(),
+                next.users().privacyPass(), notes);
+        if (running.signing().privateKey().isEmpty() && next.signing().privateKey().isEmpty()
+                && !running.signing().equals(next.signing())) {
+            notes.add("signing: a key generated at start stays until a restart (set signing.private-key)");
+        }
+        Runnable gatewayKeys = () -> { };
+        var gateway = running.gateway();
+        if (running.gateway().isPresent() && next.gateway().isPresent() && parts.gateway != null) {
+            gatewayKeys = parts.gateway.prepareKeys(next.gateway().get());
+            gateway = java.util.Optional.of(running.gateway().get().withKeys(next.gateway().get().keys()));
+        }
+        ProxyAConfig applied = new ProxyAConfig(running.listen(), running.proxyName(), tls, next.users(),
+                next.geolocation(), next.signing(), running.upstream(), running.admin(), running.limits(),
+                running.maxTunnelsPerUser(), running.tunnelRatePerUser(), running.logSensitive(),
+                running.http3(), running.issuer(), running.udpTemplate(), gateway, running.store(),
+                new ProxyAConfig.Oblivious(next.oblivious().mode(), next.oblivious().targets()),
+                running.tracing());
+        ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
+        if (newTls.changed() && (applied.http3() || applied.issuer().isPresent())) {
+            notes.add("tls files: the HTTP/3 listener and the issuer keep the certificate they "
+                    + "started with (the TCP listener uses the new one)");
+        }
+        Live built = parts.build(applied, live.current());
+        Runnable newGatewayKeys = gatewayKeys;
+        return new ConfigReloads.Prepared<>(applied, notes, () -> {
+            newTls.swap().run();
+            newGatewayKeys.run();
+            live.replace(built);
+        });
     }
 
     public static Future<ProxyA> start(Vertx vertx, ProxyAConfig config) {

@@ -51,7 +51,6 @@ import net.doublehop.runtime.service.LiveConfig;
 import net.doublehop.runtime.auth.SpentTokenStore;
 import net.doublehop.runtime.config.TlsSettings;
 import net.doublehop.proxyb.config.ConfigLoader;
-import java.nio.file.Path;
 import java.util.Set;
 import net.doublehop.runtime.trace.TunnelTracing;
 
@@ -103,39 +102,29 @@ public final class ProxyB {
      * keep running on what they started with.
      */
     public ConfigReloads.Reloadable<ProxyBConfig> reloadable() {
-        return new ConfigReloads.Reloadable<>() {
-            @Override
-            public ProxyBConfig load(Path configFile) {
-                return ConfigLoader.load(configFile);
-            }
+        return ConfigReloads.reloadable(ConfigLoader::load, LIVE_KEYS, this::prepare);
+    }
 
-            @Override
-            public Set<String> liveKeys() {
-                return LIVE_KEYS;
-            }
-
-            @Override
-            public ConfigReloads.Prepared<ProxyBConfig> prepare(ProxyBConfig running, ProxyBConfig next) {
-                List<String> notes = new ArrayList<>();
-                TlsSettings tls = ConfigReloads.liveTls(running.tls(), next.tls(), notes);
-                ConfigReloads.noteSpentTokenCapacity("auth.privacy-pass.spent-token-capacity", running.auth().privacyPass(),
-                        next.auth().privacyPass(), notes);
-                ProxyBConfig applied = new ProxyBConfig(running.listen(), running.proxyName(), tls, next.auth(),
-                        next.geohash(), next.pools(), next.defaultPool(), next.bindCheck(), next.destinationAllow(),
-                        running.dns(), running.admin(), running.limits(), running.logSensitive(), running.http3(),
-                        running.udpTemplate(), running.ohttpRelay(), running.store(), running.tracing());
-                ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
-                if (newTls.changed() && (applied.http3() || applied.ohttpRelay().isPresent())) {
-                    notes.add("tls files: the HTTP/3 listener and the OHTTP relay keep the certificate they started "
-                            + "with (the TCP listener uses the new one)");
-                }
-                Live next2 = parts.build(applied);
-                return new ConfigReloads.Prepared<>(applied, notes, () -> {
-                    newTls.swap().run();
-                    live.replace(next2);
-                });
-            }
-        };
+    /** The live keys of {@code next} with the running values of the others, built and ready to swap in. */
+    private ConfigReloads.Prepared<ProxyBConfig> prepare(ProxyBConfig running, ProxyBConfig next) {
+        List<String> notes = new ArrayList<>();
+        TlsSettings tls = ConfigReloads.liveTls(running.tls(), next.tls(), notes);
+        ConfigReloads.noteSpentTokenCapacity("auth.privacy-pass.spent-token-capacity", running.auth().privacyPass(),
+                next.auth().privacyPass(), notes);
+        ProxyBConfig applied = new ProxyBConfig(running.listen(), running.proxyName(), tls, next.auth(),
+                next.geohash(), next.pools(), next.defaultPool(), next.bindCheck(), next.destinationAllow(),
+                running.dns(), running.admin(), running.limits(), running.logSensitive(), running.http3(),
+                running.udpTemplate(), running.ohttpRelay(), running.store(), running.tracing());
+        ProxyServer.TlsReload newTls = server.prepareTls(applied.tls());
+        if (newTls.changed() && (applied.http3() || applied.ohttpRelay().isPresent())) {
+            notes.add("tls files: the HTTP/3 listener and the OHTTP relay keep the certificate they started "
+                    + "with (the TCP listener uses the new one)");
+        }
+        Live next2 = parts.build(applied);
+        return new ConfigReloads.Prepared<>(applied, notes, () -> {
+            newTls.swap().run();
+            live.replace(next2);
+        });
     }
 
     /** Builds the flows and what the server closes after them. */

@@ -71,6 +71,27 @@ public final class ConfigReloads<C> implements AutoCloseable {
         Prepared<C> prepare(C running, C next);
     }
 
+    /** A {@link Reloadable} made of its three parts. */
+    public static <C> Reloadable<C> reloadable(java.util.function.Function<Path, C> load, Set<String> liveKeys,
+            java.util.function.BiFunction<C, C, Prepared<C>> prepare) {
+        return new Reloadable<>() {
+            @Override
+            public C load(Path configFile) {
+                return load.apply(configFile);
+            }
+
+            @Override
+            public Set<String> liveKeys() {
+                return liveKeys;
+            }
+
+            @Override
+            public Prepared<C> prepare(C running, C next) {
+                return prepare.apply(running, next);
+            }
+        };
+    }
+
     /**
      * A built configuration ready to swap in.
      *
