@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,24 +41,7 @@ class FirstByteTest {
         ca = dir.resolve("ca.crt");
         Files.writeString(ca, pki.ca().certificatePem());
         vertx = Vertx.vertx();
-        NetClient client = vertx.createNetClient();
-        relay = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)
-                        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(server.certificate().toString())
-                                .setKeyPath(server.privateKey().toString())))
-                .connectHandler(down -> {
-                    down.pause();
-                    client.connect(serve.port(), "127.0.0.1").onComplete(ar -> {
-                        if (ar.failed()) {
-                            down.close();
-                            return;
-                        }
-                        NetSocket up = ar.result();
-                        down.pipeTo(up);
-                        up.pipeTo(down);
-                        down.resume();
-                    });
-                });
-        relay.listen().await(10, TimeUnit.SECONDS);
+        relay = TlsTerminator.start(vertx, server.certificate(), server.privateKey(), serve.port());
         clientCert = pki.client("loadgen firstbyte test client").writeTo(dir, "client");
         tlsProxy = TestProxy.tls(server.certificate(), server.privateKey(), ca);
     }
