@@ -1,7 +1,6 @@
 package net.doublehop.geo;
 
 import java.math.BigInteger;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -48,23 +47,54 @@ public record Cidr(InetAddress network, int prefixLength) {
         return new Cidr(a, len);
     }
 
-    /** Parses an IPv4 or IPv6 literal; anything that could be a host name is refused before the JDK sees it. */
+    /**
+     * Parses an IPv4 or IPv6 literal without ever asking DNS. The JDK's {@code InetAddress.getByName} resolves any
+     * text it cannot read as a literal as a host name, so a dotted quad out of range ({@code 10.0.0.256}, or
+     * {@code 010.0.0.1}, which the JDK no longer reads as a literal) became a DNS query: a config value looked up at
+     * start, and accepted if a resolver answered. Dotted quads are therefore decoded here, strictly (four decimal
+     * octets, no leading zeros: some stacks read those as octal); IPv6 goes to the JDK in brackets, which it only
+     * ever reads as a literal.
+     */
     static InetAddress literal(String addr, String context) {
         boolean v6 = addr.indexOf(':') >= 0;
-        boolean ok = !addr.isEmpty() && addr.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.'
-                || (v6 && (c == ':' || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))));
-        if (!ok || (!v6 && addr.split("\\.", -1).length != 4)) {
-            throw new IllegalArgumentException("'" + context + "' is not an IP address or prefix");
+        if (!v6) {
+            return ipv4(addr, context);
+        }
+        boolean ok = addr.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.' || c == ':'
+                || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+        if (!ok) {
+            throw notAnAddress(context);
         }
         try {
-            InetAddress a = InetAddress.getByName(v6 ? "[" + addr + "]" : addr);
-            if (!v6 && !(a instanceof Inet4Address)) {
-                throw new IllegalArgumentException("'" + context + "' is not an IPv4 address");
-            }
-            return a;
+            return InetAddress.getByName("[" + addr + "]");
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + context + "' is not an IP address or prefix");
+            throw notAnAddress(context);
         }
+    }
+
+    private static InetAddress ipv4(String addr, String context) {
+        String[] parts = addr.split("\\.", -1);
+        if (parts.length != 4) {
+            throw notAnAddress(context);
+        }
+        byte[] octets = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
+                    || !p.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(p) > 255) {
+                throw notAnAddress(context);
+            }
+            octets[i] = (byte) Integer.parseInt(p);
+        }
+        try {
+            return InetAddress.getByAddress(octets);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an IPv4 address
+        }
+    }
+
+    private static IllegalArgumentException notAnAddress(String context) {
+        return new IllegalArgumentException("'" + context + "' is not an IP address or prefix");
     }
 
     public boolean contains(InetAddress address) {

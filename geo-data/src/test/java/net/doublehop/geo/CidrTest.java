@@ -25,9 +25,18 @@ class CidrTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "example.com", "10.0.0.1/33", "10.0.0.1/8", "10.0.0/8", "fe80::1/129", "1.2.3.4/x",
-        "localhost", "::1/-1", "10.0.0.0/ 8"})
+        "localhost", "::1/-1", "10.0.0.0/ 8", "10.0.0.256", "256.0.0.0/8", "010.0.0.1", "10.0.0.1.", "1.2.3.4.5",
+        "1.2.3.+4", "1.2.3.0004", "1::2::3", "::g"})
     void cidrRejects(String text) {
         assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Dotted quads are decoded without the JDK's resolver, which would look up an out-of-range one in DNS. */
+    @ParameterizedTest
+    @CsvSource({"0.0.0.0, 0.0.0.0", "255.255.255.255, 255.255.255.255", "10.0.0.1, 10.0.0.1", "192.0.2.0/24, 192.0.2.0",
+        "::ffff:127.0.0.1, 127.0.0.1", "2001:DB8::/32, 2001:db8:0:0:0:0:0:0"})
+    void cidrReadsLiterals(String text, String network) {
+        assertThat(Cidr.parse(text).network().getHostAddress()).isEqualTo(network);
     }
 
     @Test
