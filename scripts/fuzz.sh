@@ -78,6 +78,12 @@ if [[ $build == 1 ]]; then
       -Dmdep.outputFile=target/fuzz-classpath.txt -Dmdep.includeScope=test
 fi
 
+# What Jazzer instruments for coverage. Left to itself it instruments only the classes in the classpath's
+# directories, i.e. the target's own module: the config loaders' targets were then blind to proxy-runtime's YamlNodes
+# and config records (a jar here) and to SnakeYAML, the MMDB target to MaxMind's reader, where its crashes were.
+# So: all of the project's code, and the third-party parsers our parsers hand untrusted bytes to.
+INSTRUMENT='net.doublehop.**:org.yaml.snakeyaml.**:com.maxmind.db.**'
+
 out=target/fuzz
 mkdir -p "$out/corpus" "$out/crashes" "$out/logs"
 results=()
@@ -96,6 +102,7 @@ for t in "${targets[@]}"; do
   [[ -d "$seeds" ]] && dirs+=("$seeds")
   set +e
   java -Xmx512m -cp "$cp" com.code_intelligence.jazzer.Jazzer --target_class="$class" --target_method="$method" \
+      --instrumentation_includes="$INSTRUMENT" \
       -max_total_time="$seconds" -rss_limit_mb=2560 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$out/crashes/$name-" "${dirs[@]}" >"$log" 2>&1
   rc=$?
