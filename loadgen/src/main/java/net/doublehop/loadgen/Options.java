@@ -104,6 +104,8 @@ public final class Options {
                 rps    keep-alive tunnels doing request/response round trips: requests/s and latency percentiles
                 idle   open --tunnels tunnels (at most --concurrency handshakes at a time) and hold them for the
                        duration; with --pids, RSS growth per tunnel of those processes
+              Every workload reports the generator's own CPU time over the measured window (and with --pids that
+              of the listed processes) in the summary's CPU lines and the JSON's totals.cpu
                 udp    --tunnels UDP flows (CONNECT-UDP through the proxy, or plain UDP sockets with --direct),
                        each keeping --window datagrams of --size bytes in flight to the target's UDP echo:
                        round-trip percentiles, packets/s and MB/s each way, lost and late datagrams
@@ -132,8 +134,13 @@ public final class Options {
                                        loss) sends the next
               --loss-timeout D         udp: a datagram not echoed within D is counted lost and replaced (default
                                        1s; checked every D/4); its echo arriving later is counted late
-              --pids PID,PID           idle: processes whose /proc/PID/status VmRSS is read before and after
-                                       opening the tunnels
+              --pids PID,PID           processes to account for (Linux /proc), e.g. the proxies on the path: every
+                                       workload reports the CPU time (user + system, /proc/PID/stat; a process
+                                       with its child processes) each used during the measured window (after the
+                                       warm-up), their sum and the generator's own, also per unit of work: ms per
+                                       MB received (bulk), per setup (setup), per tunnel (firstbyte), per 1,000
+                                       requests (rps), per 1,000 datagrams echoed (udp). idle also reads each
+                                       one's VmRSS (/proc/PID/status) before and after opening the tunnels
               --concurrency N          idle: at most N tunnel openings in flight (default 64)
               --timeout D              connect + TLS + CONNECT (or CONNECT-UDP) answer deadline per tunnel
                                        (default 10s)
@@ -159,6 +166,9 @@ public final class Options {
               loadgen --proxy https://127.0.0.1:8443 --proxy-version h2 --proxy-cacert run/dev/ca.crt \\
                       --proxy-cert run/dev/a-client.crt --proxy-key run/dev/a-client.key \\
                       --target 127.0.0.1:9000 --workload rps --tunnels 32 --duration 10s --json rps.json
+              loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
+                      --target 127.0.0.1:9000 --workload bulk --warmup 5s --duration 10s \\
+                      --pids $(pgrep -f proxy-a.jar),$(pgrep -f proxy-b.jar)     (CPU ms per MB of A and B)
               loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
                       --target 127.0.0.1:9000 --workload setup --count 2000
               loadgen --proxy https://127.0.0.1:7443 --proxy-cacert run/dev/ca.crt --proxy-user alice:wonderland \\
@@ -471,9 +481,6 @@ public final class Options {
         if (tlsResume && !tcpTls && !(proxyTls && proxyVersion.equals("h3"))) {
             throw new UsageException("--tls-resume is for TLS: an https:// proxy, or --direct-tls");
         }
-        if (!pids.isEmpty() && workload != Workload.IDLE) {
-            throw new UsageException("--pids is for --workload idle");
-        }
         if (bytes > 0 && workload != Workload.BULK) {
             throw new UsageException("--bytes is for --workload bulk");
         }
@@ -679,8 +686,10 @@ public final class Options {
             m.put("window", window);
             m.put("lossTimeoutMs", lossTimeout.toMillis());
         }
-        if (workload == Workload.IDLE) {
+        if (workload == Workload.IDLE || !pids.isEmpty()) {
             m.put("pids", new ArrayList<>(pids));
+        }
+        if (workload == Workload.IDLE) {
             m.put("concurrency", concurrency);
         }
         m.put("timeoutMs", timeout.toMillis());

@@ -75,6 +75,9 @@ final class Runner {
                            AtomicBoolean interrupted) throws InterruptedException {
         double elapsed;
         WarmUp settled = new WarmUp();
+        CpuCost cpu = new CpuCost(o.pids);
+        CpuCost.Snapshot cpuFrom = o.warmup.isZero() ? cpu.take(stats) : null;
+        CpuCost.Snapshot cpuTo;
         try {
             w.start();
             if (!o.warmup.isZero()) {
@@ -82,11 +85,13 @@ final class Runner {
                 progress(o, err, stats, stats.peek(warm), "warm-up ");
                 w.measureFromNow();
                 connector.measureFromNow();
+                cpuFrom = cpu.take(stats);
                 if (!o.quiet) {
                     err.println();
                 }
             }
             elapsed = phase(o, err, w, stats, o.duration.toNanos(), "");
+            cpuTo = cpu.take(stats);
             stats.stillOpeningAtEnd = stats.opening.get();
             w.stop();
         } finally {
@@ -103,6 +108,7 @@ final class Runner {
         List<String> summary = new ArrayList<>();
         w.results(elapsed, totals, latencies, summary);
         connector.results(totals, summary);
+        cpu.report(o.workload, cpuFrom, cpuTo, totals, summary);
         if (!o.warmup.isZero() && o.jitSettle) {
             totals.put("warmupExtendedMs", settled.extendedMillis);
             if (settled.extendedMillis > 0) {

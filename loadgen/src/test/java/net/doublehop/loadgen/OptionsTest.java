@@ -95,7 +95,7 @@ class OptionsTest {
         "--proxy https://127.0.0.1:1 --proxy-header NoColon --target 127.0.0.1:9000 | --proxy-header must be 'Name: value'",
         "--proxy https://127.0.0.1:1 --proxy-cacert /nonexistent/ca.crt --target 127.0.0.1:9000 | cannot read file",
         "--direct --target 127.0.0.1:9000 --pids 12,x --workload idle | --pids must be process ids",
-        "--direct --target 127.0.0.1:9000 --pids 12                   | --pids is for --workload idle",
+        "--direct --target 127.0.0.1:9000 --pids 12,-3 --workload rps | --pids must be process ids",
         "--direct --target 127.0.0.1:9000 --workload rps --bytes 10M  | --bytes is for --workload bulk",
         "--direct --target 127.0.0.1:9000 --request-size 0 --workload rps | --request-size must be at least 1 byte",
         "--direct --target 127.0.0.1:9000 --frobnicate 1              | unknown option --frobnicate",
@@ -113,6 +113,16 @@ class OptionsTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(message).contains("--help");
         assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void pidsAreForEveryWorkloadAndInTheReportsOptions() throws Exception {
+        for (String w : new String[] {"bulk", "setup", "firstbyte", "rps", "udp", "idle"}) {
+            Options o = Options.parse("--direct", "--target", "127.0.0.1:9000", "--workload", w, "--pids", "12, 34");
+            assertThat(o.pids).as(w).containsExactly(12L, 34L);
+            assertThat(o.describe()).as(w).containsKey("pids");
+        }
+        assertThat(Options.parse("--direct", "--target", "127.0.0.1:9000").describe()).doesNotContainKey("pids");
     }
 
     @Test

@@ -206,6 +206,38 @@ class WorkloadsTest {
         assertThat(proc.getLong("rssKiBBefore")).isPositive();
         assertThat(proc.getValue("growthKiBPerTunnel")).isNotNull();
         assertThat(r.out()).contains("held         50 of 50 tunnels").contains("KiB per tunnel");
+        assertThat(totals.getJsonObject("cpu").getValue("unit")).as("idle has no unit of work").isNull();
+        assertThat(totals.getJsonObject("cpu").getJsonArray("processes").getJsonObject(0).getLong("pid")).isEqualTo(self);
+    }
+
+    @Test
+    void everyWorkloadReportsTheCpuOfPidsAndOfTheGeneratorOverTheMeasuredWindow() throws Exception {
+        long self = ProcessHandle.current().pid();
+        Run r = run("--direct", "--target", target, "--workload", "rps", "--tunnels", "2", "--warmup", "300ms",
+                "--no-jit-settle", "--duration", "1s", "--pids", Long.toString(self));
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        JsonObject cpu = r.json().getJsonObject("totals").getJsonObject("cpu");
+        assertThat(cpu.getDouble("windowSeconds")).as("the measured second, not the warm-up").isBetween(0.9, 5.0);
+        assertThat(cpu.getString("unit")).isEqualTo("1,000 requests");
+        long requests = r.json().getJsonObject("totals").getLong("requests");
+        assertThat(cpu.getDouble("units")).isPositive().isLessThanOrEqualTo(requests / 1000.0 + 0.001);
+        JsonObject proc = cpu.getJsonArray("processes").getJsonObject(0);
+        assertThat(proc.getLong("pid")).isEqualTo(self);
+        assertThat(proc.getDouble("cpuSeconds")).isNotNegative();
+        assertThat(proc.getDouble("msPerUnit")).isNotNull();
+        // the generator runs in this JVM here, so it is the listed process too (read at slightly different moments)
+        assertThat(cpu.getJsonObject("generator").getLong("pid")).isEqualTo(self);
+        assertThat(cpu.getJsonObject("listed").getDouble("cpuSeconds")).isEqualTo(proc.getDouble("cpuSeconds"));
+        assertThat(r.out()).contains("CPU          over the measured").contains("ms per 1,000 requests")
+                .contains("pid " + self).contains("generator");
+
+        Run bulk = run("--direct", "--target", target, "--workload", "bulk", "--duration", "500ms");
+        assertThat(bulk.code()).as(bulk.out() + bulk.err()).isZero();
+        JsonObject bcpu = bulk.json().getJsonObject("totals").getJsonObject("cpu");
+        assertThat(bcpu.getString("unit")).isEqualTo("MB");
+        assertThat(bcpu.getJsonArray("processes")).isEmpty();
+        assertThat(bcpu.getValue("listed")).as("no --pids").isNull();
+        assertThat(bcpu.getJsonObject("generator").getDouble("msPerUnit")).isNotNull();
     }
 
     @Test
