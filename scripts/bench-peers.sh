@@ -57,6 +57,10 @@ Workloads (each with warm-up, except idle)
   udp pps       one UDP flow, 32 datagrams of 1200 bytes in flight: datagrams echoed per second
   rps           64 keep-alive tunnels doing 64-byte request/response round trips: requests/s
   idle          N tunnels held open: RSS growth per tunnel of the path's proxy processes (--pids)
+  CPU rows      from the bulk, setup, rps and udp pps runs: the CPU time (user + system, /proc/PID/stat) the path's
+                proxy processes used during the measured window (loadgen --pids: HAProxy, squid, socat, A and B),
+                summed, per MB, per setup, per 1,000 requests, per 1,000 datagrams; the generator and the
+                destination are not counted (their share is in each run's JSON report, totals.cpu.generator)
 
 Options
   --quick            smoke run of a few minutes: one round, 1 s warm-up, 2 s per measurement, 500 idle tunnels
@@ -352,7 +356,7 @@ declare -A VIA=(
 )
 declare -A PIDS_OF=(
   [direct]="" [direct_tls]="$PID_hp_tls" [haproxy]="$PID_hp1,$PID_hp2"
-  [squid]="$PID_squid1,$PID_squid2" [socat]="" [ours_h1]="$PID_proxy_a,$PID_proxy_b" [ours_h2]="$PID_proxy_a,$PID_proxy_b"
+  [squid]="$PID_squid1,$PID_squid2" [socat]="$PID_socat1,$PID_socat2" [ours_h1]="$PID_proxy_a,$PID_proxy_b" [ours_h2]="$PID_proxy_a,$PID_proxy_b"
   [ours_h3]="$PID_proxy_a3,$PID_proxy_b3"
 )
 WORKLOADS=(bulk setup firstbyte firstbyte_jdk setup_resume rps udp_rtt udp_pps idle)
@@ -412,8 +416,11 @@ for wl in "${WORKLOADS[@]}"; do
     for p in "${PATHS[@]}"; do
       applies "$wl" "$p" || { : >"$RESULTS/na-$wl-$p"; continue; } # the table says n/a
       args="${VIA[$p]} ${WL_ARGS[$wl]}"
+      # idle: their RSS; bulk, setup, rps and udp: their CPU per unit of work (the CPU rows)
+      if [[ -n "${PIDS_OF[$p]}" && $wl =~ ^(idle|bulk|setup|rps|udp_rtt|udp_pps)$ ]]; then
+        args="$args --pids ${PIDS_OF[$p]}"
+      fi
       if [[ $wl == idle ]]; then
-        [[ -n "${PIDS_OF[$p]}" ]] && args="$args --pids ${PIDS_OF[$p]}"
         [[ $p == ours_h2 ]] && args="$args --h2-connections 4"
         [[ $p == ours_h3 ]] && args="$args --h3-connections 4"
       fi
@@ -452,6 +459,8 @@ def pct(j, *names):
     return None
 def figure(wl, j):
     t = j.get("totals", {})
+    if wl.startswith("cpu_"):  # ms of CPU per unit, summed over the path's proxy processes (loadgen --pids)
+        return ((t.get("cpu") or {}).get("listed") or {}).get("msPerUnit")
     if wl == "bulk":
         return t.get("mbps")
     if wl in ("setup", "setup_resume"):
@@ -466,24 +475,30 @@ def figure(wl, j):
         return t.get("requestsPerSec")
     per = [q.get("growthKiBPerTunnel") for q in t.get("processes") or []]
     return sum(per) if per and all(x is not None for x in per) else None
-rows = [("bulk", "bulk, 1 tunnel (MB/s, higher is better)"),
-        ("setup", "setup p50 (ms, new client TLS connection each time; lower is better)"),
-        ("firstbyte", "first byte p50 (ms, new connection, CONNECT, 64 B request, to the destination's first byte)"),
-        ("firstbyte_jdk", "first byte p50, JDK TLS client (ms, the same with `--client-tls jdk`)"),
-        ("setup_resume", "setup p50, TLS resumed (ms, `--tls-resume`: each connection offers the last one's ticket; "
-                         "[share resumed])"),
-        ("rps", "rps, 64 tunnels (req/s, higher is better)"),
-        ("udp_rtt", "UDP round trip p50 (ms, 1 flow, 1200 B, 1 in flight; ratio to socat; lower is better)"),
-        ("udp_pps", "UDP datagrams echoed/s (1 flow, 1200 B, 32 in flight; ratio to socat; higher is better)"),
-        ("idle", "idle: RSS growth per tunnel of the path's proxies (KiB, lower is better)")]
+# (row, the workload whose runs it reads, label)
+CPU_OF = "the path's proxy processes summed, generator and destination excluded; lower is better"
+rows = [("bulk", "bulk", "bulk, 1 tunnel (MB/s, higher is better)"),
+        ("setup", "setup", "setup p50 (ms, new client TLS connection each time; lower is better)"),
+        ("firstbyte", "firstbyte", "first byte p50 (ms, new connection, CONNECT, 64 B request, to the destination's first byte)"),
+        ("firstbyte_jdk", "firstbyte_jdk", "first byte p50, JDK TLS client (ms, the same with `--client-tls jdk`)"),
+        ("setup_resume", "setup_resume", "setup p50, TLS resumed (ms, `--tls-resume`: each connection offers the last "
+                         "one's ticket; [share resumed])"),
+        ("rps", "rps", "rps, 64 tunnels (req/s, higher is better)"),
+        ("udp_rtt", "udp_rtt", "UDP round trip p50 (ms, 1 flow, 1200 B, 1 in flight; ratio to socat; lower is better)"),
+        ("udp_pps", "udp_pps", "UDP datagrams echoed/s (1 flow, 1200 B, 32 in flight; ratio to socat; higher is better)"),
+        ("idle", "idle", "idle: RSS growth per tunnel of the path's proxies (KiB, lower is better)"),
+        ("cpu_bulk", "bulk", f"CPU per MB, bulk (ms of CPU; {CPU_OF})"),
+        ("cpu_setup", "setup", f"CPU per setup (ms of CPU; {CPU_OF})"),
+        ("cpu_rps", "rps", f"CPU per 1,000 requests, rps (ms of CPU; {CPU_OF})"),
+        ("cpu_udp", "udp_pps", f"CPU per 1,000 datagrams echoed, UDP 32 in flight (ms of CPU; ratio to socat; {CPU_OF})")]
 lines = ["| workload | " + " | ".join(titles[p] for p in paths) + " |",
          "|---|" + "---|" * len(paths)]
 spread = []
-for wl, label in rows:
+for key, wl, label in rows:
     if all(os.path.exists(os.path.join(res, f"na-{wl}-{p}")) or not rounds(wl, p) for p in paths):
         continue  # a workload this run did not measure
     baseline = "socat" if wl.startswith("udp") else "haproxy"
-    base = {r: figure(wl, j) for r, j in rounds(wl, baseline).items()}
+    base = {r: figure(key, j) for r, j in rounds(wl, baseline).items()}
     cells = []
     for p in paths:
         if os.path.exists(os.path.join(res, f"na-{wl}-{p}")):
@@ -491,10 +506,10 @@ for wl, label in rows:
             continue
         runs = rounds(wl, p)
         err = sum((j.get("totals", {}).get("errors", 0) or 0) for j in runs.values())
-        figs = {r: figure(wl, j) for r, j in runs.items()}
+        figs = {r: figure(key, j) for r, j in runs.items()}
         vals = [v for v in figs.values() if v is not None]
         if not vals:
-            if wl == "idle" and p == "direct":
+            if p == "direct" and (wl == "idle" or key.startswith("cpu_")):
                 cells.append("n/a (no proxy)")
             else:
                 cells.append("—" + (f" [{err} errors]" if err else " (no result)"))
@@ -505,19 +520,19 @@ for wl, label in rows:
         ratios = [figs[r] / base[r] for r in sorted(figs) if figs[r] is not None and base.get(r)]
         if ratios:
             c += " (×{:.2f})".format(statistics.median(ratios))
-            if len(ratios) > 1 and p.startswith("ours") and wl in ("bulk", "setup", "rps", "firstbyte"):
+            if len(ratios) > 1 and p.startswith("ours") and key in ("bulk", "setup", "rps", "firstbyte"):
                 spread.append(f"{wl} via {titles[p]}: " + ", ".join("×{:.2f}".format(x) for x in ratios))
-        if wl == "setup_resume":
+        if key == "setup_resume":
             hs = sum((j.get("totals", {}).get("tlsHandshakes") or 0) for j in runs.values())
             rs = sum((j.get("totals", {}).get("tlsResumed") or 0) for j in runs.values())
             c += " [{:.0f} % resumed]".format(100.0 * rs / hs) if hs else " [no TLS handshake seen]"
-        if wl.startswith("udp"):
+        if key.startswith("udp"):
             lost = [j.get("totals", {}).get("lossPercent") or 0 for j in runs.values()]
             if max(lost) >= 0.1:
                 c += " [{:.1f} % lost]".format(max(lost))
-        if err:
+        if err and not key.startswith("cpu_"):  # the workload's own row says so already
             c += f" [{err} errors]"
-        if wl == "idle":
+        if key == "idle":
             t = next(iter(runs.values())).get("totals") or {}
             if t.get("tunnelsHeld") is not None and t.get("tunnelsHeld") != t.get("tunnelsRequested"):
                 c += f" [{t.get('tunnelsHeld')} held]"
@@ -548,7 +563,10 @@ if [[ $DOC == 1 ]]; then
     echo "paths with each other, not with other machines. Each cell: the figure and (×ratio) to the HAProxy TLS→TLS chain;"
     echo "every workload but idle ran in $ROUNDS round$([[ $ROUNDS != 1 ]] && echo s), each measuring every path back to back: the figure is the median over"
     echo "the rounds, the ratio the median of the per-round ratios (so a ratio compares paths measured in the same minute)."
-    echo "The UDP rows' ratios are to the socat relays; n/a: the path does not carry that workload."
+    echo "The UDP rows' ratios are to the socat relays; n/a: the path does not carry that workload. The CPU rows come from"
+    echo "the same bulk, setup, rps and UDP runs: user + system time of the path's proxy processes (\`loadgen --pids\`,"
+    echo "\`/proc/PID/stat\`, each with its child processes) over the measured window, summed, per unit of work; the"
+    echo "generator and the destination, which every path has, are left out."
     echo
     cat "$TABLE"
     echo
