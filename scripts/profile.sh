@@ -14,12 +14,15 @@ Usage: scripts/profile.sh [--seconds N] [--event E] [--interval I] [--out DIR] [
 Profiles each JVM PID for N seconds at once (start all, wait, stop all), then writes per JVM:
   DIR/NAME.html       a flame graph (open in a browser)
   DIR/NAME.collapsed  the stacks, one per line with its sample count (input for other tools, or grep)
+  DIR/NAME.total.collapsed  lock and alloc only: the same stacks with what they add up to instead of the count
+                      (ns waited for the lock, bytes allocated)
 and prints each JVM's top K frames by self time and its top K "hot paths" (the frame nearest the leaf that is
 our code or a named library entry), as a share of that JVM's samples.
 
   --seconds N    profiling time (default 15)
   --event E      cpu (default; perf events, falls back to itimer inside containers), itimer, wall, lock, alloc
-  --interval I   sampling interval (default 1ms for cpu/itimer/wall; bytes for alloc, ns for lock)
+  --interval I   sampling interval (default 1ms for cpu/itimer/wall; bytes for alloc, ns for lock). lock: a
+                 sample per I ns of waiting (default 10us; 1 = every contended acquisition, to count them)
   --out DIR      output directory (default target/profile/<time>)
   --top K        lines of each summary (default 25)
   PID[=NAME]     a running JVM (see `jcmd -l`); NAME names its files (default the PID)
@@ -82,12 +85,15 @@ sleep "$seconds"
 for p in "${pids[@]}"; do
   pid=${p%%=*}; name=${p#*=}
   agent "$pid" "dump,collapsed,file=$out/$name.collapsed" || true
+  if [[ $event == lock || $event == alloc ]]; then
+    agent "$pid" "dump,collapsed,total,file=$out/$name.total.collapsed" || true
+  fi
   agent "$pid" "stop,file=$out/$name.html" || true
 done
 
-python3 - "$top" "$out" "${pids[@]}" <<'PY'
+python3 - "$top" "$out" "$event" "${pids[@]}" <<'PY'
 import collections, os, sys
-top, out, procs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+top, out, event, procs = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 ours = ("net/doublehop", "net.doublehop")
 for p in procs:
     name = p.split("=", 1)[-1]
@@ -110,5 +116,19 @@ for p in procs:
     print("  nearest frame of ours (or the thread's root):")
     for f, n in paths.most_common(top):
         print(f"  {100.0 * n / total:5.1f} %  {f[:150]}")
+    tpath = os.path.join(out, name + ".total.collapsed")
+    if os.path.exists(tpath):
+        # lock: the frame below the lock's class (the caller that waited), with the ns waited; alloc: bytes
+        unit, scale = ("ms waited", 1e6) if event == "lock" else ("MB allocated", 1e6)
+        sums, grand = collections.Counter(), 0
+        with open(tpath) as fh:
+            for line in fh:
+                stack, _, n = line.rstrip("\n").rpartition(" ")
+                n = int(n); grand += n
+                frames = stack.split(";")
+                sums[";".join(frames[-2:])] += n
+        print(f"  {grand / scale:.3f} {unit} in all; by the last two frames:")
+        for f, n in sums.most_common(top):
+            print(f"  {n / scale:10.3f}  {f[-200:]}")
 PY
 echo "profile.sh: flame graphs in $out/" >&2
