@@ -18,7 +18,9 @@ usage() {
 usage: scripts/bench-idle.sh [--tunnels N] [--java PATH] [--jvm-options FILE|none] [--cds DIR] [--nmt] [--no-warmup]
                              [--per-process N] [--base-port P] [--serve] [--keep-tmp]
 
-Starts Proxy B and Proxy A on loopback (DevSetup's configs, ports moved, limits raised above N), warms them up
+Starts Proxy B and Proxy A on loopback (DevSetup's configs, ports moved, limits raised above N; A's location
+table, in the run's temp dir, places the generator's 127.0.0.1 in Tokyo, so A signs a geohash for every tunnel and
+B verifies it, binds its nonce and egresses from its tokyo pool, as for a real user), warms them up
 with the load generator (HTTP/2 to A: bulk 10 s, rps 64 tunnels 10 s, setup 20 s; HTTP/1.1 setup 10 s), and
 prints each proxy's RSS (VmRSS) and open file descriptors: the "base" figures. Then it opens N idle tunnels
 (client HTTP/2 to A, 4 connections per generator; A -> B pooled HTTP/2; B dials a destination for each), waits
@@ -184,8 +186,12 @@ sed -i -e "s/^listen: 127.0.0.1:7443/listen: 127.0.0.1:$P_A/" -e "s/^admin: 127.
        -e "s/listen: 127.0.0.1:7444/listen: 127.0.0.1:$P_A_ISSUER/" -e "s/listen: 127.0.0.1:7445/listen: 127.0.0.1:$P_A_GW/" \
        -e "s/^  file: users.txt/  file: users.txt\n  preshared-keys: [$BENCH_KEY]/" "$DEV/proxy-a.yaml"
 echo "limits: {max-tunnels-per-user: $((TUNNELS + 1000)), tunnels-per-second-per-user: 100000, ${LIMITS#\{}" >>"$DEV/proxy-a.yaml"
+# A's location table: the generator's 127.0.0.1 in Tokyo (scripts/pair-env.sh, bench_location_table): a signed
+# geohash per tunnel, as for a real user (DevSetup's embedded demo table maps only loopback aliases)
+bench_location_table "$DEV/clients.csv"
+sed -i -e "s#^geolocation: {precision: 5}#geolocation: {database: $DEV/clients.csv, precision: 5}#" "$DEV/proxy-a.yaml"
 grep -q "preshared-keys: \[$BENCH_KEY\]" "$DEV/proxy-a.yaml" && grep -q "max-connections: " "$DEV/proxy-a.yaml" \
-  || { log "could not edit proxy-a.yaml"; exit 1; }
+  && grep -q "^geolocation: {database: " "$DEV/proxy-a.yaml" || { log "could not edit proxy-a.yaml"; exit 1; }
 grep -q "^listen: 127.0.0.1:$((BASE_PORT + 30))" "$DEV/proxy-b0.yaml" || { log "could not edit proxy-b.yaml"; exit 1; }
 
 DESTS=$SHARDS
@@ -237,6 +243,7 @@ if [[ $WARMUP == 1 ]]; then
   lg "${VIA_H1[@]}" --target "127.0.0.1:$BASE_PORT" --workload setup --tunnels 1 --duration 10s --quiet >"$TMP/warm4.txt" 2>&1 || true
   # what the warm-up did: on a starved machine it can be next to nothing, and the base figures depend on it
   log "warm-up did: $(grep -h -m1 '^  received' "$TMP/warm1.txt" | sed 's/^ *//; s/  */ /g' || true); $(grep -h -m1 '^  requests' "$TMP/warm2.txt" | sed 's/^ *//; s/  */ /g' || true); setups $(grep -h -m1 '^  tunnels' "$TMP/warm3.txt" "$TMP/warm4.txt" | awk '{print $2}' | paste -sd+ || true) (h2+h1)"
+  log "B's tunnels after the warm-up: $(b_pool_tunnels $((BASE_PORT + 50)) tokyo) through its tokyo pool (signed geohash), $(b_pool_tunnels $((BASE_PORT + 50)) london) through london (no hint)"
   sleep 15 # past a native-heap trim (deploy/jvm.options: every 10 s) and a GC's settling
 fi
 nmt() { # label

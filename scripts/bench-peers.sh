@@ -36,7 +36,11 @@ Paths
   haproxy       baseline: TLS to HAProxy #1 (mode tcp), TLS to HAProxy #2, TCP to the destination. HAProxy is
                 not a forward proxy: the client sends no CONNECT (loadgen --direct-tls at HAProxy #1)
   squid         HTTP CONNECT to squid #1, which relays through its cache_peer parent squid #2
-  ours h1       HTTPS CONNECT over HTTP/1.1 to Proxy A, pooled HTTP/2 over TLS (mTLS) from A to B
+  ours h1       HTTPS CONNECT over HTTP/1.1 to Proxy A, pooled HTTP/2 over TLS (mTLS) from A to B. As for a real
+                user, A locates the client (a location table in the run's temp dir, `geolocation.database`, places
+                the generator's 127.0.0.1 in Tokyo) and signs a geohash for every tunnel (Ed25519, RFC 9421
+                Signature over sec-ch-geohash); B verifies it and egresses from its tokyo pool. The script checks
+                B's tunnels by pool after the priming and stops if B saw no signed hint
   ours h2       the same with HTTP/2 CONNECT streams from the client to A
   ours h3       HTTP/3 CONNECT streams to A, pooled HTTP/3 (QUIC, mTLS) from A to B: a second A and B, configured
                 for HTTP/3 (`http3: true`, `upstream.protocol: h3`). HAProxy's chain has no HTTP/3: its ratio is
@@ -222,6 +226,12 @@ sed -i -e "s/^listen: 127.0.0.1:7443/listen: 127.0.0.1:$P_A/" -e "s/^admin: 127.
        -e "s#url: https://127.0.0.1:8443#url: https://127.0.0.1:$P_B#" -e "s/listen: 127.0.0.1:7444/listen: 127.0.0.1:$P_A_ISSUER/" \
        -e "s/^  file: users.txt/  file: users.txt\n  preshared-keys: [$BENCH_KEY]/" "$DEV/proxy-a.yaml"
 grep -q "preshared-keys: \[$BENCH_KEY\]" "$DEV/proxy-a.yaml" || { log "could not add the preshared key to proxy-a.yaml"; exit 1; }
+# A's location table: the generator's 127.0.0.1 in Tokyo (bench_location_table, scripts/pair-env.sh), so that A
+# signs a geohash for every tunnel and B verifies it, as for a real user; DevSetup's embedded demo table maps only
+# loopback aliases, and without this the pair was measured without that work (before 2026-12-04)
+bench_location_table "$DEV/clients.csv"
+sed -i -e "s#^geolocation: {precision: 5}#geolocation: {database: $DEV/clients.csv, precision: 5}#" "$DEV/proxy-a.yaml"
+grep -q "^geolocation: {database: " "$DEV/proxy-a.yaml" || { log "could not set geolocation.database in proxy-a.yaml"; exit 1; }
 cat >>"$DEV/proxy-a.yaml" <<EOF
 limits: {max-tunnels-per-user: 100000, tunnels-per-second-per-user: 100000, max-tunnels: 100000, max-tunnels-per-connection: 100000, max-concurrent-streams: 100000}
 EOF
@@ -407,6 +417,14 @@ for p in ours_h1 ours_h2 ours_h3; do
       || { log "  (priming run had errors:)"; grep -i -m3 "error\|tunnels" "$RESULTS/prime.txt" >&2 || true; }
   done
 done
+# Every primed tunnel went through B's tokyo pool, which only A's signed geohash selects (B's default pool is london)
+for b in "B:$P_B_ADMIN" "B3:$P_B3_ADMIN"; do
+  tokyo=$(b_pool_tunnels "${b#*:}" tokyo); london=$(b_pool_tunnels "${b#*:}" london)
+  log "Proxy ${b%%:*} after the priming: $tokyo tunnels through its tokyo pool (signed geohash verified), $london through london (no hint)"
+  if [[ $tokyo == 0 || $london != 0 ]]; then
+    log "Proxy ${b%%:*} did not get a signed geohash for every tunnel: A's location table is not used"; exit 1
+  fi
+done
 # Rounds: the machine's speed drifts by tens of percent from one minute to the next (other tenants, its own page
 # cache and TIME_WAIT sockets); measuring every path back to back, several times, lets each ratio compare paths
 # that ran under the same conditions. idle runs once: its figure is memory, not time.
@@ -583,7 +601,7 @@ if [[ $DOC == 1 ]]; then
     echo "socat -T 30 UDP4-LISTEN:$P_SOC2,bind=127.0.0.1,reuseaddr,fork UDP4:127.0.0.1:$P_DEST"
     echo "socat -T 30 UDP4-LISTEN:$P_SOC1,bind=127.0.0.1,reuseaddr,fork UDP4:127.0.0.1:$P_SOC2"
     echo "java $PROXY_FLAGS -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b.yaml   # :$P_B, admin :$P_B_ADMIN"
-    echo "java $PROXY_FLAGS -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS)"
+    echo "java $PROXY_FLAGS -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a.yaml   # :$P_A -> https://127.0.0.1:$P_B (h2, mTLS); geolocation.database DEV/clients.csv"
     echo "java $PROXY_FLAGS -jar proxy-b/target/proxy-b.jar --config DEV/proxy-b3.yaml  # :$P_B3 TCP and UDP (http3: true), admin :$P_B3_ADMIN"
     echo "java $PROXY_FLAGS -jar proxy-a/target/proxy-a.jar --config DEV/proxy-a3.yaml  # :$P_A3 TCP and UDP (http3: true) -> https://127.0.0.1:$P_B3 (h3, mTLS)"
     for c in "${COMMANDS[@]}"; do c=${c//$DEV/DEV}; echo "${c//Proxy-Authorization:Preshared_KEY/\'Proxy-Authorization: Preshared KEY\'}"; done
@@ -606,6 +624,10 @@ if [[ $DOC == 1 ]]; then
     echo "squid check no credentials either); A's per-user limits (256 tunnels, 50/s) and both proxies'"
     echo "tunnel limits raised above what the workloads open; the OHTTP gateway and relay sections removed (not"
     echo "measured, and on fixed ports); the HTTP/3 pair adds \`http3: true\` to both and \`upstream.protocol: h3\` to A."
+    echo "Both A's get a location table (\`geolocation.database\`: DEV/clients.csv, \`127.0.0.1/32,JP,35.6812,139.7671\`)"
+    echo "that places the generator in Tokyo, so A signs a geohash for every tunnel (Ed25519, RFC 9421) and B verifies it"
+    echo "and egresses from its tokyo pool, as for a real user (DevSetup's embedded demo table maps only loopback aliases,"
+    echo "not 127.0.0.1; tables before 2026-12-04 were measured without the signature and its check)."
   } >"$SECTION"
   DOCF=docs/performance.md
   if [[ ! -f $DOCF ]]; then

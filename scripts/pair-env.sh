@@ -1,5 +1,5 @@
 # Sourced by scripts/soak.sh and scripts/slowloris.sh (not run on its own; scripts/bench-idle.sh and
-# scripts/bench-peers.sh use only proxy_jvm, at the end): starts Proxy B, Proxy A and a
+# scripts/bench-peers.sh use only proxy_jvm, bench_location_table and b_pool_tunnels): starts Proxy B, Proxy A and a
 # `loadgen serve` destination on free loopback ports from the built jars, with the development certificates of
 # DevSetup in a directory of the caller's, and stops them again. Sets:
 #   PAIR_DIR, A_PORT, A_ADMIN, B_PORT, B_ADMIN, DEST_PORT, A_PID, B_PID, DEST_PID
@@ -33,6 +33,7 @@ pair_start() {
   PAIR_DIR=$1
   mkdir -p "$PAIR_DIR"
   java -cp "$A_JAR" net.doublehop.proxya.DevSetup "$PAIR_DIR" >/dev/null
+  bench_location_table "$PAIR_DIR/clients.csv"
   local default_limits='{max-tunnels-per-user: 20000, tunnels-per-second-per-user: 100000}'
   local a_limits=${PAIR_A_LIMITS:-$default_limits}
   A_PORT=$(free_port); A_ADMIN=$(free_port); B_PORT=$(free_port); B_ADMIN=$(free_port); DEST_PORT=$(free_port)
@@ -55,7 +56,7 @@ listen: 127.0.0.1:$A_PORT
 admin: 127.0.0.1:$A_ADMIN
 tls: {certificate: a.crt, private-key: a.key}
 users: {file: users.txt}
-geolocation: {precision: 5}
+geolocation: {database: clients.csv, precision: 5}
 signing: {private-key: a-signing.pem, key-id: proxy-a-dev, validity: 300s}
 upstream:
   url: https://127.0.0.1:$B_PORT
@@ -84,6 +85,23 @@ pair_stop() {
   for pid in ${A_PID:-} ${B_PID:-} ${DEST_PID:-}; do
     wait "$pid" 2>/dev/null || true
   done
+}
+
+# bench_location_table FILE: writes a location table for A's geolocation.database (CSV) that places the load
+# generator's address, 127.0.0.1, in Tokyo, where DevSetup's B (and soak-b.yaml) has an egress pool. A real user is
+# located, so A signs a geohash for every tunnel (Ed25519, RFC 9421) and B verifies it and picks that pool; the
+# embedded demo table A uses without a database maps only loopback aliases (127.0.0.10 ...), so a generator on
+# 127.0.0.1 would measure tunnels without that work. b_pool_tunnels shows which pool B used.
+bench_location_table() {
+  printf '%s\n' "# ip_prefix,alpha2code,latitude,longitude: the load generator's address, in Tokyo (scripts/pair-env.sh)" \
+    "127.0.0.1/32,JP,35.6812,139.7671" >"$1"
+}
+
+# b_pool_tunnels ADMIN_PORT POOL: tunnels B opened (200) through egress pool POOL, from its /metrics
+b_pool_tunnels() {
+  curl -fsS "http://127.0.0.1:$1/metrics" 2>/dev/null \
+    | awk -v pool="pool=\"$2\"" '/^privacy_proxy_requests_by_status_total\{/ && index($0, pool) && index($0, "status=\"200\"") {s += $NF}
+                                   END {printf "%d\n", s}'
 }
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }

@@ -11,8 +11,10 @@ usage() {
 usage: scripts/soak.sh [--minutes N] [--interval S] [--faults] [--out DIR] [--no-build]
 
 Starts Proxy B, Proxy A (development certificates, user alice/wonderland, -Xmx512m each unless PROXY_JAVA_OPTS
-says otherwise) and a `loadgen serve` destination on free loopback ports, then runs one-minute cycles of the load
-generator's mixed workload through A -> B until N minutes have passed. Each cycle runs, at the same time:
+says otherwise) and a `loadgen serve` destination on free loopback ports (A's location table places the
+generator's 127.0.0.1 in Tokyo: A signs a geohash for every tunnel, B verifies it and egresses from its tokyo
+pool), then runs one-minute cycles of the load generator's mixed workload through A -> B until N minutes have
+passed. Each cycle runs, at the same time:
   bulk   2 tunnels over HTTP/2, 4 downloads of 64 MiB
   setup  2 loops of new TLS connection + CONNECT + 1-byte round trip (HTTP/1.1), 400 setups
   rps    8 keep-alive tunnels over HTTP/2, 30,000 request/response round trips
