@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -41,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,6 +56,12 @@ import net.doublehop.protocol.masque.UdpPayload;
  * {@code :protocol connect-udp}, {@code :scheme https}, {@code :authority} the proxy, {@code :path} from the URI
  * template, {@code capsule-protocol: ?1}), multiplexed on --h3-connections QUIC connections; for the setup workload,
  * one new QUIC connection (handshake included) per tunnel, as h1 opens a new TLS connection per tunnel.
+ *
+ * <p>Those per-tunnel connections share one UDP socket and QUIC codec per event loop (each connection has its own
+ * connection IDs, keys and handshake): each new codec builds a quiche config, and quiche's config reads and parses
+ * the system's CA bundle (/etc/ssl/certs/ca-certificates.crt, ~140 certificates) every time, which the Java trust
+ * manager never uses: about 40 % of the generator's CPU per setup and ~3 ms of each timed QUIC handshake
+ * (docs/performance.md, "The QUIC handshake"). Long-lived connections (--h3-connections) keep a socket each.
  *
  * <p>CONNECT-UDP: with --h3-datagrams true (the default) the client's SETTINGS carry SETTINGS_H3_DATAGRAM = 1 and
  * QUIC negotiates the DATAGRAM extension; once the proxy's SETTINGS said SETTINGS_H3_DATAGRAM = 1 too, every UDP
@@ -84,6 +93,10 @@ final class H3Connector extends Connectors.Base {
     private final long connectionWindow;
     private final int datagramQueue;
     private final Bootstrap socket;
+    /** setup / firstbyte: the UDP socket (and its QUIC codec) of each event loop, shared by its connections. */
+    private final Map<EventLoop, ChannelFuture> sharedSockets = new ConcurrentHashMap<>();
+    /** UDP sockets (QUIC codecs) opened over the run. */
+    final LongAdder udpSockets = new LongAdder();
 
     /** UDP payloads each way, by carriage; datagrams the QUIC stack refused to queue (counted lost by the flow). */
     final LongAdder datagramsOut = new LongAdder();
@@ -222,15 +235,17 @@ final class H3Connector extends Connectors.Base {
             settings.enableH3Datagram(true);
         }
         String wildcard = proxy.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0";
-        ChannelHandler quicCodec = codec.build();
-        var bound = socket.clone(loop).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(quicCodec, ClosedSocketRead.INSTANCE);
-            }
-        }).bind(new InetSocketAddress(wildcard, 0));
+        ChannelFuture bound;
+        if (connectionPerTunnel) {
+            bound = sharedSockets.computeIfAbsent(loop, l -> {
+                ChannelFuture f = bindSocket(l, codec, wildcard);
+                f.channel().closeFuture().addListener(x -> sharedSockets.remove(l, f));
+                return f;
+            });
+        } else {
+            bound = bindSocket(loop, codec, wildcard);
+        }
         c.socketChannel = bound.channel();
-        channels.add(bound.channel());
         deadline(loop, c.ready, bound.channel(), "opening the QUIC connection (handshake"
                 + (udp ? ", the proxy's SETTINGS)" : ")"));
         bound.addListener(b -> {
@@ -253,7 +268,7 @@ final class H3Connector extends Connectors.Base {
                     .connect()
                     .addListener(f -> {
                         if (!f.isSuccess()) {
-                            if (c.ready.tryFailure(f.cause())) {
+                            if (c.ready.tryFailure(f.cause()) && !connectionPerTunnel) {
                                 bound.channel().close();
                             }
                             return;
@@ -273,13 +288,29 @@ final class H3Connector extends Connectors.Base {
                         channels.add(quic);
                         quic.closeFuture().addListener(x -> {
                             c.ready.tryFailure(new IOException("the QUIC connection closed before it was ready"));
-                            bound.channel().close();
+                            if (!connectionPerTunnel) {
+                                bound.channel().close(); // its own socket; a shared one stays for the next
+                            }
                         });
                         c.connected = true;
                         c.maybeReady();
                     });
         });
         return c;
+    }
+
+    /** A new UDP socket on loop with its own QUIC codec (and so its own quiche config). */
+    private ChannelFuture bindSocket(EventLoop loop, QuicClientCodecBuilder codec, String wildcard) {
+        ChannelHandler quicCodec = codec.build();
+        ChannelFuture f = socket.clone(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(quicCodec, ClosedSocketRead.INSTANCE);
+            }
+        }).bind(new InetSocketAddress(wildcard, 0));
+        channels.add(f.channel());
+        udpSockets.increment();
+        return f;
     }
 
     @Override
@@ -339,6 +370,7 @@ final class H3Connector extends Connectors.Base {
     @Override
     public void results(Map<String, Object> totals, List<String> summary) {
         super.results(totals, summary);
+        totals.put("quicUdpSockets", udpSockets.sum());
         if (!udp) {
             return;
         }

@@ -147,6 +147,18 @@ class Http3WorkloadTest {
     }
 
     @Test
+    void setupsShareTheEventLoopsUdpSocketWithAHandshakeEach() throws Exception {
+        WorkloadsTest.Run r = WorkloadsTest.runIn(dir, viaB(PSK, serve.port(), "--workload", "setup", "--count", "6",
+                "--threads", "1", "--duration", "60s", "--timeout", "30s"));
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        JsonObject t = r.json().getJsonObject("totals");
+        assertThat(t.getLong("setups")).isEqualTo(6);
+        assertThat(t.getLong("tlsHandshakes")).as("a new QUIC connection, and handshake, per tunnel").isEqualTo(6);
+        assertThat(t.getLong("quicUdpSockets")).as("one UDP socket (one quiche config) for the one event loop")
+                .isEqualTo(1);
+    }
+
+    @Test
     void firstByteOverQuicResumesOnlyWithTlsResume() throws Exception {
         WorkloadsTest.Run full = WorkloadsTest.runIn(dir, viaB(PSK, serve.port(), "--workload", "firstbyte",
                 "--count", "4", "--duration", "120s", "--timeout", "60s"));
