@@ -45,7 +45,9 @@ Options
                        leastconn; A's mTLS passes through it); destinations and generators likewise
   --base-port P        first loopback port used (P .. P+99; default 21000)
   --serve              after the figures, keep everything running (until Ctrl-C or SIGTERM) and print the
-                       load generator's arguments for the pair, e.g. to compare throughput with other flags
+                       load generator's arguments for the pair, e.g. to compare throughput with other flags;
+                       the tunnel limits are then at least 21,000, so the served pair also holds an idle
+                       workload of the generator's own (e.g. HTTP/1.1 clients, which this script does not open)
   --keep-tmp           keep the temporary directory (configs, logs, generator reports)
   --help               this text
 
@@ -167,7 +169,8 @@ lg() { java -Xmx1g -jar "$LG_JAR" "$@"; }
 DEV=$TMP/dev
 java -cp "$A_JAR" net.doublehop.proxya.DevSetup "$DEV" >/dev/null
 # limits above N; idle-timeout (default 5m) above the run, or the first tunnels close while the last open
-LIMITS="{max-tunnels: $((TUNNELS + 1000)), max-tunnels-per-connection: $((TUNNELS + 1000)), max-concurrent-streams: $((TUNNELS + 1000)), idle-timeout: 2h}"
+MAX=$((TUNNELS + 1000)); [[ $SERVE == 1 && $MAX -lt 21000 ]] && MAX=21000   # a served pair: room for any idle workload
+LIMITS="{max-tunnels: $MAX, max-tunnels-per-connection: $MAX, max-concurrent-streams: $MAX, idle-timeout: 2h}"
 # Proxy B i: own ports; its OHTTP relay to this A's gateway
 for i in $(seq 0 $((SHARDS - 1))); do
   sed -e "s/^listen: 127.0.0.1:8443/listen: 127.0.0.1:$((BASE_PORT + 30 + i))/" \
@@ -185,7 +188,7 @@ sed -i -e "s/^listen: 127.0.0.1:7443/listen: 127.0.0.1:$P_A/" -e "s/^admin: 127.
        -e "s#url: https://127.0.0.1:8443#url: https://127.0.0.1:$UPSTREAM_PORT\n  max-connections: $((SHARDS * 4))#" \
        -e "s/listen: 127.0.0.1:7444/listen: 127.0.0.1:$P_A_ISSUER/" -e "s/listen: 127.0.0.1:7445/listen: 127.0.0.1:$P_A_GW/" \
        -e "s/^  file: users.txt/  file: users.txt\n  preshared-keys: [$BENCH_KEY]/" "$DEV/proxy-a.yaml"
-echo "limits: {max-tunnels-per-user: $((TUNNELS + 1000)), tunnels-per-second-per-user: 100000, ${LIMITS#\{}" >>"$DEV/proxy-a.yaml"
+echo "limits: {max-tunnels-per-user: $MAX, tunnels-per-second-per-user: 100000, ${LIMITS#\{}" >>"$DEV/proxy-a.yaml"
 # A's location table: the generator's 127.0.0.1 in Tokyo (scripts/pair-env.sh, bench_location_table): a signed
 # geohash per tunnel, as for a real user (DevSetup's embedded demo table maps only loopback aliases)
 bench_location_table "$DEV/clients.csv"
