@@ -89,13 +89,26 @@ public final class RawHttp2 {
         }
     }
 
+    /** A GOAWAY frame's fields (RFC 9113 §6.8). */
+    public record GoAway(int lastStreamId, int error) {
+    }
+
     /**
      * Reads frames until the server closes the connection; the error code of the first GOAWAY among them, or -1 when
      * it closed without one. Fails if the connection is still open at the read timeout.
      */
     public static int goAwayErrorThenClose(RawProxyClient c) throws IOException {
+        GoAway first = goAwayThenClose(c);
+        return first == null ? -1 : first.error();
+    }
+
+    /**
+     * Reads frames until the server closes the connection; the first GOAWAY among them, or null when it closed without
+     * one. Fails if the connection is still open at the read timeout.
+     */
+    public static GoAway goAwayThenClose(RawProxyClient c) throws IOException {
         DataInputStream in = new DataInputStream(c.input());
-        int error = -1;
+        GoAway first = null;
         try {
             while (true) {
                 byte[] head = new byte[9];
@@ -103,16 +116,19 @@ public final class RawHttp2 {
                 int length = ((head[0] & 0xff) << 16) | ((head[1] & 0xff) << 8) | (head[2] & 0xff);
                 byte[] payload = new byte[length];
                 in.readFully(payload);
-                if ((head[3] & 0xff) == GOAWAY && length >= 8 && error < 0) {
-                    error = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8)
-                            | (payload[7] & 0xff);
+                if ((head[3] & 0xff) == GOAWAY && length >= 8 && first == null) {
+                    first = new GoAway(int32(payload, 0) & 0x7fffffff, int32(payload, 4));
                 }
             }
         } catch (EOFException | javax.net.ssl.SSLException | java.net.SocketException closed) {
-            return error;
+            return first;
         } catch (SocketTimeoutException stillOpen) {
             throw new AssertionError("connection still open at the read timeout");
         }
+    }
+
+    private static int int32(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 
     /** Reads frames until one of {@code type} (true) or the connection's end (false). */
