@@ -331,9 +331,17 @@ start socat2 socat -T 30 "UDP4-LISTEN:$P_SOC2,bind=127.0.0.1,reuseaddr,fork" "UD
 socat_pids+=("$PID_socat2")
 start socat1 socat -T 30 "UDP4-LISTEN:$P_SOC1,bind=127.0.0.1,reuseaddr,fork" "UDP4:127.0.0.1:$P_SOC2"
 socat_pids+=("$PID_socat1")
-proxy_jvm "$B_JAR"; start proxy_b "${PROXY_JVM[@]}" --config "$DEV/proxy-b.yaml"
-wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
-proxy_jvm "$A_JAR"; start proxy_a "${PROXY_JVM[@]}" --config "$DEV/proxy-a.yaml"
+ready() { # admin ports: pair-env.sh's wait_ready for each (it fails the run after 240 s)
+  local port
+  for port in "$@"; do wait_ready "$port"; done
+}
+start_tcp_pair() { # Proxy B, then Proxy A in front of it
+  proxy_jvm "$B_JAR"; start proxy_b "${PROXY_JVM[@]}" --config "$DEV/proxy-b.yaml"
+  wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
+  proxy_jvm "$A_JAR"; start proxy_a "${PROXY_JVM[@]}" --config "$DEV/proxy-a.yaml"
+  wait_port "$P_A_ADMIN" proxy_a "$PID_proxy_a"
+}
+start_tcp_pair
 proxy_jvm "$B_JAR"; start proxy_b3 "${PROXY_JVM[@]}" --config "$DEV/proxy-b3.yaml"
 wait_port "$P_B3_ADMIN" proxy_b3 "$PID_proxy_b3"
 proxy_jvm "$A_JAR"; start proxy_a3 "${PROXY_JVM[@]}" --config "$DEV/proxy-a3.yaml"
@@ -343,11 +351,8 @@ wait_port "$P_HP1" hp1 "$PID_hp1"
 wait_port "$P_HP2" hp2 "$PID_hp2"
 wait_port "$P_SQ2" squid2 "$PID_squid2"
 wait_port "$P_SQ1" squid1 "$PID_squid1"
-wait_port "$P_A_ADMIN" proxy_a "$PID_proxy_a"
 wait_port "$P_A3_ADMIN" proxy_a3 "$PID_proxy_a3"
-for port in "$P_B_ADMIN" "$P_A_ADMIN" "$P_B3_ADMIN" "$P_A3_ADMIN"; do
-  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-done
+ready "$P_B_ADMIN" "$P_A_ADMIN" "$P_B3_ADMIN" "$P_A3_ADMIN"
 
 # ---- 3. the workloads -------------------------------------------------------------------------------------------
 PATHS=(direct direct_tls haproxy squid socat ours_h1 ours_h2 ours_h3)
@@ -415,19 +420,10 @@ restart_tcp_pair() {
   done
   log "idle via ${TITLE[ours_h2]}: a fresh Proxy A and B (the heap h1's idle tunnels grew stays committed)"
   for n in proxy_a proxy_b; do cat "$TMP/$n.log" >>"$TMP/$n.before-idle.log"; done # the warnings count reads both
-  proxy_jvm "$B_JAR"; start proxy_b "${PROXY_JVM[@]}" --config "$DEV/proxy-b.yaml"
-  wait_port "$P_B_ADMIN" proxy_b "$PID_proxy_b"
-  proxy_jvm "$A_JAR"; start proxy_a "${PROXY_JVM[@]}" --config "$DEV/proxy-a.yaml"
-  wait_port "$P_A_ADMIN" proxy_a "$PID_proxy_a"
-  for port in "$P_B_ADMIN" "$P_A_ADMIN"; do
-    for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-  done
+  start_tcp_pair
+  ready "$P_B_ADMIN" "$P_A_ADMIN"
   PIDS_OF[ours_h1]="$PID_proxy_a,$PID_proxy_b"; PIDS_OF[ours_h2]="$PID_proxy_a,$PID_proxy_b"
-  local wl d
-  for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64" "--workload setup --tunnels 1"; do
-    d=$PRIME; [[ $wl == *setup* ]] && d=$PRIME_SETUP
-    lg "${VIA[ours_h2]} $wl" --duration "$d" --quiet >"$RESULTS/prime.txt" 2>&1 || true
-  done
+  prime ours_h2
   sleep 5 # the priming's last connections close
 }
 # The JVMs of Proxy A and B compile their TLS and relay paths during the first seconds: prime them once (bulk, rps
@@ -435,15 +431,17 @@ restart_tcp_pair() {
 # proxy in service would not. The setup path (handshake, CONNECT, the stream to B, the dial) takes longest: at
 # ~150 setups/s its p50 was 14 ms after 5 s and 5.8 ms after 30 s (2026-11-28, through A with h1); after 50 s,
 # C2 compilation was still 37 % of A's CPU (async-profiler) and p50 3.9 ms.
-for p in ours_h1 ours_h2 ours_h3; do
+prime() { # path
+  local wl d
   for wl in "--workload bulk --tunnels 1" "--workload rps --tunnels 64" "--workload udp --tunnels 1 --window 32" \
             "--workload setup --tunnels 1"; do
     d=$PRIME; [[ $wl == *setup* ]] && d=$PRIME_SETUP
-    log "priming Proxy A and B: ${TITLE[$p]}, $wl, $d"
-    lg "${VIA[$p]} $wl" --duration "$d" --quiet >"$RESULTS/prime.txt" 2>&1 \
+    log "priming Proxy A and B: ${TITLE[$1]}, $wl, $d"
+    lg "${VIA[$1]} $wl" --duration "$d" --quiet >"$RESULTS/prime.txt" 2>&1 \
       || { log "  (priming run had errors:)"; grep -i -m3 "error\|tunnels" "$RESULTS/prime.txt" >&2 || true; }
   done
-done
+}
+for p in ours_h1 ours_h2 ours_h3; do prime "$p"; done
 # Every primed tunnel went through B's tokyo pool, which only A's signed geohash selects (B's default pool is london)
 for b in "B:$P_B_ADMIN" "B3:$P_B3_ADMIN"; do
   tokyo=$(b_pool_tunnels "${b#*:}" tokyo); london=$(b_pool_tunnels "${b#*:}" london)

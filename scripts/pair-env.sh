@@ -1,5 +1,5 @@
 # Sourced by scripts/soak.sh and scripts/slowloris.sh (not run on its own; scripts/bench-idle.sh and
-# scripts/bench-peers.sh use only proxy_jvm, bench_location_table and b_pool_tunnels): starts Proxy B, Proxy A and a
+# scripts/bench-peers.sh use only proxy_jvm, bench_location_table, b_pool_tunnels and, bench-peers, wait_ready): starts Proxy B, Proxy A and a
 # `loadgen serve` destination on free loopback ports from the built jars, with the development certificates of
 # DevSetup in a directory of the caller's, and stops them again. Sets:
 #   PAIR_DIR, A_PORT, A_ADMIN, B_PORT, B_ADMIN, DEST_PORT, A_PID, B_PID, DEST_PID
